@@ -1,0 +1,78 @@
+"""Care desk: run the bot.
+
+    python app.py            # Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT
+
+Settings come from the environment and from a ``.env`` file (see .env.example).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from dotenv import load_dotenv
+
+from bot.config import Settings, SettingsError
+from bot.logs import configure_logging
+from bot.x.client import XError
+
+log = logging.getLogger("care_desk")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Slack-native customer care for X.")
+    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
+    args = parser.parse_args(argv)
+    load_dotenv(args.env_file)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print("The care desk cannot start. Fix these settings in .env (see .env.example) "
+              "or the environment:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    configure_logging(secrets=settings.secrets)
+    from bot.runtime import build_runtime
+
+    try:
+        runtime = build_runtime(settings)
+    except XError as exc:
+        print(f"The care desk cannot start: X did not accept the brand's credentials "
+              f"({exc.reason}). Check X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and "
+              "X_ACCESS_TOKEN_SECRET.", file=sys.stderr)
+        return 2
+    log.info("signed in to X as @%s; care channel %s", runtime.me.username,
+             settings.care_channel_id)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    runtime.start_jobs()
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            handler = SocketModeHandler(runtime.app, settings.slack_app_token)
+            handler.connect()
+            log.info("connected to Slack in Socket Mode")
+            stop.wait()
+            handler.close()
+        else:
+            from bot.web import make_server
+
+            server = make_server(runtime, host=args.host, port=settings.port)
+            threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
+            log.info("listening on http://%s:%s/slack/events", args.host, settings.port)
+            server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Triage quality and speed on the hand-labelled set.
+
+Run from the repo root::
+
+    python bench/triage_quality.py
+
+Prints precision/recall/F1 of ``needs_response`` (overall and per split), a per-kind
+confusion table and single-core throughput on the labelled set repeated to ~50k posts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.domain.triage import Kind, Triager  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "triage_labelled.jsonl"
+TARGET_POSTS = 50_000
+
+
+def load() -> list[dict]:
+    with DATA.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int]:
+    tp = sum(1 for gold, pred in pairs if gold and pred)
+    fp = sum(1 for gold, pred in pairs if not gold and pred)
+    fn = sum(1 for gold, pred in pairs if gold and not pred)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, len(pairs)
+
+
+def main() -> None:
+    rows = load()
+    triager = Triager()
+    results = [triager.classify(text=r["text"]) for r in rows]
+
+    splits = {"overall": list(range(len(rows)))}
+    for name in sorted({r.get("split", "tune") for r in rows}):
+        splits[name] = [i for i, r in enumerate(rows) if r.get("split", "tune") == name]
+    figures = {}
+    print("needs_response")
+    print(f"{'split':<10} {'n':>4} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for name, idx in splits.items():
+        p, r, f, n = scores([(rows[i]["needs_response"], results[i].needs_response) for i in idx])
+        figures[name] = (p, r, f, n)
+        print(f"{name:<10} {n:>4} {p:>9.3f} {r:>7.3f} {f:>6.3f}")
+
+    kinds = [k.value for k in Kind]
+    confusion = Counter((r["kind"], res.kind.value) for r, res in zip(rows, results, strict=True))
+    print("\nconfusion (rows = labelled kind, columns = predicted kind)")
+    print(f"{'':<10}" + "".join(f"{k:>10}" for k in kinds))
+    for gold in kinds:
+        print(f"{gold:<10}" + "".join(f"{confusion[(gold, pred)]:>10}" for pred in kinds))
+
+    errors = [
+        (r, res) for r, res in zip(rows, results, strict=True)
+        if r["needs_response"] != res.needs_response
+    ]
+    if errors:
+        print("\nneeds_response errors")
+        for r, res in errors:
+            print(f"  [{r.get('split', 'tune')}] gold={r['needs_response']!s:<5} "
+                  f"{r['text'][:70]!r} -> {res.reason}")
+
+    texts = [r["text"] for r in rows]
+    repeat = max(1, TARGET_POSTS // len(texts))
+    workload = texts * repeat
+    classify = triager.classify
+    start = time.perf_counter()
+    for text in workload:
+        classify(text=text, author_followers=1_000)
+    elapsed = time.perf_counter() - start
+    rate = len(workload) / elapsed
+    print(f"\nthroughput: {len(workload):,} posts in {elapsed:.2f} s = {rate:,.0f} posts/s "
+          "(one core, target >= 5,000)")
+
+    print("\ncommand: `python bench/triage_quality.py`\n")
+    print("| figure | value |")
+    print("|---|---|")
+    for name, (p, r, f, n) in figures.items():
+        print(f"| {name} (n={n}) precision / recall / F1 | {p:.3f} / {r:.3f} / {f:.3f} |")
+    print(f"| throughput (posts/s, one core) | {rate:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

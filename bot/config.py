@@ -1,0 +1,154 @@
+"""One Settings object, built from the environment (and ``.env`` via python-dotenv).
+
+Every problem is collected and reported at once, naming the variable and where to
+set it; tokens are never part of a message.
+
+Example::
+
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-...", ...})
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+X_DEFAULT_API_URL = "https://api.twitter.com"
+
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_LEAD_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
+
+
+class SettingsError(Exception):
+    """Raised with every problem found; ``problems`` lists one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str
+    care_channel_id: str
+    lead_ids: tuple[str, ...]
+    x_bearer_token: str
+    x_api_key: str
+    x_api_secret: str
+    x_access_token: str
+    x_access_token_secret: str
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = SLACK_DEFAULT_API_URL
+    port: int = 3000
+    sla_minutes: int = 60
+    x_api_url: str = X_DEFAULT_API_URL
+    x_poll_seconds: int = 60
+    database_url: str = "sqlite:///care.db"
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    def __repr__(self) -> str:  # never show tokens
+        return (f"Settings(channel={self.care_channel_id}, leads={len(self.lead_ids)}, "
+                f"socket_mode={self.socket_mode}, database={_redact_url(self.database_url)})")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        problems: list[str] = []
+
+        def text(name: str, *, required: bool, hint: str, pattern: str | None = None) -> str:
+            value = (env.get(name) or "").strip()
+            if not value:
+                if required:
+                    problems.append(f"{name} is not set: {hint}")
+                return ""
+            if pattern and not re.match(pattern, value):
+                problems.append(f"{name} does not look right: {hint}")
+            return value
+
+        def number(name: str, default: int, *, low: int, high: int) -> int:
+            raw = (env.get(name) or "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                problems.append(f"{name} must be a whole number from {low} to {high}, "
+                                f"got {raw[:40]!r}")
+                return default
+            if not low <= value <= high:
+                problems.append(f"{name} must be from {low} to {high}, got {value}")
+            return value
+
+        bot_token = text("SLACK_BOT_TOKEN", required=True, pattern=r"^xoxb-",
+                         hint="the Bot User OAuth Token (xoxb-...) from your Slack app's "
+                              "OAuth & Permissions page")
+        app_token = text("SLACK_APP_TOKEN", required=False, pattern=r"^xapp-",
+                         hint="an app-level token (xapp-...) with connections:write, from "
+                              "Basic Information > App-Level Tokens; set it for Socket Mode")
+        signing = text("SLACK_SIGNING_SECRET", required=not app_token,
+                       hint="the Signing Secret from Basic Information (needed in HTTP mode, "
+                            "that is when SLACK_APP_TOKEN is not set)")
+        channel = text("CARE_CHANNEL_ID", required=True, pattern=_CHANNEL_ID.pattern,
+                       hint="the id of the care channel, e.g. C0123ABCD (channel details > "
+                            "About, at the bottom)")
+        leads_raw = (env.get("CARE_LEAD_IDS") or "").strip()
+        leads = tuple(p.strip() for p in leads_raw.split(",") if p.strip())
+        if not leads:
+            problems.append("CARE_LEAD_IDS is not set: comma-separated Slack user ids of the "
+                            "team leads (U...), or a user group id (S...)")
+        for lead in leads:
+            if not _LEAD_ID.match(lead):
+                problems.append(f"CARE_LEAD_IDS: {lead[:40]!r} is not a Slack user id (U.../W...) "
+                                "or user group id (S...)")
+        hint_x = "from the X developer portal, Keys and tokens"
+        bearer = text("X_BEARER_TOKEN", required=True, hint=f"the app's Bearer Token, {hint_x}")
+        key = text("X_API_KEY", required=True, hint=f"the API Key (consumer key), {hint_x}")
+        secret = text("X_API_SECRET", required=True, hint=f"the API Key Secret, {hint_x}")
+        access = text("X_ACCESS_TOKEN", required=True,
+                      hint=f"the brand account's Access Token (read and write), {hint_x}")
+        access_secret = text("X_ACCESS_TOKEN_SECRET", required=True,
+                             hint=f"the brand account's Access Token Secret, {hint_x}")
+        slack_url = text("SLACK_API_URL", required=False, pattern=r"^https?://",
+                         hint="a URL such as https://slack.com/api/") or SLACK_DEFAULT_API_URL
+        if not slack_url.endswith("/"):
+            slack_url += "/"
+        x_url = text("X_API_URL", required=False, pattern=r"^https?://",
+                     hint="a URL such as https://api.twitter.com") or X_DEFAULT_API_URL
+        database_url = (env.get("DATABASE_URL") or "").strip() or "sqlite:///care.db"
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
+            problems.append("DATABASE_URL must start with sqlite:/// or postgresql+psycopg://")
+        settings = cls(
+            slack_bot_token=bot_token,
+            slack_app_token=app_token or None,
+            slack_signing_secret=signing or None,
+            slack_api_url=slack_url,
+            port=number("PORT", 3000, low=1, high=65535),
+            care_channel_id=channel,
+            lead_ids=leads,
+            sla_minutes=number("CARE_SLA_MINUTES", 60, low=1, high=60 * 24 * 14),
+            x_bearer_token=bearer,
+            x_api_key=key,
+            x_api_secret=secret,
+            x_access_token=access,
+            x_access_token_secret=access_secret,
+            x_api_url=x_url.rstrip("/"),
+            x_poll_seconds=number("X_POLL_SECONDS", 60, low=5, high=3600),
+            database_url=database_url,
+            secrets=tuple(s for s in (bot_token, app_token, signing, bearer, key, secret,
+                                      access, access_secret) if s),
+        )
+        if problems:
+            raise SettingsError(problems)
+        return settings
+
+
+def _redact_url(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)

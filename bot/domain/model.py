@@ -1,0 +1,101 @@
+"""Plain value types that cross layers: what X gives us and what a case looks like.
+
+Pure: built by the X adapter and by storage, read by services and render.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.case import CaseState
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    username: str
+    name: str
+    followers: int = 0
+
+
+@dataclass(frozen=True)
+class InboundPost:
+    """A post from X that mentions the brand."""
+
+    id: str
+    text: str
+    author: Author
+    created_at: datetime
+    conversation_id: str | None = None
+    in_reply_to_user_id: str | None = None
+
+    @property
+    def url(self) -> str:
+        return post_url(self.author.username, self.id)
+
+
+def post_url(username: str, post_id: str) -> str:
+    """Link to a post; handle and id are reduced to the characters X allows in them."""
+    handle = re.sub(r"[^A-Za-z0-9_]", "", username) or "i"
+    return f"https://x.com/{handle}/status/{re.sub(r'[^0-9]', '', post_id)}"
+
+
+class DraftStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    SUPERSEDED = "superseded"
+
+
+class Channel(StrEnum):
+    PUBLIC = "public"
+    DM = "dm"
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    case_id: int
+    author_id: str
+    text: str
+    status: DraftStatus
+    channel: Channel = Channel.PUBLIC
+    reviewer_id: str | None = None
+    review_note: str | None = None
+
+
+class OutboundStatus(StrEnum):
+    PENDING = "pending"      # approved, waiting for its (next) attempt
+    SENDING = "sending"      # a worker holds the lease and is talking to X
+    UNKNOWN = "unknown"      # the request may have reached X: reconcile before any retry
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A snapshot of one case as stored; render and services read it, never mutate it."""
+
+    id: int
+    state: CaseState
+    source_post_id: str
+    customer: Author
+    text: str
+    post_created_at: datetime
+    assignee_id: str | None
+    close_reason: str | None
+    slack_channel: str
+    slack_ts: str | None
+    version: int
+    created_at: datetime
+    sla_due_at: datetime | None = None
+    pending_draft: Draft | None = None
+    last_error: str | None = None
+    sent_post_ids: tuple[str, ...] = field(default=())
+
+    @property
+    def post_url(self) -> str:
+        return post_url(self.customer.username, self.source_post_id)

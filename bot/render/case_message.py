@@ -1,0 +1,103 @@
+"""The parent message of a case: who wrote what, when, the state, and the buttons that fit.
+
+Built with slack_sdk.models, so ``to_dict()`` checks Slack's limits.
+
+Example::
+
+    blocks, fallback = case_parent(case)
+    client.chat_postMessage(channel=case.slack_channel, blocks=blocks, text=fallback)
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot.domain.case import CaseState
+from bot.domain.model import Case
+from bot.render import strings
+from bot.render.ids import ActionId, BlockId, CaseRef
+from bot.render.mrkdwn import bound, escape, quote, safe
+
+POST_TEXT_LIMIT = 2500
+NAME_LIMIT = 80
+FALLBACK_LIMIT = 300
+
+
+def case_parent(case: Case) -> tuple[list[dict], str]:
+    """Blocks and the notification/fallback text for the parent message of ``case``."""
+    name = safe(case.customer.name, NAME_LIMIT) or "(no name)"
+    handle = safe(case.customer.username, 40)
+    header = (f"*{name}* @{handle} · {case.customer.followers:,} followers")
+    body = quote(safe(case.text, POST_TEXT_LIMIT))
+    epoch = int(case.post_created_at.timestamp())
+    fallback_time = f"{case.post_created_at:%Y-%m-%d %H:%M} UTC"
+    posted = f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback_time}>"
+    status = strings.STATE_LABELS[case.state.value]
+    if case.assignee_id and case.state not in (CaseState.CLOSED, CaseState.IGNORED):
+        status += f" · {strings.user(case.assignee_id)}"
+    if case.close_reason and case.state in (CaseState.CLOSED, CaseState.IGNORED):
+        status += f" · {strings.CLOSE_REASON_LABELS.get(case.close_reason, case.close_reason)}"
+    blocks = [
+        SectionBlock(block_id="case_post", text=MarkdownTextObject(text=f"{header}\n{body}")),
+        ContextBlock(block_id="case_meta", elements=[MarkdownTextObject(
+            text=f"{posted} · <{case.post_url}|View on X> · Case #{case.id}")]),
+        ContextBlock(block_id="case_status", elements=[MarkdownTextObject(
+            text=f"*{status}*")]),
+    ]
+    buttons = _buttons(case)
+    if buttons:
+        blocks.append(ActionsBlock(block_id=BlockId.ACTIONS.value, elements=buttons))
+    fallback = bound(f"@{escape(case.customer.username)}: {escape(case.text)}", FALLBACK_LIMIT)
+    return [b.to_dict() for b in blocks], f"[{case.state.value}] {fallback}"
+
+
+def _button(label: str, action: ActionId, case: Case, *, style: str | None = None,
+            draft_id: int | None = None) -> ButtonElement:
+    return ButtonElement(text=PlainTextObject(text=label, emoji=True), action_id=action.value,
+                         value=CaseRef(case_id=case.id, draft_id=draft_id).encode(), style=style)
+
+
+def _close_menu(case: Case) -> StaticSelectElement:
+    return StaticSelectElement(
+        action_id=ActionId.CLOSE.value,
+        placeholder=PlainTextObject(text="Close as…"),
+        options=[Option(value=f"{case.id}:{reason}", label=label)
+                 for reason, label in strings.CLOSE_REASON_LABELS.items()],
+    )
+
+
+def _buttons(case: Case) -> list:
+    state = case.state
+    draft_id = case.pending_draft.id if case.pending_draft else None
+    if state is CaseState.NEW:
+        return [_button("Claim", ActionId.CLAIM, case, style="primary"), _close_menu(case)]
+    if state is CaseState.CLAIMED:
+        return [_button("Draft reply", ActionId.DRAFT, case, style="primary"),
+                _button("Unclaim", ActionId.UNCLAIM, case), _close_menu(case)]
+    if state is CaseState.AWAITING_APPROVAL:
+        return [_button("Approve", ActionId.APPROVE, case, style="primary", draft_id=draft_id),
+                _button("Request changes", ActionId.REQUEST_CHANGES, case, draft_id=draft_id),
+                _button("Edit draft", ActionId.DRAFT, case), _close_menu(case)]
+    if state is CaseState.SEND_FAILED:
+        return [_button("Retry send", ActionId.RETRY_SEND, case, style="primary"),
+                _button("Edit draft", ActionId.DRAFT, case), _close_menu(case)]
+    if state is CaseState.REPLIED:
+        return [_close_menu(case)]
+    if state in (CaseState.CLOSED, CaseState.IGNORED):
+        return [_button("Reopen", ActionId.REOPEN, case)]
+    return []  # approved / sending: nothing to click while the reply goes out
+
+
+def thread_note(text: str) -> tuple[list[dict], str]:
+    """A short note in the case thread (text is already escaped where it needs to be)."""
+    block = SectionBlock(text=MarkdownTextObject(text=bound(text, 2900)))
+    return [block.to_dict()], bound(text, 2900)

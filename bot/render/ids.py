@@ -1,0 +1,72 @@
+"""Action and view ids, and the typed data carried in button values and modal metadata.
+
+Example::
+
+    >>> ActionId.CLAIM.value
+    'care.claim'
+    >>> CaseRef.decode(CaseRef(case_id=7).encode()).case_id
+    7
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    CLAIM = "care.claim"
+    UNCLAIM = "care.unclaim"
+    DRAFT = "care.draft"
+    APPROVE = "care.approve"
+    REQUEST_CHANGES = "care.request_changes"
+    RETRY_SEND = "care.retry_send"
+    CLOSE = "care.close"
+    REOPEN = "care.reopen"
+
+
+class ViewId(StrEnum):
+    DRAFT = "care.draft_modal"
+    REQUEST_CHANGES = "care.request_changes_modal"
+
+
+class BlockId(StrEnum):
+    DRAFT_TEXT = "draft_text"
+    CHANGES_REASON = "changes_reason"
+    ACTIONS = "case_actions"
+
+
+class InputId(StrEnum):
+    DRAFT_TEXT = "text"
+    CHANGES_REASON = "reason"
+
+
+class BadReference(ValueError):
+    """A button value or modal metadata that this app did not write."""
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """Which case a button or modal is about (and, for reviews, which draft)."""
+
+    case_id: int
+    draft_id: int | None = None
+
+    def encode(self) -> str:
+        data = {"c": self.case_id}
+        if self.draft_id is not None:
+            data["d"] = self.draft_id
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str | None) -> CaseRef:
+        try:
+            data = json.loads(raw or "")
+            case_id = data["c"]
+            draft_id = data.get("d")
+            if not isinstance(case_id, int) or not (draft_id is None or isinstance(draft_id, int)):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise BadReference(f"not a case reference: {str(raw)[:60]!r}") from exc
+        return cls(case_id=case_id, draft_id=draft_id)

@@ -1,0 +1,93 @@
+"""Every sentence the bot says in Slack, in one place. Arguments are already escaped."""
+
+from __future__ import annotations
+
+STATE_LABELS = {
+    "new": ":large_blue_circle: New",
+    "claimed": ":large_yellow_circle: Claimed",
+    "awaiting_approval": ":hourglass_flowing_sand: Awaiting approval",
+    "approved": ":outbox_tray: Approved, queued to send",
+    "sending": ":outbox_tray: Sending",
+    "send_failed": ":x: Send failed",
+    "replied": ":speech_balloon: Replied, waiting on customer",
+    "closed": ":white_check_mark: Closed",
+    "ignored": ":no_entry_sign: Ignored",
+}
+
+CLOSE_REASON_LABELS = {
+    "resolved": "Resolved",
+    "not_a_request": "Not a request",
+    "spam": "Spam / troll",
+}
+
+
+def user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "nobody"
+
+
+# --- thread notes -------------------------------------------------------------------------
+def note_claimed(agent: str) -> str:
+    return f":raising_hand: Claimed by {user(agent)}."
+
+
+def note_unclaimed(agent: str) -> str:
+    return f":leftwards_arrow_with_hook: {user(agent)} gave the case back. It is unclaimed."
+
+
+def note_draft(agent: str, text: str, length: int) -> str:
+    return (f":memo: *PUBLIC reply* drafted by {user(agent)} ({length}/280), "
+            f"waiting for a lead's approval:\n{text}")
+
+
+def note_approved(lead: str, author: str) -> str:
+    return (f":white_check_mark: {user(lead)} approved {user(author)}'s draft. "
+            "Sending it publicly on X.")
+
+
+def note_changes_requested(lead: str, author: str, reason: str) -> str:
+    return f":pencil2: {user(lead)} asked {user(author)} for changes:\n{reason}"
+
+
+def note_sent(url: str, author: str | None) -> str:
+    return f":rocket: Sent publicly on X (drafted by {user(author)}): <{url}|view the reply>"
+
+
+def note_send_failed(reason: str) -> str:
+    return (f":rotating_light: *The reply was not sent.* {reason}\n"
+            "Use *Retry send* on the case to try again, or *Edit draft* to change it.")
+
+
+def note_send_uncertain(reason: str) -> str:
+    return (f":warning: X did not confirm the reply ({reason}). The bot will check the brand's "
+            "recent posts before trying again, so it is never posted twice.")
+
+
+def note_closed(agent: str, reason: str) -> str:
+    return f":lock: {user(agent)} closed the case: {CLOSE_REASON_LABELS.get(reason, reason)}."
+
+
+def note_reopened(agent: str) -> str:
+    return f":unlock: {user(agent)} reopened the case. It is unclaimed."
+
+
+def note_retry(agent: str) -> str:
+    return f":repeat: {user(agent)} asked to retry sending."
+
+
+def note_refused(agent: str, why: str) -> str:
+    return f":no_entry: {user(agent)} tried to approve, refused: {why}"
+
+
+# --- ephemeral answers ----------------------------------------------------------------------
+ALREADY_CLAIMED = "This case is already claimed by {assignee}."
+NOT_YOURS = "This case is claimed by {assignee}; only they can do that. Ask them or a lead."
+NOT_IN_STATE = "That can't be done now: the case is {state}."
+NO_SUCH_CASE = "That case no longer exists."
+NOT_A_LEAD = "Only a team lead can approve or request changes. Leads: {leads}."
+OWN_DRAFT = "You wrote this draft, so you can't approve it: another lead has to."
+NO_PENDING_DRAFT = "There is no draft waiting for approval on this case."
+STALE_DRAFT = "That draft has been replaced by a newer one; review the newest draft."
+CLAIM_FIRST = "Claim the case first, then draft the reply."
+EMPTY_REASON = "Say what should change, so the author knows what to fix."
+SOMETHING_WENT_WRONG = ("Something went wrong on our side and nothing was changed. "
+                        "Try again in a moment; if it keeps happening, tell your admin.")

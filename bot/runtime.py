@@ -1,0 +1,130 @@
+"""The app factory: Settings -> database -> X and Slack clients -> services -> Bolt app.
+
+``app.py`` only parses arguments and runs what this builds; tests build the same
+runtime against local fakes (only base URLs differ).
+
+Example::
+
+    runtime = build_runtime(settings)
+    runtime.start_jobs()
+    serve_http(runtime, port=3000)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_bolt import App
+
+from bot.config import Settings
+from bot.scheduler import Jobs
+from bot.services.desk import CareDesk
+from bot.services.leads import LeadDirectory
+from bot.services.polling import LAST_POLL, MentionPoller
+from bot.services.sending import ReplySender
+from bot.services.slack_sync import SlackSync
+from bot.slack_out import ChannelPacer, SlackOut, build_web_client
+from bot.x.client import Me, XClient
+from handlers import case_actions, commands, modals
+from handlers.context import HandlerServices
+from storage.cases import CaseStore
+from storage.coordination import Cursors, Leases
+from storage.db import Database
+from storage.outbox import SlackOutbox, XOutbox
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    x: XClient
+    me: Me
+    slack: SlackOut
+    store: CaseStore
+    desk: CareDesk
+    poller: MentionPoller
+    sender: ReplySender
+    sync: SlackSync
+    jobs: Jobs
+    app: App
+    owner: str
+
+    def start_jobs(self) -> None:
+        self.jobs.start()
+
+    def stop(self) -> None:
+        self.jobs.shutdown()
+        self.db.dispose()
+
+    def status_text(self) -> str:
+        counts = self.store.count_by_state()
+        open_total = sum(n for state, n in counts.items() if state not in ("closed", "ignored"))
+        lines = [f"*Open cases:* {open_total}"]
+        for state in ("new", "claimed", "awaiting_approval", "approved", "sending",
+                      "send_failed", "replied"):
+            if counts.get(state):
+                lines.append(f"• {state.replace('_', ' ')}: {counts[state]}")
+        pending = self.sync.outbox.pending()
+        lines.append(f"*Slack posts pending:* {pending}")
+        lines.append(f"*Replies waiting to go to X:* {self.sender.outbox.backlog()}")
+        return "\n".join(lines)
+
+    def health(self) -> dict:
+        db_ok = self.db.ping()
+        last = Cursors(self.db).get_with_time(LAST_POLL) if db_ok else None
+        return {"database": "ok" if db_ok else "unreachable",
+                "last_x_poll": last[0] if last else None,
+                "x_poll_error": self.poller.last_error,
+                "outbox_backlog": self.sender.outbox.backlog() if db_ok else None,
+                "slack_pending": self.sync.outbox.pending() if db_ok else None}
+
+
+def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
+                  owner: str | None = None, pacer: ChannelPacer | None = None) -> Runtime:
+    owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+    db = Database.connect(settings.database_url)
+    web_client = build_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    slack = SlackOut(web_client, pacer=pacer)
+    x = XClient.create(bearer_token=settings.x_bearer_token, api_key=settings.x_api_key,
+                       api_secret=settings.x_api_secret, access_token=settings.x_access_token,
+                       access_token_secret=settings.x_access_token_secret,
+                       base_url=settings.x_api_url)
+    me = x.get_me()
+    store = CaseStore(db)
+    leads = LeadDirectory(lead_ids=settings.lead_ids, members_of=slack.usergroup_members)
+    kick_ref: list[Callable[[], None]] = []
+
+    def kick() -> None:
+        for fn in kick_ref:
+            fn()
+
+    desk = CareDesk(store=store, leads=leads, clock=clock, kick=kick)
+    poller = MentionPoller(x=x, store=store, leases=Leases(db), cursors=Cursors(db),
+                           brand_id=lambda: me.id, channel=settings.care_channel_id,
+                           sla_minutes=settings.sla_minutes, clock=clock, owner=owner,
+                           lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick)
+    sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
+                         brand=lambda: (me.id, me.username), clock=clock, owner=owner,
+                         kick=kick)
+    sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner)
+    jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due, deliver_x=sender.deliver_due,
+                poll_seconds=settings.x_poll_seconds)
+    kick_ref.append(jobs.kick)
+    app = App(token=settings.slack_bot_token, client=web_client,
+              signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
+              request_verification_enabled=not settings.socket_mode,
+              process_before_response=False)
+    runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
+                      poller=poller, sender=sender, sync=sync, jobs=jobs, app=app, owner=owner)
+    services = HandlerServices(desk=desk, slack=slack, status=runtime.status_text)
+    for group in (case_actions, modals, commands):
+        group.register(app, services)
+    return runtime

@@ -1,0 +1,505 @@
+"""State and method semantics of the fake Slack Web API (no HTTP here).
+
+``SlackStore`` keeps channels, messages, ephemerals, views, users and user groups and answers
+Web API methods with the JSON bodies Slack would send. ``bot.sandbox.fake_slack.FakeSlack``
+wraps it in an HTTP server and adds auth, faults and rate limits. Callers hold ``store.lock``.
+
+Example::
+
+    store = SlackStore(team_id="T0CARE", team_domain="care-desk", bot_user_id="UBOT")
+    store.add_channel(channel_id="C1", name="care")
+    with store.lock:
+        body = store.dispatch("chat.postMessage", {"channel": "C1", "text": "hi"})
+    assert body["ok"] and store.messages("C1")[0]["text"] == "hi"
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_TEXT_CHARS = 40000
+MAX_TITLE_CHARS = 24
+
+Body = dict[str, Any]
+
+
+def error(code: str, *messages: str) -> Body:
+    body: Body = {"ok": False, "error": code}
+    if messages:
+        body["response_metadata"] = {"messages": [f"[ERROR] {m}" for m in messages]}
+    return body
+
+
+def blocks_problem(blocks: Any, *, limit: int) -> str | None:
+    """Return why ``blocks`` breaks a Block Kit limit Slack enforces, or None if it is fine."""
+    if not isinstance(blocks, list):
+        return "blocks must be an array"
+    if len(blocks) > limit:
+        return f"no more than {limit} items allowed [json-pointer:/blocks]"
+    for i, block in enumerate(blocks):
+        if not isinstance(block, dict) or not block.get("type"):
+            return f"missing required field: type [json-pointer:/blocks/{i}]"
+        if len(str(block.get("block_id", ""))) > 255:
+            return f"block_id too long [json-pointer:/blocks/{i}/block_id]"
+        text = block.get("text")
+        if block["type"] == "section" and isinstance(text, dict):
+            if len(str(text.get("text", ""))) > 3000:
+                return f"must be less than 3001 characters [json-pointer:/blocks/{i}/text]"
+        elements = list(block.get("elements") or [])
+        if isinstance(block.get("accessory"), dict):
+            elements.append(block["accessory"])
+        for el in elements:
+            if not isinstance(el, dict):
+                continue
+            if len(str(el.get("action_id", ""))) > 255:
+                return f"action_id too long [json-pointer:/blocks/{i}]"
+            if el.get("type") == "button" and len(str(el.get("value", ""))) > 2000:
+                return f"button value too long [json-pointer:/blocks/{i}]"
+    return None
+
+
+def _plain_len(obj: Any) -> int:
+    return len(obj.get("text", "")) if isinstance(obj, dict) else len(str(obj or ""))
+
+
+def view_problem(view: Any) -> str | None:
+    """Return why Slack would refuse ``view`` for views.open/update/push, or None."""
+    if not isinstance(view, dict) or not view.get("type"):
+        return "missing required field: type"
+    if view["type"] == "modal":
+        if "title" not in view:
+            return "missing required field: title"
+        for key in ("title", "submit", "close"):
+            if key in view and _plain_len(view[key]) > MAX_TITLE_CHARS:
+                limit = MAX_TITLE_CHARS + 1
+                return f"must be less than {limit} characters [json-pointer:/view/{key}]"
+    if len(str(view.get("private_metadata", ""))) > 3000:
+        return "private_metadata must be less than 3001 characters"
+    return blocks_problem(view.get("blocks", []), limit=MAX_VIEW_BLOCKS)
+
+
+class SlackStore:
+    """In-memory workspace. Not locked by itself: hold ``lock`` around every call."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str,
+        team_domain: str,
+        bot_user_id: str,
+        bot_id: str = "BCAREBOT",
+        app_id: str = "ACAREAPP",
+    ) -> None:
+        self.lock = threading.RLock()
+        self.team_id, self.team_domain = team_id, team_domain
+        self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
+        self.channels: dict[str, Body] = {}
+        self.users: dict[str, Body] = {}
+        self.usergroups: dict[str, Body] = {}
+        self.top: dict[str, list[Body]] = {}
+        self.replies: dict[tuple[str, str], list[Body]] = {}
+        self.by_ts: dict[tuple[str, str], Body] = {}
+        self.ephemeral_log: list[Body] = []
+        self.view_log: dict[str, Body] = {}
+        self.triggers: dict[str, tuple[str, float]] = {}
+        self._last_us = 0
+        self._ids = itertools.count(1)
+        self.handlers: dict[str, Callable[[Body], Body]] = {
+            "auth.test": self.auth_test,
+            "chat.postMessage": self.post_message,
+            "chat.update": self.update_message,
+            "chat.postEphemeral": self.post_ephemeral,
+            "chat.getPermalink": self.get_permalink,
+            "views.open": self.views_open,
+            "views.push": self.views_push,
+            "views.update": self.views_update,
+            "users.info": self.users_info,
+            "usergroups.users.list": self.usergroup_users,
+            "conversations.info": self.conversations_info,
+            "conversations.replies": self.conversations_replies,
+            "conversations.history": self.conversations_history,
+        }
+        self.add_user(user_id=bot_user_id, name="caredesk", real_name="Care Desk", is_bot=True)
+
+    # --- setup --------------------------------------------------------------------------------
+    def add_user(
+        self,
+        *,
+        user_id: str,
+        name: str,
+        real_name: str | None = None,
+        is_bot: bool = False,
+        tz: str = "UTC",
+    ) -> None:
+        real = real_name or name
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": real,
+            "deleted": False,
+            "is_bot": is_bot,
+            "tz": tz,
+            "tz_offset": 0,
+            "profile": {"display_name": name, "real_name": real},
+        }
+
+    def add_channel(self, *, channel_id: str, name: str, is_im: bool = False) -> None:
+        self.channels[channel_id] = {
+            "id": channel_id,
+            "name": name,
+            "is_channel": not is_im,
+            "is_im": is_im,
+            "is_member": True,
+            "is_archived": False,
+        }
+        self.top.setdefault(channel_id, [])
+
+    def issue_trigger(self, *, user_id: str, ttl: float) -> str:
+        trigger_id = f"{next(self._ids)}.{self.team_id}.{time.time_ns():x}"
+        self.triggers[trigger_id] = (user_id, time.monotonic() + ttl)
+        return trigger_id
+
+    def resolve(self, channel: Any) -> str | None:
+        """Channel id for an id, a ``#name`` or a user id (their DM); None if unknown."""
+        if not isinstance(channel, str) or not channel:
+            return None
+        if channel in self.channels:
+            return channel
+        for cid, info in self.channels.items():
+            if info["name"] == channel.lstrip("#"):
+                return cid
+        if channel in self.users:
+            dm = "D" + channel[1:]
+            if dm not in self.channels:
+                self.add_channel(channel_id=dm, name=channel, is_im=True)
+            return dm
+        return None
+
+    # --- snapshots ----------------------------------------------------------------------------
+    def snapshot(self, rec: Body, *, with_replies: bool) -> Body:
+        out = copy.deepcopy(rec)
+        if with_replies:
+            replies = self.replies.get((rec["channel"], rec["ts"]), [])
+            out["reply_count"] = len(replies)
+            out["replies"] = [copy.deepcopy(r) for r in replies]
+        return out
+
+    def messages(self, channel: str) -> list[Body]:
+        return [self.snapshot(m, with_replies=True) for m in self.top.get(channel, [])]
+
+    def thread(self, channel: str, thread_ts: str) -> list[Body]:
+        return [copy.deepcopy(r) for r in self.replies.get((channel, thread_ts), [])]
+
+    def message(self, channel: str, ts: str) -> Body | None:
+        rec = self.by_ts.get((channel, ts))
+        return None if rec is None else self.snapshot(rec, with_replies="thread_ts" not in rec)
+
+    # --- methods ------------------------------------------------------------------------------
+    def dispatch(self, method: str, args: Body) -> Body:
+        handler = self.handlers.get(method)
+        return handler(args) if handler else error("unknown_method")
+
+    def auth_test(self, args: Body) -> Body:
+        return {
+            "ok": True,
+            "url": f"https://{self.team_domain}.slack.com/",
+            "team": self.team_domain,
+            "user": self.users[self.bot_user_id]["name"],
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _next_ts(self) -> str:
+        self._last_us = max(time.time_ns() // 1000, self._last_us + 1)
+        return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
+
+    def _content_problem(self, args: Body) -> Body | None:
+        text, blocks = args.get("text"), args.get("blocks")
+        if not text and not blocks and not args.get("attachments"):
+            return error("no_text")
+        if text is not None and len(str(text)) > MAX_TEXT_CHARS:
+            return error("msg_too_long")
+        if blocks is not None:
+            problem = blocks_problem(blocks, limit=MAX_MESSAGE_BLOCKS)
+            if problem:
+                return error("invalid_blocks", problem)
+        return None
+
+    def _wire(self, rec: Body) -> Body:
+        """The ``message`` object Slack returns for a stored record."""
+        keys = (
+            "type",
+            "subtype",
+            "text",
+            "user",
+            "bot_id",
+            "app_id",
+            "ts",
+            "team",
+            "blocks",
+            "thread_ts",
+            "parent_user_id",
+            "metadata",
+            "edited",
+        )
+        out = {k: copy.deepcopy(rec[k]) for k in keys if rec.get(k) not in (None, False)}
+        if rec.get("edited"):
+            out["edited"] = {"user": rec["user"], "ts": rec["edited_ts"]}
+        return out
+
+    def post_message(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        problem = self._content_problem(args)
+        if problem:
+            return problem
+        ts = self._next_ts()
+        rec: Body = {
+            "type": "message",
+            "ts": ts,
+            "channel": channel,
+            "text": args.get("text") or "",
+            "blocks": args.get("blocks") or [],
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "app_id": self.app_id,
+            "team": self.team_id,
+            "edited": False,
+            "unfurl_links": args.get("unfurl_links"),
+            "unfurl_media": args.get("unfurl_media"),
+            "mrkdwn": args.get("mrkdwn"),
+            "metadata": args.get("metadata"),
+            "attachments": args.get("attachments"),
+        }
+        thread_ts = args.get("thread_ts")
+        if thread_ts:
+            parent = self.by_ts.get((channel, str(thread_ts)))
+            if parent is not None and parent.get("thread_ts"):
+                thread_ts = parent["thread_ts"]  # replying to a reply lands in its thread
+            rec["thread_ts"] = str(thread_ts)
+            rec["parent_user_id"] = parent["user"] if parent else None
+            rec["parent_found"] = parent is not None
+            rec["reply_broadcast"] = bool(args.get("reply_broadcast"))
+            self.replies.setdefault((channel, rec["thread_ts"]), []).append(rec)
+            if rec["reply_broadcast"]:
+                rec["subtype"] = "thread_broadcast"
+                self.top.setdefault(channel, []).append(rec)
+        else:
+            self.top.setdefault(channel, []).append(rec)
+        self.by_ts[(channel, ts)] = rec
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._wire(rec)}
+
+    def update_message(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        rec = self.by_ts.get((channel, str(args.get("ts"))))
+        if rec is None:
+            return error("message_not_found")
+        if not any(args.get(k) for k in ("text", "blocks", "attachments")):
+            return error("no_text")
+        problem = self._content_problem({"text": "x", **args})
+        if problem:
+            return problem
+        for key in ("text", "blocks", "attachments", "metadata"):
+            if key in args:
+                rec[key] = args[key]
+        rec["edited"], rec["edited_ts"] = True, self._next_ts()
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": rec["ts"],
+            "text": rec["text"],
+            "message": self._wire(rec),
+        }
+
+    def post_ephemeral(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        if not args.get("user"):
+            return error("user_not_found")
+        problem = self._content_problem(args)
+        if problem:
+            return problem
+        ts = self._next_ts()
+        self.ephemeral_log.append(
+            {
+                "channel": channel,
+                "user": args["user"],
+                "text": args.get("text") or "",
+                "blocks": args.get("blocks") or [],
+                "thread_ts": args.get("thread_ts"),
+                "message_ts": ts,
+            }
+        )
+        return {"ok": True, "message_ts": ts}
+
+    def get_permalink(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        rec = self.by_ts.get((channel, str(args.get("message_ts"))))
+        if rec is None:
+            return error("message_not_found")
+        link = (
+            f"https://{self.team_domain}.slack.com/archives/{channel}/p{rec['ts'].replace('.', '')}"
+        )
+        if rec.get("thread_ts"):
+            link += f"?thread_ts={rec['thread_ts']}&cid={channel}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def _trigger_user(self, args: Body) -> tuple[Body | None, str | None]:
+        trigger_id = args.get("trigger_id")
+        if not trigger_id:
+            return error("invalid_trigger_id"), None
+        user, expires = self.triggers.get(trigger_id, (None, float("inf")))
+        if time.monotonic() > expires:
+            return error("expired_trigger_id"), None
+        return None, user
+
+    def _build_view(self, view: Body, *, view_id: str, root: str, previous: str | None) -> Body:
+        full: Body = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": view["type"],
+            "blocks": [],
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "root_view_id": root,
+            "previous_view_id": previous,
+            "app_id": self.app_id,
+            "bot_id": self.bot_id,
+        }
+        full.update(copy.deepcopy(view))
+        full["id"], full["state"] = view_id, {"values": {}}
+        full["hash"] = f"{int(time.time())}.{next(self._ids):08x}"
+        return full
+
+    def _open(self, args: Body, *, push: bool) -> Body:
+        problem, user = self._trigger_user(args)
+        if problem:
+            return problem
+        view = args.get("view")
+        why = view_problem(view)
+        if why:
+            return error("invalid_arguments", why)
+        external_id = view.get("external_id")
+        if external_id and any(
+            v["view"].get("external_id") == external_id for v in self.view_log.values()
+        ):
+            return error("duplicate_external_id")
+        view_id = f"V{next(self._ids):08d}"
+        previous = None
+        if push:
+            same = [v for v in self.view_log.values() if v["trigger_id"] == args["trigger_id"]]
+            previous = same[-1]["id"] if same else None
+        root = self.view_log[previous]["view"]["root_view_id"] if previous else view_id
+        full = self._build_view(view, view_id=view_id, root=root, previous=previous)
+        self.view_log[view_id] = {
+            "id": view_id,
+            "trigger_id": args["trigger_id"],
+            "user": user,
+            "view": full,
+            "hash": full["hash"],
+        }
+        return {"ok": True, "view": copy.deepcopy(full)}
+
+    def views_open(self, args: Body) -> Body:
+        return self._open(args, push=False)
+
+    def views_push(self, args: Body) -> Body:
+        return self._open(args, push=True)
+
+    def views_update(self, args: Body) -> Body:
+        view_id, external_id = args.get("view_id"), args.get("external_id")
+        if not view_id and not external_id:
+            return error("invalid_arguments", "view_id or external_id is required")
+        found = [
+            v
+            for v in self.view_log.values()
+            if v["id"] == view_id or (external_id and v["view"]["external_id"] == external_id)
+        ]
+        if not found:
+            return error("not_found")
+        record = found[0]
+        if args.get("hash") and args["hash"] != record["hash"]:
+            return error("hash_conflict")
+        view = args.get("view")
+        why = view_problem(view)
+        if why:
+            return error("invalid_arguments", why)
+        old = record["view"]
+        full = self._build_view(
+            view, view_id=record["id"], root=old["root_view_id"], previous=old["previous_view_id"]
+        )
+        record["view"], record["hash"] = full, full["hash"]
+        return {"ok": True, "view": copy.deepcopy(full)}
+
+    def users_info(self, args: Body) -> Body:
+        user = self.users.get(str(args.get("user")))
+        return {"ok": True, "user": copy.deepcopy(user)} if user else error("user_not_found")
+
+    def usergroup_users(self, args: Body) -> Body:
+        group = self.usergroups.get(str(args.get("usergroup")))
+        return {"ok": True, "users": list(group["users"])} if group else error("no_such_subteam")
+
+    def conversations_info(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        return {"ok": True, "channel": copy.deepcopy(self.channels[channel])}
+
+    def _thread_head(self, rec: Body) -> Body:
+        out = self._wire(rec)
+        replies = self.replies.get((rec["channel"], rec["ts"]), [])
+        if replies:
+            out.update(
+                thread_ts=rec["ts"],
+                reply_count=len(replies),
+                reply_users=sorted({r["user"] for r in replies}),
+                latest_reply=replies[-1]["ts"],
+            )
+        return out
+
+    def conversations_replies(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        ts = str(args.get("ts"))
+        rec = self.by_ts.get((channel, ts))
+        if rec is not None and rec.get("thread_ts"):
+            ts, rec = rec["thread_ts"], self.by_ts.get((channel, rec["thread_ts"]))
+        replies = self.replies.get((channel, ts), [])
+        if rec is None and not replies:
+            return error("thread_not_found")
+        out = ([self._thread_head(rec)] if rec else []) + [self._wire(r) for r in replies]
+        limit = int(args.get("limit") or 1000)
+        return {"ok": True, "messages": out[:limit], "has_more": len(out) > limit}
+
+    def conversations_history(self, args: Body) -> Body:
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+        found = [
+            self._thread_head(m)
+            for m in reversed(self.top.get(channel, []))
+            if oldest < float(m["ts"]) < latest
+        ]
+        limit = int(args.get("limit") or 100)
+        return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}

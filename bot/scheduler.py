@@ -1,0 +1,75 @@
+"""Background jobs (APScheduler 3, in memory in each process): poll X, deliver to Slack
+and X. The database decides who does what, so several processes can run these safely.
+
+``kick()`` asks the delivery jobs to run now (after a click), instead of waiting for
+their next interval; a kick that arrives while a job runs makes it go round once more.
+
+Example::
+
+    jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due,
+                deliver_x=sender.deliver_due, poll_seconds=60)
+    jobs.start(); jobs.kick(); jobs.shutdown()
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+log = logging.getLogger(__name__)
+
+DELIVERY_INTERVAL_SECONDS = 5
+MAX_ROUNDS_PER_RUN = 20
+
+
+class _Job:
+    def __init__(self, name: str, work: Callable[[], object]) -> None:
+        self.name = name
+        self.work = work
+        self.again = threading.Event()
+
+    def __call__(self) -> None:
+        for _ in range(MAX_ROUNDS_PER_RUN):
+            self.again.clear()
+            try:
+                self.work()
+            except Exception:
+                log.exception("job %s failed; it runs again at its next interval", self.name)
+                return
+            if not self.again.is_set():
+                return
+
+
+class Jobs:
+    def __init__(self, *, poll: Callable[[], object], deliver_slack: Callable[[], object],
+                 deliver_x: Callable[[], object], poll_seconds: int) -> None:
+        self.scheduler = BackgroundScheduler(timezone=UTC)
+        self.jobs = {"poll_x": _Job("poll_x", poll),
+                     "deliver_slack": _Job("deliver_slack", deliver_slack),
+                     "deliver_x": _Job("deliver_x", deliver_x)}
+        intervals = {"poll_x": poll_seconds, "deliver_slack": DELIVERY_INTERVAL_SECONDS,
+                     "deliver_x": DELIVERY_INTERVAL_SECONDS}
+        for job_id, job in self.jobs.items():
+            self.scheduler.add_job(job, "interval", seconds=intervals[job_id], id=job_id,
+                                   max_instances=1, coalesce=True,
+                                   next_run_time=datetime.now(UTC), misfire_grace_time=None)
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def kick(self, *names: str) -> None:
+        for name in names or ("deliver_slack", "deliver_x"):
+            self.jobs[name].again.set()
+            if self.scheduler.running:
+                try:
+                    self.scheduler.modify_job(name, next_run_time=datetime.now(UTC))
+                except Exception:  # noqa: BLE001 - shutting down
+                    pass
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)

@@ -1,0 +1,151 @@
+"""Delivering approved replies to X: exactly one post per approved draft.
+
+A worker claims due outbox rows with a lease, then talks to X outside any
+transaction. An ambiguous outcome (timeout, dropped connection, 5xx, a crash while
+sending) is marked ``unknown``; before any retry the brand's recent posts are read
+and a reply already there is recorded instead of being posted again. X's 403
+"duplicate content" is reconciled the same way. 429 waits for the reset time.
+
+Example::
+
+    sender = ReplySender(db=db, store=store, x=x_client, brand_id="123", clock=clock,
+                         owner="host:pid")
+    sender.deliver_due()
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.domain.case import Action
+from bot.domain.model import OutboundStatus, post_url
+from bot.render import strings
+from bot.x.client import XAmbiguous, XClient, XDuplicate, XError, XRateLimited, same_reply_text
+from storage.cases import SYSTEM, CaseStore
+from storage.outbox import OutboundJob, XOutbox, finish_outbound
+
+log = logging.getLogger(__name__)
+
+MAX_AMBIGUOUS_ATTEMPTS = 6
+LEASE_SECONDS = 120
+
+
+def backoff(attempt: int) -> timedelta:
+    """2 s, 4 s, 8 s ... capped at 5 minutes."""
+    return timedelta(seconds=min(300, 2 ** max(1, attempt)))
+
+
+class ReplySender:
+    def __init__(self, *, outbox: XOutbox, store: CaseStore, x: XClient,
+                 brand: Callable[[], tuple[str, str]], clock: Callable[[], datetime],
+                 owner: str, kick: Callable[[], None] = lambda: None) -> None:
+        self.outbox = outbox
+        self.store = store
+        self.x = x
+        self.brand = brand  # () -> (brand user id, brand username)
+        self.clock = clock
+        self.owner = owner
+        self.kick = kick
+
+    def deliver_due(self) -> int:
+        """Work through due replies; returns how many were settled (sent or failed)."""
+        settled = 0
+        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(),
+                                         lease_seconds=LEASE_SECONDS):
+            try:
+                settled += self._deliver(job)
+            except LeaseLost:
+                log.warning("reply %s was taken over by another worker", job.id)
+        if settled:
+            self.kick()
+        return settled
+
+    def _deliver(self, job: OutboundJob) -> int:
+        self.store.transition(case_id=job.case_id, action=Action.START_SEND, actor=SYSTEM,
+                              now=self.clock())
+        try:
+            if job.must_reconcile:
+                found = self._find_sent(job)
+                if found:
+                    return self._sent(job, found, reconciled=True)
+            post_id = self.x.post_reply(text=job.text, in_reply_to_post_id=job.in_reply_to_post_id)
+            return self._sent(job, post_id, reconciled=False)
+        except XDuplicate as exc:
+            found = self._find_sent_quietly(job)
+            if found:
+                return self._sent(job, found, reconciled=True)
+            return self._failed(job, f"{exc.reason}. The same text is already on the account; "
+                                     "edit the draft to send something different.")
+        except XRateLimited as exc:
+            at = exc.reset_at or self.clock() + backoff(job.attempts)
+            self.outbox.postpone(job_id=job.id, owner=self.owner,
+                                 status=OutboundStatus.PENDING, next_attempt_at=at,
+                                 error=exc.reason)
+            return 0
+        except XAmbiguous as exc:
+            if job.attempts >= MAX_AMBIGUOUS_ATTEMPTS:
+                return self._failed(job, f"{exc.reason}, {job.attempts} times. It was not found "
+                                         "among the brand's posts.")
+            self.outbox.postpone(job_id=job.id, owner=self.owner,
+                                 status=OutboundStatus.UNKNOWN,
+                                 next_attempt_at=self.clock() + backoff(job.attempts),
+                                 error=exc.reason)
+            if job.attempts == 1:
+                self.store.record(case_id=job.case_id, actor=SYSTEM, action="send_uncertain",
+                                  now=self.clock(), detail=exc.reason,
+                                  note=strings.note_send_uncertain(exc.reason))
+                self.kick()
+            return 0
+        except XError as exc:
+            return self._failed(job, exc.reason)
+
+    def _find_sent(self, job: OutboundJob) -> str | None:
+        brand_id, _ = self.brand()
+        for reply in self.x.recent_replies(user_id=brand_id):
+            if reply.in_reply_to_post_id == job.in_reply_to_post_id \
+                    and same_reply_text(reply.text, job.text):
+                return reply.id
+        return None
+
+    def _find_sent_quietly(self, job: OutboundJob) -> str | None:
+        try:
+            return self._find_sent(job)
+        except XError:
+            return None
+
+    def _sent(self, job: OutboundJob, post_id: str, *, reconciled: bool) -> int:
+        now = self.clock()
+        _, username = self.brand()
+        draft = self.store.draft(job.draft_id)
+        detail = f"post {post_id}" + (" (found after an unconfirmed try)" if reconciled else "")
+        result = self.store.transition(
+            case_id=job.case_id, action=Action.SEND_SUCCEEDED, actor=SYSTEM, now=now,
+            updates={}, detail=detail,
+            note=strings.note_sent(post_url(username, post_id), draft.author_id if draft else None),
+            also=lambda s, _cid: _finish(s, job, self.owner, OutboundStatus.SENT, now, post_id))
+        if not result.ok:
+            log.error("reply for case %s was posted as %s but the case could not be updated",
+                      job.case_id, post_id)
+        return 1
+
+    def _failed(self, job: OutboundJob, reason: str) -> int:
+        now = self.clock()
+        self.store.transition(
+            case_id=job.case_id, action=Action.SEND_FAILED, actor=SYSTEM, now=now,
+            detail=reason, note=strings.note_send_failed(reason),
+            also=lambda s, _cid: _finish(s, job, self.owner, OutboundStatus.FAILED, now,
+                                         error=reason))
+        return 1
+
+
+def _finish(s, job: OutboundJob, owner: str, status: OutboundStatus, now: datetime,
+            post_id: str | None = None, error: str | None = None) -> None:
+    if not finish_outbound(s, job_id=job.id, owner=owner, status=status, now=now,
+                           x_post_id=post_id, error=error):
+        raise LeaseLost(job.id)
+
+
+class LeaseLost(RuntimeError):
+    """Another worker took this reply over (our lease expired): leave the outcome to it."""

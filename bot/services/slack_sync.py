@@ -1,0 +1,89 @@
+"""Delivering the Slack outbox: parent messages, their updates, thread notes.
+
+Rows are worked in order per case; a case's notes wait for its parent message. A
+failure is retried later (Slack's Retry-After honoured by the client first), so
+nothing queued is dropped while Slack is down or throttling.
+
+Example::
+
+    sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack_out, clock=clock,
+                     owner="host:pid")
+    sync.deliver_due()
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.render.case_message import case_parent, thread_note
+from bot.slack_out import SlackOut
+from storage.cases import CaseStore
+from storage.outbox import SlackJob, SlackOutbox
+
+log = logging.getLogger(__name__)
+
+# Errors that no retry will cure: the row is set aside (and logged) rather than retried forever.
+PERMANENT_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "invalid_blocks",
+                    "msg_too_long", "no_text", "invalid_auth", "account_inactive",
+                    "missing_scope", "message_not_found", "cant_update_message"}
+MAX_ATTEMPTS = 50
+
+
+class SlackSync:
+    def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
+                 clock: Callable[[], datetime], owner: str) -> None:
+        self.outbox = outbox
+        self.store = store
+        self.slack = slack
+        self.clock = clock
+        self.owner = owner
+
+    def deliver_due(self) -> int:
+        delivered = 0
+        failed_cases: set[int] = set()
+        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), lease_seconds=60):
+            if job.case_id in failed_cases:  # keep each case's order: retry after the first
+                self.outbox.retry_later(job=job, owner=self.owner, at=self.clock(),
+                                        error="waiting for an earlier message of this case")
+                continue
+            try:
+                ts = self._deliver(job)
+            except SlackApiError as exc:
+                failed_cases.add(job.case_id)
+                self._failed(job, exc.response.get("error") or str(exc.response.status_code))
+                continue
+            except Exception as exc:  # noqa: BLE001 - network trouble: retry later
+                failed_cases.add(job.case_id)
+                self._failed(job, type(exc).__name__)
+                continue
+            self.outbox.done(job=job, owner=self.owner, slack_ts=ts)
+            delivered += 1
+        return delivered
+
+    def _deliver(self, job: SlackJob) -> str | None:
+        if job.kind == "note":
+            blocks, text = (job.blocks, job.text) if job.blocks else thread_note(job.text)
+            return self.slack.post(channel=job.channel, blocks=blocks, text=text,
+                                   thread_ts=job.parent_ts)
+        case = self.store.get(job.case_id)
+        blocks, text = case_parent(case)
+        if job.kind == "parent" and not job.parent_ts:
+            return self.slack.post(channel=job.channel, blocks=blocks, text=text,
+                                   metadata={"event_type": "care_case",
+                                             "event_payload": {"case_id": case.id}})
+        self.slack.update(channel=job.channel, ts=job.parent_ts, blocks=blocks, text=text)
+        return job.parent_ts
+
+    def _failed(self, job: SlackJob, error: str) -> None:
+        if error in PERMANENT_ERRORS or job.attempts >= MAX_ATTEMPTS:
+            log.error("Slack refused %s for case %s: %s; set aside", job.kind, job.case_id, error)
+            self.outbox.give_up(job=job, owner=self.owner, error=error)
+            return
+        delay = timedelta(seconds=min(120, 2 ** min(job.attempts, 7)))
+        log.warning("Slack %s for case %s failed (%s); retrying in %ss", job.kind, job.case_id,
+                    error, int(delay.total_seconds()))
+        self.outbox.retry_later(job=job, owner=self.owner, at=self.clock() + delay, error=error)

@@ -1,0 +1,46 @@
+"""HTTP mode: one WSGI app serving Slack's requests and a health check, run by waitress.
+
+``POST /slack/events`` takes events, commands and interactivity (Bolt verifies
+Slack's signature); ``GET /healthz`` reports the database, the last X poll and the
+outbox backlog. Several instances behind a load balancer share one database.
+
+Example::
+
+    server = make_server(runtime, host="0.0.0.0", port=3000)
+    server.run()
+"""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import create_server
+
+
+def wsgi_app(runtime):
+    slack_handler = SlackRequestHandler(runtime.app)
+
+    def application(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/slack/events" and method == "POST":
+            return slack_handler(environ, start_response)
+        if path == "/healthz" and method == "GET":
+            health = runtime.health()
+            status = "200 OK" if health["database"] == "ok" else "503 Service Unavailable"
+            body = json.dumps(health).encode()
+            start_response(status, [("Content-Type", "application/json"),
+                                    ("Content-Length", str(len(body)))])
+            return [body]
+        body = b"not found"
+        start_response("404 Not Found", [("Content-Type", "text/plain"),
+                                         ("Content-Length", str(len(body)))])
+        return [body]
+
+    return application
+
+
+def make_server(runtime, *, host: str, port: int, threads: int = 16):
+    return create_server(wsgi_app(runtime), host=host, port=port, threads=threads,
+                         ident="care-desk")

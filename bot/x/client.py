@@ -1,0 +1,229 @@
+"""The X adapter: tweepy underneath, domain types and classified errors on top.
+
+tweepy always builds URLs on https://api.twitter.com and sets no timeout. A transport
+adapter mounted on its public ``requests.Session`` sends every request to the
+configured base URL instead (the real API, the sandbox or a test's fake) and gives
+each one a timeout. OAuth 1.0a signatures are computed on the original URL.
+
+Example::
+
+    x = XClient.create(bearer_token=..., api_key=..., api_secret=..., access_token=...,
+                       access_token_secret=..., base_url="http://127.0.0.1:8001")
+    me = x.get_me()
+    page = x.fetch_mentions(user_id=me.id, since_id=None)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+import tweepy
+from requests.adapters import HTTPAdapter
+
+from bot.domain.model import Author, InboundPost
+
+TWEEPY_HOST = "https://api.twitter.com"
+TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
+USER_FIELDS = "public_metrics,description,verified"
+
+
+class XError(Exception):
+    """Base of the outcomes below; ``reason`` is safe to show in Slack (no tokens)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class XAmbiguous(XError):
+    """The request may or may not have reached X (timeout, dropped connection, 5xx)."""
+
+
+class XRateLimited(XError):
+    def __init__(self, reason: str, reset_at: datetime | None) -> None:
+        super().__init__(reason)
+        self.reset_at = reset_at
+
+
+class XDuplicate(XError):
+    """X refuses a post identical to one that exists: maybe ours from an earlier try."""
+
+
+class XRejected(XError):
+    """X refused the request for good (bad request, auth, permissions, credits)."""
+
+    def __init__(self, reason: str, status: int) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Me:
+    id: str
+    username: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MentionsPage:
+    posts: list[InboundPost]  # oldest first
+    newest_id: str | None
+
+
+@dataclass(frozen=True)
+class OwnReply:
+    id: str
+    text: str
+    in_reply_to_post_id: str | None
+
+
+class RedirectAdapter(HTTPAdapter):
+    """Sends requests meant for ``TWEEPY_HOST`` to ``base_url``, each with a timeout."""
+
+    def __init__(self, *, base_url: str, timeout: float) -> None:
+        super().__init__(max_retries=0)
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def send(self, request, **kwargs):
+        if request.url.startswith(TWEEPY_HOST):
+            request.url = self.base_url + request.url[len(TWEEPY_HOST):]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
+
+
+class XClient:
+    def __init__(self, client: tweepy.Client) -> None:
+        self.client = client
+
+    @classmethod
+    def create(cls, *, bearer_token: str, api_key: str, api_secret: str, access_token: str,
+               access_token_secret: str, base_url: str, timeout: float = 10.0) -> XClient:
+        client = tweepy.Client(bearer_token=bearer_token, consumer_key=api_key,
+                               consumer_secret=api_secret, access_token=access_token,
+                               access_token_secret=access_token_secret, return_type=dict,
+                               wait_on_rate_limit=False)
+        client.session.mount(TWEEPY_HOST, RedirectAdapter(base_url=base_url, timeout=timeout))
+        return cls(client)
+
+    def get_me(self) -> Me:
+        data = _call(lambda: self.client.get_me(user_auth=True))["data"]
+        return Me(id=data["id"], username=data["username"], name=data.get("name", ""))
+
+    def fetch_mentions(self, *, user_id: str, since_id: str | None,
+                       max_pages: int = 8) -> MentionsPage:
+        """Every mention newer than ``since_id`` (all pages, up to X's 800), oldest first.
+
+        Without ``since_id`` only the newest page is read, so a first start does not
+        bring in the account's whole history.
+        """
+        posts: list[InboundPost] = []
+        newest: str | None = None
+        token: str | None = None
+        for _ in range(max_pages if since_id else 1):
+            params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
+                      "expansions": "author_id", "user_fields": USER_FIELDS}
+            if since_id:
+                params["since_id"] = since_id
+            if token:
+                params["pagination_token"] = token
+            body = _call(lambda p=params: self.client.get_users_mentions(user_id, **p))
+            meta = body.get("meta", {})
+            newest = newest or meta.get("newest_id")
+            posts.extend(_posts(body))
+            token = meta.get("next_token")
+            if not token:
+                break
+        posts.sort(key=lambda p: int(p.id))
+        return MentionsPage(posts=posts, newest_id=newest)
+
+    def post_reply(self, *, text: str, in_reply_to_post_id: str) -> str:
+        """Post ``text`` as a reply; returns the new post's id."""
+        body = _call(lambda: self.client.create_tweet(text=text,
+                                                      in_reply_to_tweet_id=in_reply_to_post_id,
+                                                      user_auth=True), sending=True)
+        return body["data"]["id"]
+
+    def recent_replies(self, *, user_id: str, max_results: int = 100) -> list[OwnReply]:
+        """The brand's own latest posts, to find a reply whose send outcome was unknown."""
+        body = _call(lambda: self.client.get_users_tweets(
+            user_id, max_results=max_results, tweet_fields="referenced_tweets,created_at",
+            user_auth=True))
+        replies = []
+        for item in body.get("data") or []:
+            parent = next((r["id"] for r in item.get("referenced_tweets") or []
+                           if r.get("type") == "replied_to"), None)
+            replies.append(OwnReply(id=item["id"], text=item.get("text", ""),
+                                    in_reply_to_post_id=parent))
+        return replies
+
+
+def same_reply_text(sent: str, ours: str) -> bool:
+    """Whether a post X shows is the text we sent (X shortens links and escapes &, <, >)."""
+    def norm(text: str) -> str:
+        text = re.sub(r"https?://\S+", "", html.unescape(text))
+        return " ".join(text.split()).casefold()
+
+    return norm(sent) == norm(ours)
+
+
+def _posts(body: dict) -> list[InboundPost]:
+    users = {u["id"]: u for u in (body.get("includes") or {}).get("users", [])}
+    result = []
+    for item in body.get("data") or []:
+        user = users.get(item.get("author_id"), {})
+        metrics = user.get("public_metrics") or {}
+        result.append(InboundPost(
+            id=item["id"], text=item.get("text", ""),
+            author=Author(id=item.get("author_id", ""), username=user.get("username", "unknown"),
+                          name=user.get("name", ""),
+                          followers=int(metrics.get("followers_count", 0))),
+            created_at=_parse_time(item.get("created_at")),
+            conversation_id=item.get("conversation_id"),
+            in_reply_to_user_id=item.get("in_reply_to_user_id")))
+    return result
+
+
+def _parse_time(raw: str | None) -> datetime:
+    if not raw:
+        return datetime.now(UTC)
+    return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _problem(exc: tweepy.HTTPException) -> str:
+    detail = ""
+    try:
+        body = exc.response.json()
+        detail = body.get("detail") or body.get("title") or ""
+        if not detail and body.get("errors"):
+            detail = body["errors"][0].get("message", "")
+    except (ValueError, AttributeError):
+        pass
+    return f"X answered {exc.response.status_code}" + (f": {detail[:300]}" if detail else "")
+
+
+def _call(fn, *, sending: bool = False) -> dict:
+    try:
+        return fn() or {}
+    except tweepy.TooManyRequests as exc:
+        reset = getattr(exc, "reset_time", None)
+        reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
+        raise XRateLimited(_problem(exc), reset_at) from None
+    except tweepy.TwitterServerError as exc:
+        raise XAmbiguous(_problem(exc)) from None
+    except tweepy.Forbidden as exc:
+        reason = _problem(exc)
+        if sending and "duplicate content" in reason.lower():
+            raise XDuplicate(reason) from None
+        raise XRejected(reason, 403) from None
+    except tweepy.HTTPException as exc:
+        raise XRejected(_problem(exc), exc.response.status_code) from None
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise XAmbiguous(f"no answer from X ({type(exc).__name__})") from None
+    except requests.RequestException as exc:
+        raise XAmbiguous(f"request to X failed ({type(exc).__name__})") from None

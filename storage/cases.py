@@ -1,0 +1,187 @@
+"""Cases, their posts, drafts and events. Every state change is one compare-and-set.
+
+Example::
+
+    store = CaseStore(db)
+    case_id = store.open_case(post=post, channel="C1", now=now, sla_due_at=due)
+    result = store.transition(case_id=case_id, action=Action.CLAIM, actor="U1", now=now,
+                              updates={"assignee_id": "U1"}, note="Claimed by <@U1>")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain.case import Action, CaseState, allowed_from, target_state
+from bot.domain.model import Author, Case, Channel, Draft, DraftStatus, InboundPost
+from storage.db import Database
+from storage.models import CaseRow, DraftRow, EventRow, OutboundRow, PostRow, SlackOutboxRow
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    ok: bool
+    case: Case | None
+    """The case after the change when ok, else as it is now (None: no such case)."""
+
+
+class CaseStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- creating -------------------------------------------------------------------
+    def open_case(self, *, post: InboundPost, channel: str, now: datetime,
+                  sla_due_at: datetime | None) -> int | None:
+        """Store a case for ``post`` and queue its parent message. None if it exists."""
+        try:
+            with self.db.transaction() as s:
+                if s.get(PostRow, post.id) is not None:
+                    return None
+                case_id = s.execute(insert(CaseRow).values(
+                    source_post_id=post.id, conversation_id=post.conversation_id,
+                    customer_id=post.author.id, customer_handle=post.author.username,
+                    customer_name=post.author.name, customer_followers=post.author.followers,
+                    state=CaseState.NEW.value, slack_channel=channel, version=1,
+                    created_at=now, updated_at=now, sla_due_at=sla_due_at,
+                ).returning(CaseRow.id)).scalar_one()
+                s.add(PostRow(id=post.id, case_id=case_id, direction="inbound",
+                              author_id=post.author.id, author_handle=post.author.username,
+                              text=post.text, url=post.url, created_at=post.created_at))
+                s.add(EventRow(case_id=case_id, actor=SYSTEM, action="opened",
+                               from_state=None, to_state=CaseState.NEW.value,
+                               detail=f"post {post.id}", at=now))
+                _queue(s, case_id=case_id, kind="parent", now=now)
+                return case_id
+        except IntegrityError:
+            return None
+
+    # --- reading --------------------------------------------------------------------
+    def get(self, case_id: int) -> Case | None:
+        with self.db.transaction() as s:
+            return _load_case(s, case_id)
+
+    def draft(self, draft_id: int) -> Draft | None:
+        with self.db.transaction() as s:
+            row = s.get(DraftRow, draft_id)
+            return _draft(row) if row else None
+
+    def events(self, case_id: int) -> list[EventRow]:
+        with self.db.transaction() as s:
+            return list(s.scalars(select(EventRow).where(EventRow.case_id == case_id)
+                                  .order_by(EventRow.id)))
+
+    def count_by_state(self) -> dict[str, int]:
+        with self.db.transaction() as s:
+            rows = s.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state))
+            return {state: n for state, n in rows}
+
+    # --- changing -------------------------------------------------------------------
+    def transition(self, *, case_id: int, action: Action, actor: str, now: datetime,
+                   updates: dict | None = None, where: tuple = (), note: str | None = None,
+                   detail: str | None = None,
+                   also: Callable[[Session, int], None] | None = None) -> TransitionResult:
+        """Apply ``action`` if the case is in a state that allows it (and ``where`` holds).
+
+        One UPDATE decides: of two concurrent callers exactly one wins. The winner's
+        transaction also appends the event, queues the parent update and the thread
+        ``note``, and runs ``also`` (e.g. to store a draft).
+        """
+        sources = [state.value for state in allowed_from(action)]
+        with self.db.transaction() as s:
+            current = s.get(CaseRow, case_id)
+            if current is None:
+                return TransitionResult(False, None)
+            before = current.state
+            to_state = target_state(action, CaseState(before)) if before in sources else None
+            if to_state is None:
+                return TransitionResult(False, _load_case(s, case_id))
+            changed = s.execute(
+                update(CaseRow)
+                .where(CaseRow.id == case_id, CaseRow.state.in_(sources), *where)
+                .values(state=to_state.value, version=CaseRow.version + 1, updated_at=now,
+                        **(updates or {}))
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                return TransitionResult(False, _load_case(s, case_id))
+            s.add(EventRow(case_id=case_id, actor=actor, action=action.value,
+                           from_state=before, to_state=to_state.value, detail=detail, at=now))
+            if also is not None:
+                also(s, case_id)
+            _queue(s, case_id=case_id, kind="update", now=now)
+            if note:
+                _queue(s, case_id=case_id, kind="note", now=now, text=note)
+            s.expire_all()
+            return TransitionResult(True, _load_case(s, case_id))
+
+    def record(self, *, case_id: int, actor: str, action: str, now: datetime,
+               detail: str | None = None, note: str | None = None) -> None:
+        """Append an event that changes no state (e.g. a refused approval)."""
+        with self.db.transaction() as s:
+            state = s.scalar(select(CaseRow.state).where(CaseRow.id == case_id))
+            s.add(EventRow(case_id=case_id, actor=actor, action=action, from_state=state,
+                           to_state=state, detail=detail, at=now))
+            if note:
+                _queue(s, case_id=case_id, kind="note", now=now, text=note)
+
+
+# --- helpers used inside a transaction -------------------------------------------------
+def add_draft(s: Session, *, case_id: int, author_id: str, text: str, now: datetime,
+              channel: Channel = Channel.PUBLIC) -> int:
+    s.execute(update(DraftRow)
+              .where(DraftRow.case_id == case_id, DraftRow.status == DraftStatus.PENDING.value)
+              .values(status=DraftStatus.SUPERSEDED.value))
+    return s.execute(insert(DraftRow).values(
+        case_id=case_id, author_id=author_id, text=text, channel=channel.value,
+        status=DraftStatus.PENDING.value, created_at=now).returning(DraftRow.id)).scalar_one()
+
+
+def review_draft(s: Session, *, draft_id: int, reviewer_id: str, status: DraftStatus,
+                 note: str | None = None) -> None:
+    s.execute(update(DraftRow).where(DraftRow.id == draft_id)
+              .values(status=status.value, reviewer_id=reviewer_id, review_note=note))
+
+
+def _queue(s: Session, *, case_id: int, kind: str, now: datetime, text: str | None = None,
+           blocks: list | None = None) -> None:
+    s.add(SlackOutboxRow(case_id=case_id, kind=kind, text=text or "", blocks=blocks,
+                         status="pending", attempts=0, next_attempt_at=now, created_at=now))
+
+
+def _draft(row: DraftRow) -> Draft:
+    return Draft(id=row.id, case_id=row.case_id, author_id=row.author_id, text=row.text,
+                 status=DraftStatus(row.status), channel=Channel(row.channel),
+                 reviewer_id=row.reviewer_id, review_note=row.review_note)
+
+
+def _load_case(s: Session, case_id: int) -> Case | None:
+    row = s.get(CaseRow, case_id)
+    if row is None:
+        return None
+    post = s.get(PostRow, row.source_post_id)
+    pending = s.scalars(select(DraftRow).where(
+        DraftRow.case_id == case_id,
+        DraftRow.status.in_([DraftStatus.PENDING.value, DraftStatus.APPROVED.value]))
+        .order_by(DraftRow.id.desc()).limit(1)).first()
+    outbound = s.scalars(select(OutboundRow).where(OutboundRow.case_id == case_id)
+                         .order_by(OutboundRow.id)).all()
+    last_error = next((o.last_error for o in reversed(outbound) if o.status == "failed"), None)
+    return Case(
+        id=row.id, state=CaseState(row.state), source_post_id=row.source_post_id,
+        customer=Author(id=row.customer_id, username=row.customer_handle,
+                        name=row.customer_name, followers=row.customer_followers),
+        text=post.text if post else "", post_created_at=post.created_at if post else row.created_at,
+        assignee_id=row.assignee_id, close_reason=row.close_reason,
+        slack_channel=row.slack_channel, slack_ts=row.slack_ts, version=row.version,
+        created_at=row.created_at, sla_due_at=row.sla_due_at,
+        pending_draft=_draft(pending) if pending else None, last_error=last_error,
+        sent_post_ids=tuple(o.x_post_id for o in outbound if o.x_post_id),
+    )

@@ -1,0 +1,177 @@
+"""The real app over HTTP against the local fake Slack and X servers.
+
+A ``Desk`` starts FakeSlack and FakeX, builds the runtime exactly as app.py does
+(only base URLs differ), serves it with waitress on a loopback port, and offers
+helpers to act as agents (signed requests) and to wait for what Slack shows.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.render.ids import ActionId, BlockId, InputId, ViewId
+from bot.runtime import Runtime, build_runtime
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.fake_x import FakeX
+from bot.sandbox.slack_requests import SignedSlackRequests
+from bot.slack_out import ChannelPacer
+from bot.web import make_server
+
+CHANNEL = "C0CARE"
+AGENT, AGENT2, LEAD, LEAD2 = "UAGENT1", "UAGENT2", "ULEAD1", "ULEAD2"
+SIGNING_SECRET = "test-signing-secret-8f2e"
+SECRETS = {
+    "SLACK_BOT_TOKEN": "xoxb-test-bot-token-5521",
+    "X_BEARER_TOKEN": "x-bearer-token-value-7781",
+    "X_API_KEY": "x-api-key-value-3392",
+    "X_API_SECRET": "x-api-secret-value-1187",
+    "X_ACCESS_TOKEN": "x-access-token-value-6640",
+    "X_ACCESS_TOKEN_SECRET": "x-access-secret-value-2209",
+}
+
+
+def wait_until(predicate: Callable[[], object], *, timeout: float = 10.0,
+               message: str = "condition") -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        time.sleep(0.02)
+
+
+def env_for(*, slack: FakeSlack, x: FakeX, database_url: str, **extra: str) -> dict[str, str]:
+    env = dict(SECRETS)
+    env.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.url,
+               CARE_CHANNEL_ID=CHANNEL, CARE_LEAD_IDS=f"{LEAD},{LEAD2}", X_API_URL=x.url,
+               X_POLL_SECONDS="3600", DATABASE_URL=database_url)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Desk:
+    slack: FakeSlack
+    x: FakeX
+    runtime: Runtime
+    requests: SignedSlackRequests
+    server: object
+    thread: threading.Thread
+    port: int
+    _stopped: bool = field(default=False)
+
+    @classmethod
+    def start(cls, *, database_url: str, slack: FakeSlack | None = None,
+              x: FakeX | None = None, **extra_env: str) -> Desk:
+        slack = slack or FakeSlack(bot_token=SECRETS["SLACK_BOT_TOKEN"]).start()
+        slack.add_channel(channel_id=CHANNEL, name="care")
+        x = x or FakeX(brand_username="acme", brand_name="Acme Air").start()
+        settings = Settings.from_env(env_for(slack=slack, x=x, database_url=database_url,
+                                             **extra_env))
+        runtime = build_runtime(settings, pacer=ChannelPacer(per_second=0))
+        server = make_server(runtime, host="127.0.0.1", port=0)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        port = server.effective_port
+        signed = SignedSlackRequests(url=f"http://127.0.0.1:{port}/slack/events",
+                                     signing_secret=SIGNING_SECRET, team_id=slack.team_id)
+        runtime.start_jobs()
+        return cls(slack=slack, x=x, runtime=runtime, requests=signed, server=server,
+                   thread=thread, port=port)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.server.close()
+        self.thread.join(timeout=5)
+        self.runtime.stop()
+        self.slack.stop()
+        self.x.stop()
+
+    # --- X side ---------------------------------------------------------------------
+    def mention(self, text: str, *, username: str = "jane_doe", **kwargs) -> str:
+        """A customer posts; the bot polls; returns the post id once its parent is in Slack."""
+        post_id = self.x.post_as_customer(username=username, text=text, **kwargs)
+        self.poll()
+        self.parent_for(post_id)
+        return post_id
+
+    def poll(self) -> None:
+        self.runtime.poller.poll()
+        self.runtime.jobs.kick()
+
+    # --- Slack side -------------------------------------------------------------------
+    def parents(self) -> list[dict]:
+        return self.slack.messages(CHANNEL)
+
+    def parent_for(self, post_id: str, timeout: float = 10.0) -> dict:
+        return wait_until(lambda: next((m for m in self.parents()
+                                        if f"/status/{post_id}" in str(m.get("blocks"))), None),
+                          timeout=timeout, message=f"parent message for post {post_id}")
+
+    def fresh_parent(self, ts: str) -> dict:
+        return self.slack.message(CHANNEL, ts)
+
+    def thread_texts(self, ts: str) -> list[str]:
+        return [m.get("text", "") for m in self.slack.thread(CHANNEL, ts)]
+
+    def button(self, parent: dict, action: ActionId) -> dict:
+        for block in self.fresh_parent(parent["ts"]).get("blocks") or []:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == action.value:
+                    return element
+        raise AssertionError(f"no {action.value} button on the parent message")
+
+    def has_button(self, parent: dict, action: ActionId) -> bool:
+        try:
+            self.button(parent, action)
+            return True
+        except AssertionError:
+            return False
+
+    def click(self, parent: dict, action: ActionId, *, user: str, option: str | None = None,
+              trigger_id: str | None = None):
+        element = self.button(parent, action)
+        if option is not None:
+            value = next(o["value"] for o in element["options"] if o["value"].endswith(option))
+            return self.requests.click(user_id=user, action_id=action.value, value=value,
+                                       channel_id=CHANNEL, message_ts=parent["ts"],
+                                       selected_option=True, trigger_id=trigger_id)
+        return self.requests.click(user_id=user, action_id=action.value,
+                                   value=element["value"], channel_id=CHANNEL,
+                                   message_ts=parent["ts"], trigger_id=trigger_id)
+
+    def wait_state(self, parent: dict, label: str, timeout: float = 10.0) -> dict:
+        return wait_until(lambda: (lambda m: m if label in str(m.get("blocks")) else None)(
+            self.fresh_parent(parent["ts"])), timeout=timeout,
+            message=f"parent to show {label!r}")
+
+    def ephemerals_for(self, user: str) -> list[str]:
+        return [e.get("text", "") for e in self.slack.ephemerals(user=user)]
+
+    def open_modal(self, parent: dict, action: ActionId, *, user: str,
+                   callback_id: ViewId) -> dict:
+        before = len(self.slack.views())
+        self.click(parent, action, user=user)
+        views = wait_until(lambda: [v for v in self.slack.views()[before:]
+                                    if v["view"].get("callback_id") == callback_id.value],
+                           message=f"{callback_id.value} modal")
+        return views[-1]["view"]
+
+    def draft(self, parent: dict, text: str, *, user: str):
+        view = self.open_modal(parent, ActionId.DRAFT, user=user, callback_id=ViewId.DRAFT)
+        return self.requests.submit_view(user_id=user, view=view, values={
+            BlockId.DRAFT_TEXT.value: {InputId.DRAFT_TEXT.value: text}})
+
+    def request_changes(self, parent: dict, reason: str, *, user: str):
+        view = self.open_modal(parent, ActionId.REQUEST_CHANGES, user=user,
+                               callback_id=ViewId.REQUEST_CHANGES)
+        return self.requests.submit_view(user_id=user, view=view, values={
+            BlockId.CHANGES_REASON.value: {InputId.CHANGES_REASON.value: reason}})

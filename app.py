@@ -26,7 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Slack-native customer care for X.")
     parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
     parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="run everything on this machine against local stand-ins of Slack "
+                             "and X, with a web page to try it (no accounts needed)")
+    parser.add_argument("--sandbox-port", type=int, default=3000,
+                        help="sandbox: port of the web page (default 3000)")
     args = parser.parse_args(argv)
+    if args.sandbox:
+        from bot.sandbox.run import run_sandbox
+
+        return run_sandbox(port=args.sandbox_port)
     load_dotenv(args.env_file)
     try:
         settings = Settings.from_env()
@@ -35,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
               "or the environment:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
+        print("To try the care desk without Slack or X accounts: python app.py --sandbox",
+              file=sys.stderr)
         return 2
     configure_logging(secrets=settings.secrets)
     from bot.runtime import build_runtime
@@ -61,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             stop.wait()
             handler.close()
         else:
-            from bot.web import make_server
+            from bot.web import make_server, stop_server
 
             server = make_server(runtime, host=args.host, port=settings.port)
-            threading.Thread(target=lambda: (stop.wait(), server.close()), daemon=True).start()
+            threading.Thread(target=lambda: (stop.wait(), stop_server(server)), daemon=True).start()
             log.info("listening on http://%s:%s/slack/events", args.host, settings.port)
             server.run()
     except KeyboardInterrupt:

@@ -44,3 +44,11 @@ def wsgi_app(runtime):
 def make_server(runtime, *, host: str, port: int, threads: int = 16):
     return create_server(wsgi_app(runtime), host=host, port=port, threads=threads,
                          ident="care-desk")
+
+
+def stop_server(server, *, timeout: float = 5.0) -> None:
+    """Stop listening, close open keep-alive connections and let running requests finish."""
+    server.close()
+    for channel in list(server._map.values()):
+        channel.close()
+    server.task_dispatcher.shutdown(timeout=timeout)

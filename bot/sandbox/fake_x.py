@@ -135,6 +135,8 @@ class FakeX:
         """A post by ``username`` (created if new); returns its id. ``created_at`` defaults
         to now; replies inherit the parent's conversation_id."""
         uid = self.add_user(username=username)
+        if uid == self.brand_id:
+            raise ValueError("the brand posts through POST /2/tweets, not post_as_customer")
         return self.store.create_tweet(author_id=uid, text=text, reply_to=in_reply_to_post_id,
                                        quote_of=quote_of, created_at=created_at)
 

@@ -19,7 +19,7 @@ from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.fake_x import FakeX
 from bot.sandbox.slack_requests import SignedSlackRequests
 from bot.slack_out import ChannelPacer
-from bot.web import make_server
+from bot.web import make_server, stop_server
 
 CHANNEL = "C0CARE"
 AGENT, AGENT2, LEAD, LEAD2 = "UAGENT1", "UAGENT2", "ULEAD1", "ULEAD2"
@@ -89,7 +89,8 @@ class Desk:
         if self._stopped:
             return
         self._stopped = True
-        self.server.close()
+        self.requests.session.close()
+        stop_server(self.server)
         self.thread.join(timeout=5)
         self.runtime.stop()
         self.slack.stop()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -56,11 +57,14 @@ class Runtime:
     jobs: Jobs
     app: App
     owner: str
+    listeners: ThreadPoolExecutor
 
     def start_jobs(self) -> None:
         self.jobs.start()
 
     def stop(self) -> None:
+        """Let running listeners finish, stop the jobs, close the database."""
+        self.listeners.shutdown(wait=True)
         self.jobs.shutdown()
         self.db.dispose()
 
@@ -118,12 +122,14 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due, deliver_x=sender.deliver_due,
                 poll_seconds=settings.x_poll_seconds)
     kick_ref.append(jobs.kick)
-    app = App(token=settings.slack_bot_token, client=web_client,
+    listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
+    app = App(client=web_client, listener_executor=listeners,
               signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
               request_verification_enabled=not settings.socket_mode,
               process_before_response=False)
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, sender=sender, sync=sync, jobs=jobs, app=app, owner=owner)
+                      poller=poller, sender=sender, sync=sync, jobs=jobs, app=app, owner=owner,
+                      listeners=listeners)
     services = HandlerServices(desk=desk, slack=slack, status=runtime.status_text)
     for group in (case_actions, modals, commands):
         group.register(app, services)

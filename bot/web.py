@@ -47,8 +47,17 @@ def make_server(runtime, *, host: str, port: int, threads: int = 16):
 
 
 def stop_server(server, *, timeout: float = 5.0) -> None:
-    """Stop listening, close open keep-alive connections and let running requests finish."""
-    server.close()
-    for channel in list(server._map.values()):
-        channel.close()
+    """Stop listening, close keep-alive connections, let running requests finish.
+
+    The closing runs inside the server's own loop thread (through its trigger), so
+    the loop never polls a socket that another thread has just closed; with no
+    sockets left, ``server.run()`` returns.
+    """
+    def close_all() -> None:
+        for channel in list(server._map.values()):
+            if channel is not server.trigger:
+                channel.close()
+        server.close()
+
+    server.trigger.pull_trigger(close_all)
     server.task_dispatcher.shutdown(timeout=timeout)

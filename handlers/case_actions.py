@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.domain.case import CloseReason
-from bot.domain.model import DraftStatus
 from bot.render.ids import ActionId
 from bot.render.modals import draft_modal, request_changes_modal
 from handlers.context import HandlerServices, case_ref, guarded, read_click, tell
@@ -43,9 +42,8 @@ def register(app: App, services: HandlerServices) -> None:
             allowed = desk.can_draft(case_id=ref.case_id, user_id=click.user_id)
             if not allowed.ok:
                 return allowed
-            draft = allowed.case.pending_draft
-            initial = draft.text if draft and draft.status in (DraftStatus.PENDING,
-                                                               DraftStatus.APPROVED) else ""
+            draft = allowed.case.latest_draft
+            initial = draft.text if draft else ""
             services.slack.open_view(trigger_id=body["trigger_id"],
                                      view=draft_modal(case=allowed.case, initial_text=initial))
             return None
@@ -65,7 +63,7 @@ def register(app: App, services: HandlerServices) -> None:
                                           draft_id=ref.draft_id)
             if refusal:
                 return refusal
-            draft_id = ref.draft_id or desk.store.get(ref.case_id).pending_draft.id
+            draft_id = ref.draft_id or desk.store.get(ref.case_id).latest_draft.id
             services.slack.open_view(trigger_id=body["trigger_id"],
                                      view=request_changes_modal(case_id=ref.case_id,
                                                                 draft_id=draft_id))

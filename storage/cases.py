@@ -167,9 +167,8 @@ def _load_case(s: Session, case_id: int) -> Case | None:
     if row is None:
         return None
     post = s.get(PostRow, row.source_post_id)
-    pending = s.scalars(select(DraftRow).where(
-        DraftRow.case_id == case_id,
-        DraftRow.status.in_([DraftStatus.PENDING.value, DraftStatus.APPROVED.value]))
+    latest = s.scalars(select(DraftRow).where(
+        DraftRow.case_id == case_id, DraftRow.status != DraftStatus.SUPERSEDED.value)
         .order_by(DraftRow.id.desc()).limit(1)).first()
     outbound = s.scalars(select(OutboundRow).where(OutboundRow.case_id == case_id)
                          .order_by(OutboundRow.id)).all()
@@ -182,6 +181,6 @@ def _load_case(s: Session, case_id: int) -> Case | None:
         assignee_id=row.assignee_id, close_reason=row.close_reason,
         slack_channel=row.slack_channel, slack_ts=row.slack_ts, version=row.version,
         created_at=row.created_at, sla_due_at=row.sla_due_at,
-        pending_draft=_draft(pending) if pending else None, last_error=last_error,
+        latest_draft=_draft(latest) if latest else None, last_error=last_error,
         sent_post_ids=tuple(o.x_post_id for o in outbound if o.x_post_id),
     )

@@ -92,7 +92,7 @@ class Case:
     version: int
     created_at: datetime
     sla_due_at: datetime | None = None
-    pending_draft: Draft | None = None
+    latest_draft: Draft | None = None
     last_error: str | None = None
     sent_post_ids: tuple[str, ...] = field(default=())
 

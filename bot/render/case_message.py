@@ -77,7 +77,7 @@ def _close_menu(case: Case) -> StaticSelectElement:
 
 def _buttons(case: Case) -> list:
     state = case.state
-    draft_id = case.pending_draft.id if case.pending_draft else None
+    draft_id = case.latest_draft.id if case.latest_draft else None
     if state is CaseState.NEW:
         return [_button("Claim", ActionId.CLAIM, case, style="primary"), _close_menu(case)]
     if state is CaseState.CLAIMED:

@@ -45,6 +45,8 @@ _TQ = {"tweet.fields", "expansions", "user.fields", "media.fields", "poll.fields
        "place.fields"}
 _TIMELINE = _TQ | {"since_id", "until_id", "max_results", "pagination_token", "start_time",
                    "end_time"}
+_DM_QUERY = {"dm_event.fields", "expansions", "user.fields", "tweet.fields", "media.fields",
+             "max_results", "pagination_token", "event_types"}
 
 
 @dataclass
@@ -300,17 +302,7 @@ class FakeX:
         ids = [tid] if tid else [i for i in req.query.get("ids", "").split(",") if i]
         if not ids or not all(i.isdigit() for i in ids) or len(ids) > 100:
             raise invalid_request("ids", req.query.get("ids", ""), "ids must be 1-100 post ids")
-        found = [self.store.tweets[i] for i in ids if i in self.store.tweets]
-        body: dict = {}
-        self.store.reads += len(found)
-        if found:
-            data = [self.store.render_tweet(t, q["tweet.fields"], q["expansions"]) for t in found]
-            body["data"] = data[0] if tid else data
-            body.update({"includes": inc} if (inc := self.store.tweet_includes(found, q)) else {})
-        missing = [not_found_error("tweet", "id", i) for i in ids if i not in self.store.tweets]
-        if missing:
-            body["errors"] = missing
-        return 200, body
+        return self.store.lookup(ids, q, single=tid is not None)
 
     def _create_tweet(self, req, q):
         text = req.json.get("text", "") if isinstance(req.json, dict) else None
@@ -336,22 +328,10 @@ class FakeX:
                               "dm_event_id": event["id"]}}
 
     def _dm_events(self, req, q, with_id=None):
-        events = sorted(self.store.dms.values(), key=lambda e: int(e["id"]), reverse=True)
+        events = self.store.dms.values()
         if with_id:
             events = [e for e in events if with_id in (e["sender_id"], e["_to"])]
-        page, token = self.store.page(events, req, 1, 100, 100)
-        if not page:
-            return 200, {"meta": {"result_count": 0}}
-        fields = q["dm_event.fields"] | ({"sender_id"} if "sender_id" in q["expansions"] else set())
-        body: dict = {"data": [self.store.render_dm(e, fields) for e in page]}
-        if "sender_id" in q["expansions"]:
-            senders = list(dict.fromkeys(e["sender_id"] for e in page))
-            body["includes"] = {"users": [self.store.render_user(u, q["user.fields"])
-                                          for u in senders]}
-        body["meta"] = {"result_count": len(page)}
-        if token:
-            body["meta"]["next_token"] = token
-        return 200, body
+        return self.store.dm_page(list(events), req, q)
 
     def _hide(self, req, q, tid):
         hidden = self._body(req, "hidden")
@@ -385,12 +365,8 @@ _ROUTES = [(m, re.compile(p), name, allowed) for m, p, name, allowed in [
     ("GET", r"/2/tweets", "_lookup", _TQ | {"ids"}),
     ("POST", r"/2/tweets", "_create_tweet", set()),
     ("POST", r"/2/dm_conversations/with/(\d+)/messages", "_send_dm", set()),
-    ("GET", r"/2/dm_events", "_dm_events",
-     {"dm_event.fields", "expansions", "user.fields", "tweet.fields", "media.fields",
-      "max_results", "pagination_token", "event_types"}),
-    ("GET", r"/2/dm_conversations/with/(\d+)/dm_events", "_dm_events",
-     {"dm_event.fields", "expansions", "user.fields", "tweet.fields", "media.fields",
-      "max_results", "pagination_token", "event_types"}),
+    ("GET", r"/2/dm_events", "_dm_events", _DM_QUERY),
+    ("GET", r"/2/dm_conversations/with/(\d+)/dm_events", "_dm_events", _DM_QUERY),
     ("PUT", r"/2/tweets/(\d+)/hidden", "_hide", set()),
     ("POST", r"/2/users/(\d+)/muting", "_mute", set()),
     ("DELETE", r"/2/users/(\d+)/muting/(\d+)", "_mute", set()),

@@ -334,6 +334,33 @@ class XStore:
             body["meta"]["next_token"] = token
         return 200, body
 
+    def dm_page(self, events: list[dict], req: Request, q: dict) -> tuple[int, dict]:
+        """A GET /2/dm_events answer, newest first (X has no since_id here)."""
+        events = sorted(events, key=lambda e: int(e["id"]), reverse=True)
+        page, token = self.page(events, req, 1, 100, 100)
+        if not page:
+            return 200, {"meta": {"result_count": 0}}
+        expand = "sender_id" in q["expansions"]
+        fields = q["dm_event.fields"] | ({"sender_id"} if expand else set())
+        body: dict = {"data": [self.render_dm(e, fields) for e in page]}
+        if expand:
+            senders = dict.fromkeys(e["sender_id"] for e in page)
+            body["includes"] = {"users": [self.render_user(u, q["user.fields"]) for u in senders]}
+        body["meta"] = {"result_count": len(page)} | ({"next_token": token} if token else {})
+        return 200, body
+
+    def lookup(self, ids: list[str], q: dict, *, single: bool) -> tuple[int, dict]:
+        """GET /2/tweets[/:id]: found posts in ``data``, missing ones in ``errors`` (HTTP 200)."""
+        found = [self.tweets[i] for i in ids if i in self.tweets]
+        self.reads += len(found)
+        body: dict = {}
+        if found:
+            data = [self.render_tweet(t, q["tweet.fields"], q["expansions"]) for t in found]
+            body["data"] = data[0] if single else data
+            body.update({"includes": inc} if (inc := self.tweet_includes(found, q)) else {})
+        missing = [not_found_error("tweet", "id", i) for i in ids if i not in self.tweets]
+        return 200, body | ({"errors": missing} if missing else {})
+
 
 def matcher(store: XStore, query: str):
     """A subset of X's search syntax: words, "phrases", OR, from:/to:/is:/conversation_id:,

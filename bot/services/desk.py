@@ -114,7 +114,7 @@ class CareDesk:
         case = self.store.get(case_id)
         if case is None:
             return Outcome(False, None, strings.NO_SUCH_CASE)
-        draft = case.pending_draft
+        draft = case.latest_draft
         if case.state is not CaseState.AWAITING_APPROVAL or draft is None \
                 or draft.status is not DraftStatus.PENDING:
             return self._refused(TransitionResult(False, case))
@@ -138,7 +138,7 @@ class CareDesk:
         if refusal:
             return refusal
         case = self.store.get(case_id)
-        draft = case.pending_draft
+        draft = case.latest_draft
         now = self.clock()
 
         def approve_and_queue(s, cid):
@@ -165,7 +165,7 @@ class CareDesk:
         if refusal:
             return refusal
         case = self.store.get(case_id)
-        draft = case.pending_draft
+        draft = case.latest_draft
         result = self.store.transition(
             case_id=case_id, action=Action.REQUEST_CHANGES, actor=user_id, now=self.clock(),
             note=strings.note_changes_requested(user_id, draft.author_id,

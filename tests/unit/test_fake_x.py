@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -419,3 +421,119 @@ def test_thread_safety(fake):
     assert len(ids) == 60 == len(set(ids))
     assert ids == sorted(ids, key=int)
     assert len(fake.brand_posts()) == 30
+
+
+# ---- every answer checked against X's own OpenAPI file -------------------------------------
+
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/specs/x-api-v2-openapi-2.162.json"
+
+
+def _conforms(spec: dict, value, schema: dict, where: str = "$") -> list[str]:
+    """A small strict JSON-schema check: unknown object keys are errors too."""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    picker = schema.get("discriminator", {})
+    if isinstance(value, dict) and value.get(picker.get("propertyName")) in picker.get(
+            "mapping", {}):
+        return _conforms(spec, value, {"$ref": picker["mapping"][value[picker["propertyName"]]]},
+                         where)
+    if "anyOf" in schema or "oneOf" in schema:
+        options = schema.get("anyOf", schema.get("oneOf"))
+        results = [_conforms(spec, value, s, where) for s in options]
+        return [] if any(not r for r in results) else results[0]
+    if "allOf" in schema:
+        merged: dict = {"type": "object", "properties": {}, "required": []}
+        for part in schema["allOf"]:
+            while "$ref" in part:
+                part = spec["components"]["schemas"][part["$ref"].rsplit("/", 1)[1]]
+            merged["properties"].update(part.get("properties", {}))
+            merged["required"] += part.get("required", [])
+        schema = merged
+    kind, errors = schema.get("type"), []
+    if kind == "object" or "properties" in schema:
+        if not isinstance(value, dict):
+            return [f"{where}: not an object"]
+        props = schema.get("properties", {})
+        errors += [f"{where}.{k}: unknown" for k in value if props and k not in props]
+        errors += [f"{where}.{k}: missing" for k in schema.get("required", []) if k not in value]
+        for k, v in value.items():
+            if k in props:
+                errors += _conforms(spec, v, props[k], f"{where}.{k}")
+    elif kind == "array":
+        if not isinstance(value, list) or len(value) < schema.get("minItems", 0):
+            return [f"{where}: bad array"]
+        for i, item in enumerate(value):
+            errors += _conforms(spec, item, schema.get("items", {}), f"{where}[{i}]")
+    elif kind == "string":
+        if not isinstance(value, str) or not re.search(schema.get("pattern", ""), value):
+            errors.append(f"{where}: bad string {value!r}")
+    elif kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        errors.append(f"{where}: not an integer")
+    elif kind == "boolean" and not isinstance(value, bool):
+        errors.append(f"{where}: not a boolean")
+    return errors
+
+
+@pytest.mark.skipif(not SPEC_PATH.exists(), reason="X OpenAPI file not present")
+def test_answers_match_the_openapi_spec(fake):
+    spec = json.loads(SPEC_PATH.read_text())
+    brand_post = requests.post(fake.url + "/2/tweets", json={"text": "Launch!"}, headers=AUTH,
+                               timeout=5)
+    post_id = brand_post.json()["data"]["id"]
+    reply = fake.post_as_customer(username="jane_d", text="@acme @nobody yes",
+                                  in_reply_to_post_id=post_id)
+    fake.post_as_customer(username="bob", text="@acme quoting", quote_of=post_id)
+    fake.send_dm_as_customer(username="jane_d", text="psst @acme")
+    jane = fake.add_user(username="jane_d")
+    every = {
+        "tweet.fields": "created_at,author_id,conversation_id,in_reply_to_user_id,"
+                        "referenced_tweets,entities,lang,public_metrics,edit_history_tweet_ids,"
+                        "possibly_sensitive,reply_settings",
+        "expansions": "author_id,in_reply_to_user_id,referenced_tweets.id,"
+                      "entities.mentions.username",
+        "user.fields": "created_at,description,profile_image_url,protected,public_metrics,"
+                       "verified,verified_type",
+    }
+    dm_fields = {"dm_event.fields": "id,text,event_type,created_at,sender_id,dm_conversation_id,"
+                                    "mentions", "expansions": "sender_id",
+                 "user.fields": "public_metrics,verified"}
+    bid = fake.brand_id
+    cases = [
+        ("post", "/2/tweets", "201", brand_post),
+        ("get", "/2/users/me", "200", raw_get(fake, "/2/users/me", **{"user.fields": "verified"})),
+        ("get", "/2/users/{id}/mentions", "200",
+         raw_get(fake, f"/2/users/{bid}/mentions", **every)),
+        ("get", "/2/users/{id}/mentions", "200",
+         raw_get(fake, f"/2/users/{bid}/mentions", since_id=reply, max_results="5")),
+        ("get", "/2/users/{id}/tweets", "200", raw_get(fake, f"/2/users/{bid}/tweets", **every)),
+        ("get", "/2/tweets/search/recent", "200",
+         raw_get(fake, "/2/tweets/search/recent", query="acme OR launch", **every)),
+        ("get", "/2/tweets", "200", raw_get(fake, "/2/tweets", ids=f"{reply},1", **every)),
+        ("get", "/2/tweets/{id}", "200", raw_get(fake, f"/2/tweets/{reply}", **every)),
+        ("get", "/2/dm_events", "200", raw_get(fake, "/2/dm_events", **dm_fields)),
+        ("post", "/2/dm_conversations/with/{participant_id}/messages", "201",
+         requests.post(f"{fake.url}/2/dm_conversations/with/{jane}/messages",
+                       json={"text": "hi"}, headers=AUTH, timeout=5)),
+        ("put", "/2/tweets/{tweet_id}/hidden", "200",
+         requests.put(f"{fake.url}/2/tweets/{reply}/hidden", json={"hidden": True},
+                      headers=AUTH, timeout=5)),
+        ("post", "/2/users/{id}/muting", "200",
+         requests.post(f"{fake.url}/2/users/{bid}/muting", json={"target_user_id": jane},
+                       headers=AUTH, timeout=5)),
+        ("delete", "/2/users/{source_user_id}/muting/{target_user_id}", "200",
+         requests.delete(f"{fake.url}/2/users/{bid}/muting/{jane}", headers=AUTH, timeout=5)),
+    ]
+    for method, path, status, resp in cases:
+        assert str(resp.status_code) == status, (path, resp.text)
+        schema = spec["paths"][path][method]["responses"][status]["content"]
+        body = resp.json()
+        if (method, path) == ("post", "/2/tweets"):  # X sends it; the schema lags
+            assert body["data"].pop("edit_history_tweet_ids") == [body["data"]["id"]]
+        assert _conforms(spec, body, schema["application/json"]["schema"]) == [], (path, body)
+    assert any("includes" in r.json() and "tweets" in r.json()["includes"] for *_, r in cases)
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for resp in [requests.post(fake.url + "/2/tweets", json={"text": "Launch!"}, headers=AUTH,
+                               timeout=5), raw_get(fake, "/2/none"),
+                 raw_get(fake, f"/2/users/{bid}/mentions", max_results="1")]:
+        assert resp.headers["Content-Type"] == "application/problem+json"
+        assert _conforms(spec, resp.json(), problem) == []

@@ -31,8 +31,16 @@ class _Job:
         self.name = name
         self.work = work
         self.again = threading.Event()
+        self.running = threading.Event()
 
     def __call__(self) -> None:
+        self.running.set()
+        try:
+            self._rounds()
+        finally:
+            self.running.clear()
+
+    def _rounds(self) -> None:
         for _ in range(MAX_ROUNDS_PER_RUN):
             self.again.clear()
             try:
@@ -63,8 +71,9 @@ class Jobs:
 
     def kick(self, *names: str) -> None:
         for name in names or ("deliver_slack", "deliver_x"):
-            self.jobs[name].again.set()
-            if self.scheduler.running:
+            job = self.jobs[name]
+            job.again.set()
+            if self.scheduler.running and not job.running.is_set():
                 try:
                     self.scheduler.modify_job(name, next_run_time=datetime.now(UTC))
                 except Exception:  # noqa: BLE001 - shutting down

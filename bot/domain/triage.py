@@ -166,13 +166,14 @@ def _lex(bounded: str, anywhere: str = "") -> re.Pattern[str]:
 _URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w{1,30}")
 _LEADING = re.compile(r"^\W*(?:(?:hi|hey|hello|yo|dear|ok|so|thanks|thank you)\W+)?"
-                      r"((?:@\w+\W*)+)", re.IGNORECASE)
+                      r"((?:@\w+[^\w@]*)+)", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<!\w)#\w+")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _FLOOD = re.compile(r"([^\W\d_]|[^\w\s!?.,;:'\"()¿¡？！。、-])\1{3,}")
 _LOLFLOOD = re.compile(r"(\w{2,4}?)\1{4,}")
 _QMARK = re.compile(r"[?？¿]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SCAM_HANDLE = re.compile(r"@\w*(?:hack|recover|retriev)\w*", re.IGNORECASE)
 _SPAM_EXTRA = _lex(
     r"contact (?:them|him|her)\b|signals\b|earn \$?\d|\d[\d,]*k? (?:real |new )?followers\b"
@@ -184,7 +185,7 @@ _FOREIGN = _lex(
     r"(?:und|für|nicht|ist|ich|mit|der|das|den|dem|ein|eine|keine|seit|les|pour|avec|pas"
     r"|une|du|au|je|vous|tr[eè]s|por|para|una|pero|llev[oa]|não|você|vocês|muito|uma|meu"
     r"|minha|está|até)\b",
-    r"[\u3040-\u30ff\u4e00-\u9fff]",
+    r"[\u3040-\u30ff\u4e00-\u9fffáíóúñçãõäöüßèêàâîôûëœ]",
 )
 _FIRST_PERSON = _lex(r"(?:i|i'm|i've|i'd|me|my|we|we've|our|us)\b")
 _OPENER = re.compile(
@@ -446,10 +447,13 @@ class Triager:
             return Kind.PRAISE, "positive words"
         if clean.isupper() and len(words) >= 3:
             return Kind.COMPLAINT, "all-caps rant"
-        # Recall first: a statement addressed to the brand about the author's own situation
-        # (or in a language the lexicons may not cover) goes to a human.
-        if directed and not to_others and sentiment < 0.5 and (
-            len(words) >= 4 and _FIRST_PERSON.search(low) or foreign and len(words) >= 3
-        ):
-            return Kind.QUESTION, "addressed to the brand, no other explanation: a human looks"
+        # Recall first: a post addressed to the brand that nothing above explains goes to a
+        # human when it reads negative, is about the author's own situation, or is in a
+        # language the lexicons may not cover.
+        size = len(words) + len(_CJK.findall(low)) // 4
+        if directed and not to_others and size >= 3:
+            if sentiment < 0:
+                return Kind.COMPLAINT, "negative wording addressed to the brand"
+            if foreign and not praise or sentiment < 0.3 and _FIRST_PERSON.search(low):
+                return Kind.QUESTION, "addressed to the brand, no other explanation: a human looks"
         return Kind.OTHER, "no request, complaint or praise detected"

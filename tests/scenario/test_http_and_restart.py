@@ -1,0 +1,106 @@
+"""Request signing, /care, /healthz, secrets in logs, and restarts on the same database."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import requests
+
+from bot.logs import RedactSecrets
+from bot.render.ids import ActionId
+from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, SIGNING_SECRET, Desk, wait_until
+
+
+def test_bad_signature_and_stale_timestamp_are_refused(desk):
+    body = "token=x&command=%2Fcare&text=status&user_id=U1&channel_id=C0CARE"
+    assert desk.requests.post_raw(body).status_code == 200
+    assert desk.requests.post_raw(body, signature="v0=" + "0" * 64).status_code == 401
+    stale = int(time.time()) - 10 * 60
+    assert desk.requests.post_raw(body, timestamp=stale).status_code == 401
+    unsigned = requests.post(desk.requests.url, data=body, timeout=5,
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert unsigned.status_code == 401
+
+
+def test_care_status_and_help(desk):
+    desk.mention("@acme one")
+    parent = desk.parent_for(desk.mention("@acme two", username="bob"))
+    desk.click(parent, ActionId.CLAIM, user=AGENT)
+    desk.wait_state(parent, "Claimed")
+    answer = desk.requests.command(user_id=AGENT, text="status", channel_id=CHANNEL).json()
+    assert answer["response_type"] == "ephemeral"
+    assert "*Open cases:* 2" in answer["text"] and "new: 1" in answer["text"]
+    assert "claimed: 1" in answer["text"] and "Slack posts pending:* 0" in answer["text"]
+    unknown = desk.requests.command(user_id=AGENT, text="<!channel>", channel_id=CHANNEL).json()
+    assert "&lt;!channel&gt;" in unknown["text"] and "/care status" in unknown["text"]
+
+
+def test_healthz_reports_database_poll_and_backlog(desk):
+    desk.mention("@acme hi")
+    health = requests.get(f"http://127.0.0.1:{desk.port}/healthz", timeout=5)
+    assert health.status_code == 200
+    body = health.json()
+    assert body["database"] == "ok" and body["outbox_backlog"] == 0
+    assert body["last_x_poll"] is not None and body["x_poll_error"] is None
+    assert requests.get(f"http://127.0.0.1:{desk.port}/nope", timeout=5).status_code == 404
+
+
+def test_tokens_never_reach_the_logs(desk, caplog):
+    handler = logging.StreamHandler()
+    records: list[str] = []
+    handler.emit = lambda record: records.append(handler.format(record))
+    handler.addFilter(RedactSecrets(list(SECRETS.values()) + [SIGNING_SECRET]))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    old_level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        for name in ("tweepy", "slack_sdk", "slack_bolt", "urllib3"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        parent = desk.parent_for(desk.mention("@acme please help"))
+        desk.click(parent, ActionId.CLAIM, user=AGENT)
+        desk.wait_state(parent, "Claimed")
+        desk.draft(parent, "On it!", user=AGENT)
+        desk.wait_state(parent, "Awaiting approval")
+        desk.x.fail_next(method="POST", path_prefix="/2/tweets", status=401)
+        desk.click(parent, ActionId.APPROVE, user=LEAD)
+        desk.wait_state(parent, "Send failed")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    assert records, "debug logging produced nothing to check"
+    joined = "\n".join(records)
+    for secret in list(SECRETS.values()) + [SIGNING_SECRET]:
+        assert secret not in joined
+    slack_text = json.dumps(desk.slack.calls)
+    for secret in list(SECRETS.values()) + [SIGNING_SECRET]:
+        assert secret not in slack_text
+
+
+def test_restart_neither_reposts_old_mentions_nor_misses_new_ones(database_url):
+    first = Desk.start(database_url=database_url)
+    slack, x = first.slack, first.x
+    try:
+        first.mention("@acme before restart")
+        first.mention("@acme also before", username="bob")
+    finally:
+        first.requests.session.close()
+        from bot.web import stop_server
+
+        stop_server(first.server)
+        first.runtime.stop()
+    while_down = x.post_as_customer(username="carol", text="@acme while you were down")
+    second = Desk.start(database_url=database_url, slack=slack, x=x)
+    try:
+        second.poll()
+        second.parent_for(while_down)
+        wait_until(lambda: len(second.parents()) == 3, message="three parents")
+        time.sleep(0.3)
+        assert len(second.parents()) == 3
+        second.poll()
+        time.sleep(0.3)
+        assert len(second.parents()) == 3
+    finally:
+        second.stop()

@@ -111,6 +111,7 @@ class CaseStore:
                 .execution_options(synchronize_session=False)
             ).rowcount
             if changed != 1:
+                s.expire_all()  # another transaction won: read the case as it is now
                 return TransitionResult(False, _load_case(s, case_id))
             s.add(EventRow(case_id=case_id, actor=actor, action=action.value,
                            from_state=before, to_state=to_state.value, detail=detail, at=now))

@@ -68,10 +68,16 @@ class Cursors:
             return (row.value, row.updated_at) if row else None
 
     def set(self, name: str, value: str, *, now: datetime) -> None:
-        with self.db.transaction() as s:
-            row = s.get(CursorRow, name)
-            if row is None:
-                s.add(CursorRow(name=name, value=value, updated_at=now))
-            else:
-                row.value = value
-                row.updated_at = now
+        """Store ``value`` under ``name`` (an upsert that is safe under concurrency)."""
+        for _ in range(3):
+            with self.db.transaction() as s:
+                changed = s.execute(update(CursorRow).where(CursorRow.name == name)
+                                    .values(value=value, updated_at=now)).rowcount
+            if changed:
+                return
+            try:
+                with self.db.transaction() as s:
+                    s.add(CursorRow(name=name, value=value, updated_at=now))
+                return
+            except IntegrityError:
+                continue  # someone inserted it meanwhile: update it on the next round

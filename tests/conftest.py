@@ -35,3 +35,10 @@ def db(database_url):
     database = Database.connect(database_url)
     yield database
     database.dispose()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that use a database are marked ``db``: scripts/test.sh runs them on PostgreSQL."""
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)

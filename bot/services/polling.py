@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,8 +54,18 @@ class MentionPoller:
         self.lease_seconds = lease_seconds
         self.kick = kick
         self.last_error: str | None = None
+        self._one_at_a_time = threading.Lock()
 
     def poll(self) -> PollResult:
+        """Poll once, unless a poll is already running in this process."""
+        if not self._one_at_a_time.acquire(blocking=False):
+            return PollResult(polled=False)
+        try:
+            return self._poll()
+        finally:
+            self._one_at_a_time.release()
+
+    def _poll(self) -> PollResult:
         now = self.clock()
         if not self.leases.acquire(name=POLLER_LEASE, owner=self.owner, now=now,
                                    ttl_seconds=self.lease_seconds):

@@ -105,7 +105,8 @@ class Desk:
         return post_id
 
     def poll(self) -> None:
-        self.runtime.poller.poll()
+        """Poll X now (waiting out a poll the scheduler may be running at this moment)."""
+        wait_until(lambda: self.runtime.poller.poll().polled, message="a poll of X")
         self.runtime.jobs.kick()
 
     # --- Slack side -------------------------------------------------------------------

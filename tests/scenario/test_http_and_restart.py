@@ -47,7 +47,7 @@ def test_healthz_reports_database_poll_and_backlog(desk):
     assert requests.get(f"http://127.0.0.1:{desk.port}/nope", timeout=5).status_code == 404
 
 
-def test_tokens_never_reach_the_logs(desk, caplog):
+def test_tokens_never_reach_the_logs(desk):
     handler = logging.StreamHandler()
     records: list[str] = []
     handler.emit = lambda record: records.append(handler.format(record))

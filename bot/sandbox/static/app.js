@@ -1,0 +1,492 @@
+// Care desk sandbox page. Renders what the bot sent to (fake) Slack from its Block Kit, and
+// the (fake) X timeline. Untrusted text never becomes HTML: the DOM is built with
+// createElement/textContent only, and hrefs are limited to http(s) and mailto.
+"use strict";
+
+(() => {
+  const POLL_MS = 700;
+  const USER_KEY = "care-sandbox-user";
+  const EMOJI = {
+    large_blue_circle: "🔵", large_yellow_circle: "🟡", hourglass_flowing_sand: "⏳",
+    outbox_tray: "📤", x: "❌", speech_balloon: "💬", white_check_mark: "✅",
+    no_entry_sign: "🚫", no_entry: "⛔", raising_hand: "🙋", leftwards_arrow_with_hook: "↩️",
+    memo: "📝", pencil2: "✏️", rocket: "🚀", rotating_light: "🚨", warning: "⚠️",
+    lock: "🔒", unlock: "🔓", repeat: "🔁", globe_with_meridians: "🌐", wave: "👋",
+    bell: "🔔", alarm_clock: "⏰", fire: "🔥", eyes: "👀", tada: "🎉", airplane: "✈️",
+  };
+  const $ = (id) => document.getElementById(id);
+  let me = localStorage.getItem(USER_KEY) || "UAGENT1";
+  let users = {};
+  let botName = "Care Desk";
+  let shown = { slack: null, x: null, modal: null };
+  const closedViews = new Set();
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  // ---- mrkdwn -------------------------------------------------------------------------
+  const decode = (s) => s.replace(/&(amp|lt|gt);/g, (_, e) => ({ amp: "&", lt: "<", gt: ">" })[e]);
+  const emojify = (s) => s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] || m);
+  const PH_BASE = 0xe000;
+  const PH = /[\ue000-\uf8ff]/;
+  const FMT = /`([^`\n]+)`|(?<![A-Za-z0-9*_~])([*_~])(?=\S)([^\n]*?\S)\2(?![A-Za-z0-9*_~])/;
+
+  function safeHref(url) {
+    return /^(https?:\/\/|mailto:)/i.test(url) ? url : null;
+  }
+
+  function angleNode(inner) {
+    const bar = inner.indexOf("|");
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const label = bar === -1 ? "" : decode(inner.slice(bar + 1));
+    if (target.startsWith("@")) {
+      const id = target.slice(1);
+      const name = (users[id] && users[id].name) || label || id;
+      return el("span", "mention", "@" + name);
+    }
+    if (target.startsWith("#")) return el("span", "mention", "#" + (label || target.slice(1)));
+    if (target.startsWith("!date^")) return el("span", "date", label || target);
+    if (target.startsWith("!subteam^")) return el("span", "mention", label || "@group");
+    if (target.startsWith("!")) {
+      return el("span", "mention broadcast", "@" + (label || target.slice(1)));
+    }
+    const href = safeHref(decode(target));
+    if (!href) return el("span", null, label || decode(target));
+    const link = el("a", null, label || href);
+    link.href = href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    return link;
+  }
+
+  function textInto(s, parent, tokens) {
+    let buf = "";
+    const flush = () => { if (buf) parent.append(document.createTextNode(emojify(decode(buf)))); buf = ""; };
+    for (const ch of s) {
+      if (PH.test(ch)) { flush(); parent.append(angleNode(tokens[ch.charCodeAt(0) - PH_BASE])); } else buf += ch;
+    }
+    flush();
+  }
+
+  function formatInto(s, parent, tokens) {
+    while (s) {
+      const m = FMT.exec(s);
+      if (!m) { textInto(s, parent, tokens); return; }
+      if (m.index > 0) textInto(s.slice(0, m.index), parent, tokens);
+      if (m[1] !== undefined) {
+        const code = el("code");
+        textInto(m[1], code, tokens);
+        parent.append(code);
+      } else {
+        const node = el({ "*": "strong", _: "em", "~": "s" }[m[2]]);
+        formatInto(m[3], node, tokens);
+        parent.append(node);
+      }
+      s = s.slice(m.index + m[0].length);
+    }
+  }
+
+  function inline(line, parent) {
+    const tokens = [];
+    const s = line.replace(/[\ue000-\uf8ff]/g, "\ufffd").replace(/<([^<>\n]*)>/g, (_, inner) => {
+      tokens.push(inner);
+      return String.fromCharCode(PH_BASE + tokens.length - 1);
+    });
+    formatInto(s, parent, tokens);
+  }
+
+  function mrkdwn(text, container) {
+    String(text || "").split("```").forEach((part, i) => {
+      if (i % 2 === 1) { container.append(el("pre", null, decode(part.replace(/^\n/, "")))); return; }
+      let group = null;
+      let groupIsQuote = false;
+      part.split("\n").forEach((line, n, lines) => {
+        if (n === lines.length - 1 && line === "" && n > 0) return;
+        const quoted = /^(&gt;|>)/.test(line);
+        if (!group || quoted !== groupIsQuote) {
+          group = quoted ? el("blockquote") : el("div", "para");
+          groupIsQuote = quoted;
+          container.append(group);
+        } else {
+          group.append(el("br"));
+        }
+        inline(quoted ? line.replace(/^(&gt;|>) ?/, "") : line, group);
+      });
+    });
+    return container;
+  }
+
+  function textObject(obj, cls) {
+    const node = el("div", cls);
+    if (!obj) return node;
+    if (obj.type === "mrkdwn") return mrkdwn(obj.text, node);
+    node.textContent = obj.emoji === false ? obj.text : emojify(obj.text || "");
+    return node;
+  }
+
+  const plain = (obj) => (obj && obj.text ? emojify(obj.text) : "");
+
+  // ---- Block Kit ----------------------------------------------------------------------
+  function unsupported(kind, type) {
+    return el("div", "unsupported", `[unsupported ${kind}: ${type || "?"}]`);
+  }
+
+  function element(e, ctx, blockId) {
+    if (e.type === "button") {
+      const b = el("button", "sk-btn" + (e.style ? " " + e.style : ""), plain(e.text));
+      b.type = "button";
+      b.dataset.actionId = e.action_id || "";
+      b.addEventListener("click", () => ctx.act({ action_id: e.action_id, block_id: blockId,
+        value: e.value || "", selected: false }, b));
+      return b;
+    }
+    if (e.type === "static_select") {
+      const sel = el("select", "sk-select");
+      sel.dataset.actionId = e.action_id || "";
+      const ph = el("option", null, plain(e.placeholder) || "Choose…");
+      ph.value = ""; ph.disabled = true; ph.selected = true;
+      sel.append(ph);
+      const options = e.options || (e.option_groups || []).flatMap((g) => g.options || []);
+      for (const o of options) {
+        const opt = el("option", null, plain(o.text));
+        opt.value = o.value;
+        sel.append(opt);
+      }
+      sel.addEventListener("change", () => ctx.act({ action_id: e.action_id, block_id: blockId,
+        value: sel.value, selected: true }, sel));
+      return sel;
+    }
+    if (e.type === "mrkdwn" || e.type === "plain_text") return textObject(e, "ctx-text");
+    if (e.type === "image") return el("span", "img-alt", `[image: ${e.alt_text || ""}]`);
+    return unsupported("element", e.type);
+  }
+
+  function inputBlock(b, ctx) {
+    const wrap = el("div", "block input");
+    const e = b.element || {};
+    const label = el("label", "input-label", plain(b.label));
+    wrap.append(label);
+    if (e.type !== "plain_text_input") { wrap.append(unsupported("input", e.type)); return wrap; }
+    const field = el(e.multiline ? "textarea" : "input", "sk-input");
+    field.id = `in-${b.block_id}-${e.action_id}`;
+    label.htmlFor = field.id;
+    field.dataset.blockId = b.block_id || "";
+    field.dataset.actionId = e.action_id || "";
+    if (e.multiline) field.rows = 5;
+    if (e.max_length) field.maxLength = e.max_length;
+    if (e.placeholder) field.placeholder = plain(e.placeholder);
+    field.value = e.initial_value || "";
+    ctx.inputs.push(field);
+    wrap.append(field);
+    const err = el("div", "input-error");
+    err.dataset.blockId = b.block_id || "";
+    err.setAttribute("role", "alert");
+    wrap.append(err);
+    if (b.hint) wrap.append(el("div", "hint", plain(b.hint)));
+    return wrap;
+  }
+
+  function blocks(list, ctx) {
+    const out = el("div", "blocks");
+    for (const b of list || []) {
+      let node;
+      switch (b.type) {
+        case "section": {
+          node = el("div", "block section");
+          const main = el("div", "section-main");
+          if (b.text) main.append(textObject(b.text, "section-text"));
+          if (b.fields) {
+            const grid = el("div", "fields");
+            b.fields.forEach((f) => grid.append(textObject(f, "field")));
+            main.append(grid);
+          }
+          node.append(main);
+          if (b.accessory) node.append(element(b.accessory, ctx, b.block_id || ""));
+          break;
+        }
+        case "context":
+          node = el("div", "block context");
+          (b.elements || []).forEach((e) => node.append(element(e, ctx, b.block_id || "")));
+          break;
+        case "actions":
+          node = el("div", "block actions");
+          (b.elements || []).forEach((e) => node.append(element(e, ctx, b.block_id || "")));
+          break;
+        case "divider": node = el("hr", "block divider"); break;
+        case "header": node = el("h3", "block header", plain(b.text)); break;
+        case "input": node = inputBlock(b, ctx); break;
+        default: node = unsupported("block", b.type);
+      }
+      if (b.block_id) node.dataset.blockId = b.block_id;
+      out.append(node);
+    }
+    return out;
+  }
+
+  // ---- Slack pane ---------------------------------------------------------------------
+  function time(tsOrIso) {
+    const d = typeof tsOrIso === "string" && tsOrIso.includes("-") ? new Date(tsOrIso)
+      : new Date(parseFloat(tsOrIso) * 1000);
+    return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function messageNode(m, cls, note) {
+    const node = el("article", "msg " + (cls || ""));
+    node.dataset.ts = m.ts;
+    const isBot = !m.user || !users[m.user];
+    const name = isBot ? botName : users[m.user].name;
+    node.append(el("div", "avatar" + (isBot ? " bot" : ""), name.slice(0, 1)));
+    const body = el("div", "msg-body");
+    const meta = el("div", "meta");
+    meta.append(el("strong", null, name));
+    if (isBot) meta.append(el("span", "app-badge", "APP"));
+    meta.append(el("span", "time", time(m.ts)));
+    if (m.edited) meta.append(el("span", "edited", "(edited)"));
+    if (note) meta.append(el("span", "only-you", note));
+    body.append(meta);
+    const ctx = { act: (a, ctl) => click(m.ts, a, ctl), inputs: [] };
+    body.append(m.blocks && m.blocks.length ? blocks(m.blocks, ctx) : mrkdwn(m.text, el("div", "text")));
+    node.append(body);
+    return node;
+  }
+
+  function renderChannel(slack) {
+    const channel = $("channel");
+    const atBottom = channel.scrollHeight - channel.scrollTop - channel.clientHeight < 40;
+    const keep = channel.scrollTop;
+    const items = slack.messages.map((m) => ({ ts: m.ts, m, eph: false }))
+      .concat(slack.ephemerals.map((e) => ({ ts: e.ts, m: e, eph: true })))
+      .sort((a, b) => parseFloat(a.ts) - parseFloat(b.ts));
+    channel.replaceChildren();
+    if (!items.length) channel.append(el("p", "empty", "No cases yet. Post as a customer on the right."));
+    for (const { m, eph } of items) {
+      if (eph) {
+        const note = "Only visible to you" + (m.command ? ` · ${m.command}` : "");
+        channel.append(messageNode(m, "ephemeral", note));
+        continue;
+      }
+      const node = messageNode(m, "parent");
+      if (m.replies && m.replies.length) {
+        const thread = el("div", "thread");
+        const n = m.replies.length;
+        thread.append(el("div", "thread-head", `${n} ${n === 1 ? "reply" : "replies"}`));
+        m.replies.forEach((r) => thread.append(messageNode(r, "reply")));
+        node.querySelector(".msg-body").append(thread);
+      }
+      channel.append(node);
+    }
+    channel.scrollTop = atBottom ? channel.scrollHeight : keep;
+  }
+
+  function flash(text) {
+    const f = el("div", "flash", text);
+    f.setAttribute("role", "alert");
+    $("slack-pane").append(f);
+    setTimeout(() => f.remove(), 4000);
+  }
+
+  async function click(ts, action, control) {
+    control.disabled = true;
+    const res = await api("/api/slack/click", { user: me, ts, ...action });
+    control.disabled = false;
+    if (!res.ok) flash(res.error || `The app answered HTTP ${res.status}`);
+    refresh();
+  }
+
+  // ---- modal --------------------------------------------------------------------------
+  function closeModal(viewId, tell) {
+    if (viewId) closedViews.add(viewId);
+    $("modal-root").replaceChildren();
+    shown.modal = null;
+    if (tell && viewId) api("/api/slack/close", { user: me, view_id: viewId });
+  }
+
+  function renderModal(modal) {
+    const view = modal.view;
+    const ctx = { act: () => flash("Buttons inside modals are not supported in the sandbox."), inputs: [] };
+    const backdrop = el("div", "modal-backdrop");
+    const box = el("div", "modal");
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-modal", "true");
+    box.setAttribute("aria-labelledby", "modal-title");
+    box.dataset.viewId = modal.id;
+    const head = el("div", "modal-head");
+    const title = el("h2", null, plain(view.title));
+    title.id = "modal-title";
+    const x = el("button", "modal-x", "×");
+    x.type = "button";
+    x.setAttribute("aria-label", "Close");
+    head.append(title, x);
+    const foot = el("div", "modal-foot");
+    const error = el("div", "modal-error");
+    const cancel = el("button", "sk-btn", plain(view.close) || "Cancel");
+    cancel.type = "button";
+    foot.append(error, cancel);
+    let submit = null;
+    if (view.submit) {
+      submit = el("button", "sk-btn primary", plain(view.submit));
+      submit.type = "button";
+      submit.dataset.role = "submit";
+      foot.append(submit);
+    }
+    box.append(head, el("div", "modal-body"), foot);
+    box.querySelector(".modal-body").append(blocks(view.blocks, ctx));
+    backdrop.append(box);
+    $("modal-root").replaceChildren(backdrop);
+    for (const b of [x, cancel]) b.addEventListener("click", () => closeModal(modal.id, true));
+    if (submit) submit.addEventListener("click", async () => {
+      const values = {};
+      for (const f of ctx.inputs) (values[f.dataset.blockId] ||= {})[f.dataset.actionId] = f.value;
+      submit.disabled = true;
+      const res = await api("/api/slack/submit", { user: me, view_id: modal.id, values });
+      submit.disabled = false;
+      box.querySelectorAll(".input-error").forEach((e) => { e.textContent = ""; });
+      error.textContent = "";
+      if (res.closed) { closeModal(modal.id, false); refresh(); return; }
+      for (const [blockId, msg] of Object.entries(res.errors || {})) {
+        const slot = [...box.querySelectorAll(".input-error")].find((e) => e.dataset.blockId === blockId);
+        if (slot) slot.textContent = msg; else error.textContent = msg;
+      }
+      if (!res.errors || !Object.keys(res.errors).length) error.textContent = res.error || "Not sent.";
+    });
+    (ctx.inputs[0] || cancel).focus();
+    shown.modal = `${modal.id}:${modal.hash}`;
+  }
+
+  // ---- X pane -------------------------------------------------------------------------
+  function postNode(p) {
+    const node = el("article", `xpost d${p.depth}` + (p.is_brand ? " brand" : ""));
+    node.dataset.postId = p.id;
+    const head = el("div", "xmeta");
+    head.append(el("strong", null, p.name), el("span", "handle", "@" + p.username));
+    if (p.is_brand) head.append(el("span", "brand-badge", "brand"));
+    head.append(el("span", "time", time(p.created_at)));
+    node.append(head, el("div", "xtext", p.text));
+    return node;
+  }
+
+  function renderX(x) {
+    const select = $("x-reply-to");
+    const keep = select.value;
+    select.replaceChildren(...x.brand_posts.map((p) => {
+      const o = el("option", null, p.text.length > 70 ? p.text.slice(0, 69) + "…" : p.text);
+      o.value = p.id;
+      return o;
+    }));
+    if (keep && x.brand_posts.some((p) => p.id === keep)) select.value = keep;
+    const tl = $("x-timeline");
+    tl.replaceChildren();
+    for (const t of x.threads) {
+      const thread = el("div", "xthread");
+      thread.dataset.rootId = t.id;
+      t.posts.forEach((p) => thread.append(postNode(p)));
+      tl.append(thread);
+    }
+    if (x.dms.length) {
+      tl.append(el("h3", "dm-title", "Direct messages"));
+      for (const c of x.dms) {
+        const convo = el("div", "dm");
+        convo.append(el("div", "xmeta", `@${c.username} ↔ @${x.brand.username}`));
+        for (const m of c.messages) convo.append(el("div", "bubble" + (m.from_brand ? " mine" : ""), m.text));
+        tl.append(convo);
+      }
+    }
+  }
+
+  // ---- wiring -------------------------------------------------------------------------
+  async function api(path, body) {
+    try {
+      const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body) });
+      const data = await r.json().catch(() => ({}));
+      return r.ok ? data : { ok: false, error: data.error || `HTTP ${r.status}` };
+    } catch (err) {
+      return { ok: false, error: "The sandbox is not answering. Is it still running?" };
+    }
+  }
+
+  function apply(state) {
+    if (state.me !== me) return;
+    users = state.slack.users;
+    botName = state.slack.bot.name;
+    const who = $("whoami");
+    if (!who.options.length) {
+      for (const [id, u] of Object.entries(users)) {
+        const o = el("option", null, u.name);
+        o.value = id;
+        who.append(o);
+      }
+      who.value = me;
+    }
+    $("channel-name").textContent = state.slack.channel.name;
+    const slackKey = JSON.stringify([state.slack.messages, state.slack.ephemerals]);
+    if (slackKey !== shown.slack) { renderChannel(state.slack); shown.slack = slackKey; }
+    const modal = state.slack.modal;
+    if (modal && !closedViews.has(modal.id)) {
+      if (shown.modal !== `${modal.id}:${modal.hash}`) renderModal(modal);
+    } else if (shown.modal) {
+      closeModal(null, false);
+    }
+    const xKey = JSON.stringify(state.x);
+    if (xKey !== shown.x) { renderX(state.x); shown.x = xKey; }
+    document.body.classList.remove("offline");
+  }
+
+  let inFlight = false;
+  let again = false;
+  async function refresh() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    try {
+      const r = await fetch(`/api/state?user=${encodeURIComponent(me)}`, { cache: "no-store" });
+      if (r.ok) apply(await r.json());
+    } catch (err) {
+      document.body.classList.add("offline");
+    } finally {
+      inFlight = false;
+      if (again) { again = false; refresh(); }
+    }
+  }
+
+  function start() {
+    $("whoami").addEventListener("change", (ev) => {
+      me = ev.target.value;
+      localStorage.setItem(USER_KEY, me);
+      shown = { slack: null, x: null, modal: null };
+      $("modal-root").replaceChildren();
+      refresh();
+    });
+    $("care-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const input = $("care-input");
+      const res = await api("/api/slack/command", { user: me, text: input.value });
+      if (res.ok) input.value = ""; else flash(res.error);
+      refresh();
+    });
+    const kind = $("x-kind");
+    kind.addEventListener("change", () => {
+      $("x-reply-row").classList.toggle("hidden", kind.value !== "reply");
+    });
+    $("x-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const text = $("x-text");
+      $("x-error").textContent = "";
+      const res = await api("/api/x/post", { username: $("x-username").value, text: text.value,
+        kind: kind.value, reply_to: kind.value === "reply" ? $("x-reply-to").value : null });
+      if (res.ok) text.value = ""; else $("x-error").textContent = res.error;
+      refresh();
+    });
+    document.addEventListener("keydown", (ev) => {
+      const box = document.querySelector(".modal");
+      if (ev.key === "Escape" && box) closeModal(box.dataset.viewId, true);
+    });
+    refresh();
+    setInterval(refresh, POLL_MS);
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,64 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, SettingsError
+
+GOOD = {
+    "SLACK_BOT_TOKEN": "xoxb-1-2-3", "SLACK_SIGNING_SECRET": "abc123secret",
+    "CARE_CHANNEL_ID": "C0123ABCD", "CARE_LEAD_IDS": "U01LEAD, S0GROUP",
+    "X_BEARER_TOKEN": "bearer-1", "X_API_KEY": "key-1", "X_API_SECRET": "secret-1",
+    "X_ACCESS_TOKEN": "access-1", "X_ACCESS_TOKEN_SECRET": "access-secret-1",
+}
+
+
+def test_defaults_and_parsing():
+    settings = Settings.from_env(GOOD)
+    assert settings.lead_ids == ("U01LEAD", "S0GROUP")
+    assert settings.sla_minutes == 60 and settings.x_poll_seconds == 60 and settings.port == 3000
+    assert settings.database_url == "sqlite:///care.db"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.x_api_url == "https://api.twitter.com"
+    assert not settings.socket_mode
+    assert Settings.from_env({**GOOD, "SLACK_API_URL": "http://127.0.0.1:9/api"}).slack_api_url \
+        == "http://127.0.0.1:9/api/"
+
+
+def test_every_problem_is_reported_at_once_without_tokens():
+    env = {**GOOD, "SLACK_BOT_TOKEN": "xapp-wrong-kind", "CARE_LEAD_IDS": "bob",
+           "CARE_SLA_MINUTES": "soon", "X_POLL_SECONDS": "1", "DATABASE_URL": "mysql://x"}
+    del env["X_API_KEY"]
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env(env)
+    problems = "\n".join(err.value.problems)
+    for name in ("SLACK_BOT_TOKEN", "CARE_LEAD_IDS", "CARE_SLA_MINUTES", "X_POLL_SECONDS",
+                 "DATABASE_URL", "X_API_KEY"):
+        assert name in problems
+    assert "xapp-wrong-kind" not in problems
+    assert len(err.value.problems) == 6
+
+
+def test_socket_mode_needs_no_signing_secret_and_repr_hides_tokens():
+    env = {**GOOD, "SLACK_APP_TOKEN": "xapp-1-A1-2-abc"}
+    del env["SLACK_SIGNING_SECRET"]
+    settings = Settings.from_env(env)
+    assert settings.socket_mode
+    assert "xoxb" not in repr(settings) and "bearer-1" not in repr(settings)
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
+        Settings.from_env({k: v for k, v in GOOD.items() if k != "SLACK_SIGNING_SECRET"})
+
+
+def test_app_exits_2_with_a_clear_message_and_no_traceback(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    empty_env = tmp_path / "empty.env"
+    empty_env.write_text("")
+    result = subprocess.run([sys.executable, str(root / "app.py"), "--env-file", str(empty_env)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert "CARE_CHANNEL_ID is not set" in result.stderr
+    assert "--sandbox" in result.stderr
+    assert "Traceback" not in result.stderr

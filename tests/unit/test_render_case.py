@@ -1,0 +1,85 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.domain.case import CaseState
+from bot.domain.model import Author, Case, Draft, DraftStatus
+from bot.render.case_message import case_parent, thread_note
+from bot.render.modals import draft_modal, request_changes_modal
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+
+
+def make_case(state=CaseState.NEW, **overrides):
+    values = dict(id=4, state=state, source_post_id="1860000000000000001",
+                  customer=Author(id="77", username="jane_doe", name="Jane", followers=12000),
+                  text="@acme where is my bag?", post_created_at=NOW, assignee_id=None,
+                  close_reason=None, slack_channel="C1", slack_ts="1.1", version=1,
+                  created_at=NOW)
+    values.update(overrides)
+    return Case(**values)
+
+
+def action_ids(blocks):
+    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+@pytest.mark.parametrize(("state", "expected"), [
+    (CaseState.NEW, ["care.claim", "care.close"]),
+    (CaseState.CLAIMED, ["care.draft", "care.unclaim", "care.close"]),
+    (CaseState.AWAITING_APPROVAL, ["care.approve", "care.request_changes", "care.draft",
+                                   "care.close"]),
+    (CaseState.APPROVED, []),
+    (CaseState.SENDING, []),
+    (CaseState.SEND_FAILED, ["care.retry_send", "care.draft", "care.close"]),
+    (CaseState.REPLIED, ["care.close"]),
+    (CaseState.CLOSED, ["care.reopen"]),
+    (CaseState.IGNORED, ["care.reopen"]),
+])
+def test_buttons_fit_the_state(state, expected):
+    blocks, _ = case_parent(make_case(state, assignee_id="U1"))
+    assert action_ids(blocks) == expected
+
+
+def test_parent_shows_author_reach_text_link_state_and_assignee():
+    blocks, fallback = case_parent(make_case(CaseState.CLAIMED, assignee_id="U9"))
+    text = str(blocks)
+    assert "*Jane* @jane_doe · 12,000 followers" in text
+    assert "&gt; @acme where is my bag?" in text
+    assert "<https://x.com/jane_doe/status/1860000000000000001|View on X>" in text
+    assert "<!date^" in text and "Claimed" in text and "<@U9>" in text
+    assert fallback.startswith("[claimed] @jane_doe:")
+
+
+def test_approve_button_names_the_draft_it_approves():
+    draft = Draft(id=31, case_id=4, author_id="U1", text="hi", status=DraftStatus.PENDING)
+    blocks, _ = case_parent(make_case(CaseState.AWAITING_APPROVAL, latest_draft=draft))
+    approve = next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
+                   if e["action_id"] == "care.approve")
+    assert approve["value"] == '{"c":4,"d":31}'
+
+
+def test_hostile_name_and_handle_cannot_inject_links():
+    case = make_case(customer=Author(id="1", username="x>|<", name="<!here>", followers=0))
+    blocks, fallback = case_parent(case)
+    assert "<!here>" not in str(blocks) and "&lt;!here&gt;" in str(blocks)
+    assert "https://x.com/x/status/" in str(blocks)
+
+
+def test_limits_hold_for_huge_text():
+    blocks, fallback = case_parent(make_case(text="&" * 10_000, customer=Author(
+        id="1", username="u", name="N" * 500, followers=1)))
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    assert len(fallback) <= 320
+    note_blocks, note_text = thread_note("y" * 5000)
+    assert len(note_blocks[0]["text"]["text"]) <= 3000 and len(note_text) <= 3000
+
+
+def test_modals_carry_only_ids_in_metadata():
+    view = draft_modal(case=make_case(CaseState.CLAIMED), initial_text="draft")
+    assert view["private_metadata"] == '{"c":4}'
+    assert view["blocks"][1]["element"]["initial_value"] == "draft"
+    assert view["blocks"][1]["element"]["multiline"] is True
+    assert "PUBLIC" in view["blocks"][1]["label"]["text"]
+    changes = request_changes_modal(case_id=4, draft_id=8)
+    assert changes["private_metadata"] == '{"c":4,"d":8}' and len(changes["title"]["text"]) <= 24

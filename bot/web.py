@@ -41,7 +41,7 @@ def wsgi_app(runtime):
     return application
 
 
-def make_server(runtime, *, host: str, port: int, threads: int = 16):
+def make_server(runtime, *, host: str, port: int, threads: int = 32):
     return create_server(wsgi_app(runtime), host=host, port=port, threads=threads,
                          ident="care-desk")
 

@@ -15,6 +15,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.domain.office_hours import OfficeHours
+from bot.domain.office_hours_parse import (
+    OfficeHoursError,
+    parse_closed_dates,
+    parse_holiday_regions,
+    parse_schedule,
+    parse_timezone,
+)
+from bot.domain.sla import DEFAULT_LEVELS, NudgeLevel, SlaPolicy, parse_nudges
+
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 X_DEFAULT_API_URL = "https://api.twitter.com"
 
@@ -48,7 +58,15 @@ class Settings:
     x_api_url: str = X_DEFAULT_API_URL
     x_poll_seconds: int = 60
     database_url: str = "sqlite:///care.db"
+    followup_sla_minutes: int = 60
+    office_hours: OfficeHours = field(default_factory=OfficeHours)
+    nudges: tuple[NudgeLevel, ...] = DEFAULT_LEVELS
     secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def sla_policy(self) -> SlaPolicy:
+        return SlaPolicy(hours=self.office_hours, first_minutes=self.sla_minutes,
+                         followup_minutes=self.followup_sla_minutes, levels=self.nudges)
 
     @property
     def socket_mode(self) -> bool:
@@ -125,6 +143,15 @@ class Settings:
         database_url = (env.get("DATABASE_URL") or "").strip() or "sqlite:///care.db"
         if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
             problems.append("DATABASE_URL must start with sqlite:/// or postgresql+psycopg://")
+        sla_minutes = number("CARE_SLA_MINUTES", 60, low=1, high=60 * 24 * 14)
+        followup_minutes = number("CARE_FOLLOWUP_SLA_MINUTES", sla_minutes, low=1,
+                                  high=60 * 24 * 14)
+        office_hours = _office_hours(env, problems)
+        try:
+            nudges = parse_nudges(env.get("CARE_NUDGES"))
+        except ValueError as exc:
+            problems.append(str(exc))
+            nudges = DEFAULT_LEVELS
         settings = cls(
             slack_bot_token=bot_token,
             slack_app_token=app_token or None,
@@ -133,7 +160,10 @@ class Settings:
             port=number("PORT", 3000, low=1, high=65535),
             care_channel_id=channel,
             lead_ids=leads,
-            sla_minutes=number("CARE_SLA_MINUTES", 60, low=1, high=60 * 24 * 14),
+            sla_minutes=sla_minutes,
+            followup_sla_minutes=followup_minutes,
+            office_hours=office_hours,
+            nudges=nudges,
             x_bearer_token=bearer,
             x_api_key=key,
             x_api_secret=secret,
@@ -148,6 +178,28 @@ class Settings:
         if problems:
             raise SettingsError(problems)
         return settings
+
+
+def _office_hours(env: Mapping[str, str], problems: list[str]) -> OfficeHours:
+    """Read CARE_OFFICE_HOURS, CARE_TIMEZONE, CARE_HOLIDAYS and CARE_CLOSED_DATES."""
+    parts = {}
+    readers = {"week": (parse_schedule, "CARE_OFFICE_HOURS"),
+               "tz": (parse_timezone, "CARE_TIMEZONE"),
+               "holiday_regions": (parse_holiday_regions, "CARE_HOLIDAYS"),
+               "closed_dates": (parse_closed_dates, "CARE_CLOSED_DATES")}
+    for key, (read, name) in readers.items():
+        try:
+            value = read(text=env.get(name))
+        except OfficeHoursError as exc:
+            problems.append(str(exc))
+            continue
+        if value is not None:
+            parts[key] = value
+    try:
+        return OfficeHours(**parts)
+    except (OfficeHoursError, ValueError) as exc:
+        problems.append(str(exc))
+        return OfficeHours()
 
 
 def _redact_url(url: str) -> str:

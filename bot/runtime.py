@@ -27,6 +27,7 @@ from bot.services.desk import CareDesk
 from bot.services.leads import LeadDirectory
 from bot.services.polling import LAST_POLL, MentionPoller
 from bot.services.sending import ReplySender
+from bot.services.sla_sweep import SlaSweeper
 from bot.services.slack_sync import SlackSync
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
@@ -35,7 +36,9 @@ from handlers.context import HandlerServices
 from storage.cases import CaseStore
 from storage.coordination import Cursors, Leases
 from storage.db import Database
+from storage.channel_posts import ChannelPosts
 from storage.outbox import SlackOutbox, XOutbox
+from storage.sla import SlaStore
 
 
 def utc_now() -> datetime:
@@ -54,6 +57,7 @@ class Runtime:
     poller: MentionPoller
     sender: ReplySender
     sync: SlackSync
+    sweeper: SlaSweeper
     jobs: Jobs
     app: App
     owner: str
@@ -110,17 +114,22 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
         for fn in kick_ref:
             fn()
 
-    desk = CareDesk(store=store, leads=leads, clock=clock, kick=kick)
+    policy = settings.sla_policy
+    desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick)
     poller = MentionPoller(x=x, store=store, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, channel=settings.care_channel_id,
-                           sla_minutes=settings.sla_minutes, clock=clock, owner=owner,
+                           policy=policy, clock=clock, owner=owner,
                            lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick)
     sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
                          brand=lambda: (me.id, me.username), clock=clock, owner=owner,
                          kick=kick)
-    sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner)
+    channel_posts = ChannelPosts(db)
+    sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner,
+                     tz=policy.hours.tz, channel_posts=channel_posts)
+    sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
+                         leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick)
     jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due, deliver_x=sender.deliver_due,
-                poll_seconds=settings.x_poll_seconds)
+                sweep_sla=sweeper.sweep, poll_seconds=settings.x_poll_seconds)
     kick_ref.append(jobs.kick)
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=web_client, listener_executor=listeners,
@@ -128,7 +137,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
               request_verification_enabled=not settings.socket_mode,
               process_before_response=False)
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, sender=sender, sync=sync, jobs=jobs, app=app, owner=owner,
+                      poller=poller, sender=sender, sync=sync, sweeper=sweeper, jobs=jobs,
+                      app=app, owner=owner,
                       listeners=listeners)
     services = HandlerServices(desk=desk, slack=slack, status=runtime.status_text)
     for group in (case_actions, modals, commands):

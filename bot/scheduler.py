@@ -1,5 +1,5 @@
 """Background jobs (APScheduler 3, in memory in each process): poll X, deliver to Slack
-and X. The database decides who does what, so several processes can run these safely.
+and X, sweep the response-time targets. The database decides who does what, so several processes can run these safely.
 
 ``kick()`` asks the delivery jobs to run now (after a click), instead of waiting for
 their next interval; a kick that arrives while a job runs makes it go round once more.
@@ -7,7 +7,7 @@ their next interval; a kick that arrives while a job runs makes it go round once
 Example::
 
     jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due,
-                deliver_x=sender.deliver_due, poll_seconds=60)
+                deliver_x=sender.deliver_due, sweep_sla=sweeper.sweep, poll_seconds=60)
     jobs.start(); jobs.kick(); jobs.shutdown()
 """
 
@@ -23,6 +23,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 log = logging.getLogger(__name__)
 
 DELIVERY_INTERVAL_SECONDS = 5
+SWEEP_INTERVAL_SECONDS = 30
 MAX_ROUNDS_PER_RUN = 20
 
 
@@ -54,13 +55,16 @@ class _Job:
 
 class Jobs:
     def __init__(self, *, poll: Callable[[], object], deliver_slack: Callable[[], object],
-                 deliver_x: Callable[[], object], poll_seconds: int) -> None:
+                 deliver_x: Callable[[], object], sweep_sla: Callable[[], object],
+                 poll_seconds: int) -> None:
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self.jobs = {"poll_x": _Job("poll_x", poll),
                      "deliver_slack": _Job("deliver_slack", deliver_slack),
-                     "deliver_x": _Job("deliver_x", deliver_x)}
+                     "deliver_x": _Job("deliver_x", deliver_x),
+                     "sweep_sla": _Job("sweep_sla", sweep_sla)}
         intervals = {"poll_x": poll_seconds, "deliver_slack": DELIVERY_INTERVAL_SECONDS,
-                     "deliver_x": DELIVERY_INTERVAL_SECONDS}
+                     "deliver_x": DELIVERY_INTERVAL_SECONDS,
+                     "sweep_sla": SWEEP_INTERVAL_SECONDS}
         for job_id, job in self.jobs.items():
             self.scheduler.add_job(job, "interval", seconds=intervals[job_id], id=job_id,
                                    max_instances=1, coalesce=True,

@@ -39,7 +39,7 @@ class CaseStore:
 
     # --- creating -------------------------------------------------------------------
     def open_case(self, *, post: InboundPost, channel: str, now: datetime,
-                  sla_due_at: datetime | None) -> int | None:
+                  clock: dict | None = None) -> int | None:
         """Store a case for ``post`` and queue its parent message. None if it exists."""
         try:
             with self.db.transaction() as s:
@@ -50,7 +50,7 @@ class CaseStore:
                     customer_id=post.author.id, customer_handle=post.author.username,
                     customer_name=post.author.name, customer_followers=post.author.followers,
                     state=CaseState.NEW.value, slack_channel=channel, version=1,
-                    created_at=now, updated_at=now, sla_due_at=sla_due_at,
+                    created_at=now, updated_at=now, sla_cycle=0, **(clock or {}),
                 ).returning(CaseRow.id)).scalar_one()
                 s.add(PostRow(id=post.id, case_id=case_id, direction="inbound",
                               author_id=post.author.id, author_handle=post.author.username,
@@ -58,7 +58,7 @@ class CaseStore:
                 s.add(EventRow(case_id=case_id, actor=SYSTEM, action="opened",
                                from_state=None, to_state=CaseState.NEW.value,
                                detail=f"post {post.id}", at=now))
-                _queue(s, case_id=case_id, kind="parent", now=now)
+                queue_slack(s, case_id=case_id, kind="parent", now=now)
                 return case_id
         except IntegrityError:
             return None
@@ -86,15 +86,19 @@ class CaseStore:
     # --- changing -------------------------------------------------------------------
     def transition(self, *, case_id: int, action: Action, actor: str, now: datetime,
                    updates: dict | None = None, where: tuple = (), note: str | None = None,
-                   detail: str | None = None,
+                   detail: str | None = None, new_clock: dict | None = None,
                    also: Callable[[Session, int], None] | None = None) -> TransitionResult:
         """Apply ``action`` if the case is in a state that allows it (and ``where`` holds).
 
         One UPDATE decides: of two concurrent callers exactly one wins. The winner's
         transaction also appends the event, queues the parent update and the thread
-        ``note``, and runs ``also`` (e.g. to store a draft).
+        ``note``, and runs ``also`` (e.g. to store a draft). ``new_clock`` (from
+        bot.services.sla_clock.start_clock) restarts the response clock.
         """
         sources = [state.value for state in allowed_from(action)]
+        updates = dict(updates or {})
+        if new_clock:
+            updates.update(new_clock, sla_cycle=CaseRow.sla_cycle + 1)
         with self.db.transaction() as s:
             current = s.get(CaseRow, case_id)
             if current is None:
@@ -107,7 +111,7 @@ class CaseStore:
                 update(CaseRow)
                 .where(CaseRow.id == case_id, CaseRow.state.in_(sources), *where)
                 .values(state=to_state.value, version=CaseRow.version + 1, updated_at=now,
-                        **(updates or {}))
+                        **updates)
                 .execution_options(synchronize_session=False)
             ).rowcount
             if changed != 1:
@@ -117,9 +121,9 @@ class CaseStore:
                            from_state=before, to_state=to_state.value, detail=detail, at=now))
             if also is not None:
                 also(s, case_id)
-            _queue(s, case_id=case_id, kind="update", now=now)
+            queue_slack(s, case_id=case_id, kind="update", now=now)
             if note:
-                _queue(s, case_id=case_id, kind="note", now=now, text=note)
+                queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
             s.expire_all()
             return TransitionResult(True, _load_case(s, case_id))
 
@@ -131,7 +135,13 @@ class CaseStore:
             s.add(EventRow(case_id=case_id, actor=actor, action=action, from_state=state,
                            to_state=state, detail=detail, at=now))
             if note:
-                _queue(s, case_id=case_id, kind="note", now=now, text=note)
+                queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
+
+
+def first_response(*, now: datetime, by: str | None) -> dict:
+    """Column values that record the first answer (kept if one is recorded already)."""
+    return {"first_response_at": func.coalesce(CaseRow.first_response_at, now),
+            "first_response_by": func.coalesce(CaseRow.first_response_by, by)}
 
 
 # --- helpers used inside a transaction -------------------------------------------------
@@ -151,7 +161,7 @@ def review_draft(s: Session, *, draft_id: int, reviewer_id: str, status: DraftSt
               .values(status=status.value, reviewer_id=reviewer_id, review_note=note))
 
 
-def _queue(s: Session, *, case_id: int, kind: str, now: datetime, text: str | None = None,
+def queue_slack(s: Session, *, case_id: int, kind: str, now: datetime, text: str | None = None,
            blocks: list | None = None) -> None:
     s.add(SlackOutboxRow(case_id=case_id, kind=kind, text=text or "", blocks=blocks,
                          status="pending", attempts=0, next_attempt_at=now, created_at=now))

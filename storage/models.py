@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -69,8 +70,17 @@ class CaseRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The response clock: started at (business minutes count from here), target, deadline.
+    # A new clock (follow-up, reopen) bumps sla_cycle, so its nudges are new rows.
+    sla_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sla_minutes: Mapped[int | None] = mapped_column(Integer)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    sla_cycle: Mapped[int] = mapped_column(Integer, default=0)
+    # When the next nudge level falls, and which; None when nothing is pending.
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    next_nudge_level: Mapped[str | None] = mapped_column(String(16))
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_response_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class PostRow(Base):
@@ -145,6 +155,23 @@ class SlackOutboxRow(Base):
     __table_args__ = (Index("ix_slack_outbox_status_case", "status", "case_id", "id"),)
 
 
+class ChannelPostRow(Base):
+    """Top-level messages that belong to no single case (summaries, alerts), retried."""
+
+    __tablename__ = "channel_posts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class EventRow(Base):
     """Append-only history of a case: who did what, when, from which state to which."""
 
@@ -175,6 +202,21 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     owner: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NudgeRow(Base):
+    """One row per case, clock and level: inserting it decides who posts the nudge."""
+
+    __tablename__ = "nudges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    sla_cycle: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("case_id", "sla_cycle", "level",
+                                       name="uq_nudges_case_cycle_level"),)
 
 
 class SlackEventRow(Base):

@@ -4,11 +4,14 @@ Built with slack_sdk.models, so ``to_dict()`` checks Slack's limits.
 
 Example::
 
-    blocks, fallback = case_parent(case)
+    blocks, fallback = case_parent(case, now=now, tz=ZoneInfo("Europe/Berlin"))
     client.chat_postMessage(channel=case.slack_channel, blocks=blocks, text=fallback)
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,7 +24,8 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.domain.case import CaseState
+from bot.domain.case import WAITING_ON_US, CaseState
+from bot.domain.deadline_words import describe_deadline
 from bot.domain.model import Case
 from bot.render import strings
 from bot.render.ids import ActionId, BlockId, CaseRef
@@ -32,8 +36,11 @@ NAME_LIMIT = 80
 FALLBACK_LIMIT = 300
 
 
-def case_parent(case: Case) -> tuple[list[dict], str]:
-    """Blocks and the notification/fallback text for the parent message of ``case``."""
+def case_parent(case: Case, *, now: datetime, tz: ZoneInfo) -> tuple[list[dict], str]:
+    """Blocks and the notification/fallback text for the parent message of ``case``.
+
+    ``now`` and ``tz`` (the desk's time zone) word the deadline: "due in 42 min".
+    """
     name = safe(case.customer.name, NAME_LIMIT) or "(no name)"
     handle = safe(case.customer.username, 40)
     header = (f"*{name}* @{handle} · {case.customer.followers:,} followers")
@@ -46,6 +53,10 @@ def case_parent(case: Case) -> tuple[list[dict], str]:
         status += f" · {strings.user(case.assignee_id)}"
     if case.close_reason and case.state in (CaseState.CLOSED, CaseState.IGNORED):
         status += f" · {strings.CLOSE_REASON_LABELS.get(case.close_reason, case.close_reason)}"
+    if case.sla_due_at and case.state in WAITING_ON_US:
+        words = describe_deadline(deadline=case.sla_due_at, now=now, tz=tz)
+        icon = ":warning: " if words.startswith("overdue") else ":stopwatch: "
+        status += f" · {icon}{words}"
     blocks = [
         SectionBlock(block_id="case_post", text=MarkdownTextObject(text=f"{header}\n{body}")),
         ContextBlock(block_id="case_meta", elements=[MarkdownTextObject(

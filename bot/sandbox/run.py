@@ -37,6 +37,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.fake_x import FakeX
 from bot.sandbox.slack_requests import SignedSlackRequests
+from bot.sandbox.web_ui import make_ui_server
 from bot.web import make_server, stop_server
 
 log = logging.getLogger(__name__)
@@ -110,8 +111,6 @@ class Sandbox:
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self) -> Sandbox:
-        from bot.sandbox.web_ui import make_ui_server
-
         try:
             self._ui_server = make_ui_server(self, host=HOST, port=self.port)  # bind first
             self._start_backends()

@@ -1,7 +1,7 @@
 """The sandbox's web page and its JSON API (WSGI, served by waitress on 127.0.0.1).
 
-``GET /`` is the page (``static/index.html``, ``app.js``, ``style.css``): a Slack pane
-rendered from the Block Kit the bot sent, and an X pane to post as customers. The page
+``GET /`` is the page (``static/``: index.html, blockkit.js, app.js, style.css): a Slack
+pane rendered from the Block Kit the bot sent, and an X pane to post as customers. The page
 polls ``GET /api/state?user=U...`` and acts through ``POST /api/...`` (JSON bodies only,
 so another web site cannot post forms here; the Host header must be a loopback name).
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 FILES = {"/": ("index.html", "text/html; charset=utf-8"),
          "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+         "/static/blockkit.js": ("blockkit.js", "text/javascript; charset=utf-8"),
          "/static/style.css": ("style.css", "text/css; charset=utf-8")}
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 MAX_BODY = 64 * 1024

@@ -23,7 +23,9 @@ from bot.domain.model import Case, DraftStatus
 from bot.domain.reply_text import check_reply_text
 from bot.render import strings
 from bot.render.mrkdwn import escape, quote
+from bot.domain.sla import SlaPolicy
 from bot.services.leads import LeadDirectory
+from bot.services.sla_clock import STOP_CLOCK, start_clock
 from storage.cases import CaseStore, TransitionResult, add_draft, review_draft
 from storage.models import CaseRow
 from storage.outbox import queue_outbound, requeue_failed
@@ -38,9 +40,10 @@ class Outcome:
 
 
 class CareDesk:
-    def __init__(self, *, store: CaseStore, leads: LeadDirectory,
+    def __init__(self, *, store: CaseStore, leads: LeadDirectory, policy: SlaPolicy,
                  clock: Callable[[], datetime], kick: Callable[[], None] = lambda: None) -> None:
         self.store = store
+        self.policy = policy
         self.leads = leads
         self.clock = clock
         self.kick = kick
@@ -188,7 +191,7 @@ class CareDesk:
     def close(self, *, case_id: int, user_id: str, reason: CloseReason) -> Outcome:
         result = self.store.transition(
             case_id=case_id, action=reason.action, actor=user_id, now=self.clock(),
-            updates={"close_reason": reason.value}, detail=reason.value,
+            updates={"close_reason": reason.value, **STOP_CLOCK}, detail=reason.value,
             note=strings.note_closed(user_id, reason.value))
         if not result.ok and result.case and result.case.close_reason == reason.value \
                 and result.case.state in (CaseState.CLOSED, CaseState.IGNORED):
@@ -196,9 +199,11 @@ class CareDesk:
         return self._done(result) if result.ok else self._refused(result)
 
     def reopen(self, *, case_id: int, user_id: str) -> Outcome:
+        now = self.clock()
         result = self.store.transition(
-            case_id=case_id, action=Action.REOPEN, actor=user_id, now=self.clock(),
+            case_id=case_id, action=Action.REOPEN, actor=user_id, now=now,
             updates={"assignee_id": None, "close_reason": None},
+            new_clock=start_clock(self.policy, start=now, minutes=self.policy.followup_minutes),
             note=strings.note_reopened(user_id))
         return self._done(result) if result.ok else self._refused(result)
 

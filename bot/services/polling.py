@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.sla import SlaPolicy
+from bot.services.sla_clock import start_clock
 from bot.x.client import XClient, XError
 from storage.cases import CaseStore
 from storage.coordination import Cursors, Leases
@@ -39,7 +41,7 @@ class PollResult:
 
 class MentionPoller:
     def __init__(self, *, x: XClient, store: CaseStore, leases: Leases, cursors: Cursors,
-                 brand_id: Callable[[], str], channel: str, sla_minutes: int,
+                 brand_id: Callable[[], str], channel: str, policy: SlaPolicy,
                  clock: Callable[[], datetime], owner: str, lease_seconds: float,
                  kick: Callable[[], None] = lambda: None) -> None:
         self.x = x
@@ -48,7 +50,7 @@ class MentionPoller:
         self.cursors = cursors
         self.brand_id = brand_id
         self.channel = channel
-        self.sla = timedelta(minutes=sla_minutes)
+        self.policy = policy
         self.clock = clock
         self.owner = owner
         self.lease_seconds = lease_seconds
@@ -85,8 +87,9 @@ class MentionPoller:
             if since_id is None and post.created_at < now - FIRST_START_WINDOW:
                 continue
             received = self.clock()
+            clock = start_clock(self.policy, start=received, minutes=self.policy.first_minutes)
             if self.store.open_case(post=post, channel=self.channel, now=received,
-                                    sla_due_at=received + self.sla) is not None:
+                                    clock=clock) is not None:
                 opened += 1
         newest = max([int(p.id) for p in page.posts] + [int(page.newest_id or 0)]
                      + [int(since_id or 0)])

@@ -23,7 +23,8 @@ from bot.domain.case import Action
 from bot.domain.model import OutboundStatus, post_url
 from bot.render import strings
 from bot.x.client import XAmbiguous, XClient, XDuplicate, XError, XRateLimited, same_reply_text
-from storage.cases import SYSTEM, CaseStore
+from bot.services.sla_clock import STOP_CLOCK
+from storage.cases import SYSTEM, CaseStore, first_response
 from storage.outbox import OutboundJob, XOutbox, finish_outbound
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,9 @@ class ReplySender:
         detail = f"post {post_id}" + (" (found after an unconfirmed try)" if reconciled else "")
         result = self.store.transition(
             case_id=job.case_id, action=Action.SEND_SUCCEEDED, actor=SYSTEM, now=now,
-            updates={}, detail=detail,
+            updates={**STOP_CLOCK, **first_response(now=now,
+                                                    by=draft.author_id if draft else None)},
+            detail=detail,
             note=strings.note_sent(post_url(username, post_id), draft.author_id if draft else None),
             also=lambda s, _cid: _finish(s, job, self.owner, OutboundStatus.SENT, now, post_id))
         if not result.ok:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
 from bot.render.case_message import case_parent, thread_note
 from bot.slack_out import SlackOut
 from storage.cases import CaseStore
+from storage.channel_posts import ChannelPosts
 from storage.outbox import SlackJob, SlackOutbox
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,11 @@ MAX_ATTEMPTS = 50
 
 class SlackSync:
     def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
-                 clock: Callable[[], datetime], owner: str) -> None:
+                 clock: Callable[[], datetime], owner: str, tz: ZoneInfo = ZoneInfo("UTC"),
+                 channel_posts: ChannelPosts | None = None) -> None:
         self.outbox = outbox
+        self.tz = tz
+        self.channel_posts = channel_posts
         self.store = store
         self.slack = slack
         self.clock = clock
@@ -62,6 +67,29 @@ class SlackSync:
                 continue
             self.outbox.done(job=job, owner=self.owner, slack_ts=ts)
             delivered += 1
+        return delivered + self._deliver_channel_posts()
+
+    def _deliver_channel_posts(self) -> int:
+        if self.channel_posts is None:
+            return 0
+        delivered = 0
+        for job in self.channel_posts.claim_due(owner=self.owner, now=self.clock(),
+                                                lease_seconds=60):
+            blocks, text = thread_note(job.text)
+            try:
+                ts = self.slack.post(channel=job.channel, blocks=blocks, text=text)
+            except Exception as exc:  # noqa: BLE001 - Slack trouble: retry later
+                error = (exc.response.get("error") if isinstance(exc, SlackApiError)
+                         else type(exc).__name__) or "error"
+                permanent = error in PERMANENT_ERRORS or job.attempts >= MAX_ATTEMPTS
+                log.warning("Slack channel message failed (%s)", error)
+                self.channel_posts.finish(
+                    job=job, owner=self.owner, status="failed" if permanent else "pending",
+                    error=error, retry_at=self.clock() + timedelta(
+                        seconds=min(120, 2 ** min(job.attempts, 7))))
+                continue
+            self.channel_posts.finish(job=job, owner=self.owner, status="done", slack_ts=ts)
+            delivered += 1
         return delivered
 
     def _deliver(self, job: SlackJob) -> str | None:
@@ -70,7 +98,7 @@ class SlackSync:
             return self.slack.post(channel=job.channel, blocks=blocks, text=text,
                                    thread_ts=job.parent_ts)
         case = self.store.get(job.case_id)
-        blocks, text = case_parent(case)
+        blocks, text = case_parent(case, now=self.clock(), tz=self.tz)
         if job.kind == "parent" and not job.parent_ts:
             return self.slack.post(channel=job.channel, blocks=blocks, text=text,
                                    metadata={"event_type": "care_case",

@@ -79,6 +79,8 @@ def test_customer_question_to_approved_reply_on_x(open_page):
     expect(modal.locator(".input-error")).to_contain_text("the limit is 280")
     expect(modal).to_be_visible()
     expect(box).to_have_value(too_long)
+    ARTIFACTS.mkdir(exist_ok=True)
+    alex.screenshot(path=str(ARTIFACTS / "sandbox-modal.png"))
     reply = "Hi Nora! Seat changes on AC512 are free until 24 hours before departure: use " \
             "Manage booking in the app."
     box.fill(reply)
@@ -97,7 +99,7 @@ def test_customer_question_to_approved_reply_on_x(open_page):
     expect(thread.locator(".xpost.brand.d1")).to_contain_text(reply)
     expect(thread.locator(".xpost.brand.d1")).to_contain_text("@acme")
 
-    ARTIFACTS.mkdir(exist_ok=True)
+    alex.mouse.move(0, 0)
     case.evaluate("node => node.scrollIntoView({block: 'start'})")
     alex.locator("#slack-pane").screenshot(path=str(ARTIFACTS / "sandbox-slack.png"))
     alex.screenshot(path=str(ARTIFACTS / "sandbox-page.png"))

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -37,12 +37,12 @@ def action_ids(blocks):
     (CaseState.IGNORED, ["care.reopen"]),
 ])
 def test_buttons_fit_the_state(state, expected):
-    blocks, _ = case_parent(make_case(state, assignee_id="U1"))
+    blocks, _ = case_parent(make_case(state, assignee_id="U1"), now=NOW, tz=UTC)
     assert action_ids(blocks) == expected
 
 
 def test_parent_shows_author_reach_text_link_state_and_assignee():
-    blocks, fallback = case_parent(make_case(CaseState.CLAIMED, assignee_id="U9"))
+    blocks, fallback = case_parent(make_case(CaseState.CLAIMED, assignee_id="U9"), now=NOW, tz=UTC)
     text = str(blocks)
     assert "*Jane* @jane_doe · 12,000 followers" in text
     assert "&gt; @acme where is my bag?" in text
@@ -53,7 +53,7 @@ def test_parent_shows_author_reach_text_link_state_and_assignee():
 
 def test_approve_button_names_the_draft_it_approves():
     draft = Draft(id=31, case_id=4, author_id="U1", text="hi", status=DraftStatus.PENDING)
-    blocks, _ = case_parent(make_case(CaseState.AWAITING_APPROVAL, latest_draft=draft))
+    blocks, _ = case_parent(make_case(CaseState.AWAITING_APPROVAL, latest_draft=draft), now=NOW, tz=UTC)
     approve = next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
                    if e["action_id"] == "care.approve")
     assert approve["value"] == '{"c":4,"d":31}'
@@ -61,14 +61,14 @@ def test_approve_button_names_the_draft_it_approves():
 
 def test_hostile_name_and_handle_cannot_inject_links():
     case = make_case(customer=Author(id="1", username="x>|<", name="<!here>", followers=0))
-    blocks, fallback = case_parent(case)
+    blocks, fallback = case_parent(case, now=NOW, tz=UTC)
     assert "<!here>" not in str(blocks) and "&lt;!here&gt;" in str(blocks)
     assert "https://x.com/x/status/" in str(blocks)
 
 
 def test_limits_hold_for_huge_text():
     blocks, fallback = case_parent(make_case(text="&" * 10_000, customer=Author(
-        id="1", username="u", name="N" * 500, followers=1)))
+        id="1", username="u", name="N" * 500, followers=1)), now=NOW, tz=UTC)
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
     assert len(fallback) <= 320
     note_blocks, note_text = thread_note("y" * 5000)
@@ -83,3 +83,20 @@ def test_modals_carry_only_ids_in_metadata():
     assert "PUBLIC" in view["blocks"][1]["label"]["text"]
     changes = request_changes_modal(case_id=4, draft_id=8)
     assert changes["private_metadata"] == '{"c":4,"d":8}' and len(changes["title"]["text"]) <= 24
+
+
+@pytest.mark.parametrize(("due_minutes", "state", "words"), [
+    (42, CaseState.NEW, ":stopwatch: due in 42 min"),
+    (-65, CaseState.CLAIMED, ":warning: overdue by 1 h 5 min"),
+    (60 * 24 * 5, CaseState.NEW, ":stopwatch: due Mon 09:30"),
+])
+def test_parent_words_the_deadline(due_minutes, state, words):
+    case = make_case(state, sla_due_at=NOW + timedelta(minutes=due_minutes))
+    blocks, _ = case_parent(case, now=NOW, tz=UTC)
+    assert words in str(blocks)
+
+
+def test_no_deadline_once_replied_or_closed():
+    for state in (CaseState.REPLIED, CaseState.CLOSED):
+        blocks, _ = case_parent(make_case(state, sla_due_at=NOW), now=NOW, tz=UTC)
+        assert "due" not in str(blocks[2])

@@ -6,226 +6,13 @@
 (() => {
   const POLL_MS = 700;
   const USER_KEY = "care-sandbox-user";
-  const EMOJI = {
-    large_blue_circle: "🔵", large_yellow_circle: "🟡", hourglass_flowing_sand: "⏳",
-    outbox_tray: "📤", x: "❌", speech_balloon: "💬", white_check_mark: "✅",
-    no_entry_sign: "🚫", no_entry: "⛔", raising_hand: "🙋", leftwards_arrow_with_hook: "↩️",
-    memo: "📝", pencil2: "✏️", rocket: "🚀", rotating_light: "🚨", warning: "⚠️",
-    lock: "🔒", unlock: "🔓", repeat: "🔁", globe_with_meridians: "🌐", wave: "👋",
-    bell: "🔔", alarm_clock: "⏰", fire: "🔥", eyes: "👀", tada: "🎉", airplane: "✈️",
-  };
+  const { el, mrkdwn, blocks, plain } = window.BlockKit;
   const $ = (id) => document.getElementById(id);
   let me = localStorage.getItem(USER_KEY) || "UAGENT1";
   let users = {};
   let botName = "Care Desk";
   let shown = { slack: null, x: null, modal: null };
   const closedViews = new Set();
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  // ---- mrkdwn -------------------------------------------------------------------------
-  const decode = (s) => s.replace(/&(amp|lt|gt);/g, (_, e) => ({ amp: "&", lt: "<", gt: ">" })[e]);
-  const emojify = (s) => s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] || m);
-  const PH_BASE = 0xe000;
-  const PH = /[\ue000-\uf8ff]/;
-  const FMT = /`([^`\n]+)`|(?<![A-Za-z0-9*_~])([*_~])(?=\S)([^\n]*?\S)\2(?![A-Za-z0-9*_~])/;
-
-  function safeHref(url) {
-    return /^(https?:\/\/|mailto:)/i.test(url) ? url : null;
-  }
-
-  function angleNode(inner) {
-    const bar = inner.indexOf("|");
-    const target = bar === -1 ? inner : inner.slice(0, bar);
-    const label = bar === -1 ? "" : decode(inner.slice(bar + 1));
-    if (target.startsWith("@")) {
-      const id = target.slice(1);
-      const name = (users[id] && users[id].name) || label || id;
-      return el("span", "mention", "@" + name);
-    }
-    if (target.startsWith("#")) return el("span", "mention", "#" + (label || target.slice(1)));
-    if (target.startsWith("!date^")) return el("span", "date", label || target);
-    if (target.startsWith("!subteam^")) return el("span", "mention", label || "@group");
-    if (target.startsWith("!")) {
-      return el("span", "mention broadcast", "@" + (label || target.slice(1)));
-    }
-    const href = safeHref(decode(target));
-    if (!href) return el("span", null, label || decode(target));
-    const link = el("a", null, label || href);
-    link.href = href;
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
-    return link;
-  }
-
-  function textInto(s, parent, tokens) {
-    let buf = "";
-    const flush = () => { if (buf) parent.append(document.createTextNode(emojify(decode(buf)))); buf = ""; };
-    for (const ch of s) {
-      if (PH.test(ch)) { flush(); parent.append(angleNode(tokens[ch.charCodeAt(0) - PH_BASE])); } else buf += ch;
-    }
-    flush();
-  }
-
-  function formatInto(s, parent, tokens) {
-    while (s) {
-      const m = FMT.exec(s);
-      if (!m) { textInto(s, parent, tokens); return; }
-      if (m.index > 0) textInto(s.slice(0, m.index), parent, tokens);
-      if (m[1] !== undefined) {
-        const code = el("code");
-        textInto(m[1], code, tokens);
-        parent.append(code);
-      } else {
-        const node = el({ "*": "strong", _: "em", "~": "s" }[m[2]]);
-        formatInto(m[3], node, tokens);
-        parent.append(node);
-      }
-      s = s.slice(m.index + m[0].length);
-    }
-  }
-
-  function inline(line, parent) {
-    const tokens = [];
-    const s = line.replace(/[\ue000-\uf8ff]/g, "\ufffd").replace(/<([^<>\n]*)>/g, (_, inner) => {
-      tokens.push(inner);
-      return String.fromCharCode(PH_BASE + tokens.length - 1);
-    });
-    formatInto(s, parent, tokens);
-  }
-
-  function mrkdwn(text, container) {
-    String(text || "").split("```").forEach((part, i) => {
-      if (i % 2 === 1) { container.append(el("pre", null, decode(part.replace(/^\n/, "")))); return; }
-      let group = null;
-      let groupIsQuote = false;
-      part.split("\n").forEach((line, n, lines) => {
-        if (n === lines.length - 1 && line === "" && n > 0) return;
-        const quoted = /^(&gt;|>)/.test(line);
-        if (!group || quoted !== groupIsQuote) {
-          group = quoted ? el("blockquote") : el("div", "para");
-          groupIsQuote = quoted;
-          container.append(group);
-        } else {
-          group.append(el("br"));
-        }
-        inline(quoted ? line.replace(/^(&gt;|>) ?/, "") : line, group);
-      });
-    });
-    return container;
-  }
-
-  function textObject(obj, cls) {
-    const node = el("div", cls);
-    if (!obj) return node;
-    if (obj.type === "mrkdwn") return mrkdwn(obj.text, node);
-    node.textContent = obj.emoji === false ? obj.text : emojify(obj.text || "");
-    return node;
-  }
-
-  const plain = (obj) => (obj && obj.text ? emojify(obj.text) : "");
-
-  // ---- Block Kit ----------------------------------------------------------------------
-  function unsupported(kind, type) {
-    return el("div", "unsupported", `[unsupported ${kind}: ${type || "?"}]`);
-  }
-
-  function element(e, ctx, blockId) {
-    if (e.type === "button") {
-      const b = el("button", "sk-btn" + (e.style ? " " + e.style : ""), plain(e.text));
-      b.type = "button";
-      b.dataset.actionId = e.action_id || "";
-      b.addEventListener("click", () => ctx.act({ action_id: e.action_id, block_id: blockId,
-        value: e.value || "", selected: false }, b));
-      return b;
-    }
-    if (e.type === "static_select") {
-      const sel = el("select", "sk-select");
-      sel.dataset.actionId = e.action_id || "";
-      const ph = el("option", null, plain(e.placeholder) || "Choose…");
-      ph.value = ""; ph.disabled = true; ph.selected = true;
-      sel.append(ph);
-      const options = e.options || (e.option_groups || []).flatMap((g) => g.options || []);
-      for (const o of options) {
-        const opt = el("option", null, plain(o.text));
-        opt.value = o.value;
-        sel.append(opt);
-      }
-      sel.addEventListener("change", () => ctx.act({ action_id: e.action_id, block_id: blockId,
-        value: sel.value, selected: true }, sel));
-      return sel;
-    }
-    if (e.type === "mrkdwn" || e.type === "plain_text") return textObject(e, "ctx-text");
-    if (e.type === "image") return el("span", "img-alt", `[image: ${e.alt_text || ""}]`);
-    return unsupported("element", e.type);
-  }
-
-  function inputBlock(b, ctx) {
-    const wrap = el("div", "block input");
-    const e = b.element || {};
-    const label = el("label", "input-label", plain(b.label));
-    wrap.append(label);
-    if (e.type !== "plain_text_input") { wrap.append(unsupported("input", e.type)); return wrap; }
-    const field = el(e.multiline ? "textarea" : "input", "sk-input");
-    field.id = `in-${b.block_id}-${e.action_id}`;
-    label.htmlFor = field.id;
-    field.dataset.blockId = b.block_id || "";
-    field.dataset.actionId = e.action_id || "";
-    if (e.multiline) field.rows = 5;
-    if (e.max_length) field.maxLength = e.max_length;
-    if (e.placeholder) field.placeholder = plain(e.placeholder);
-    field.value = e.initial_value || "";
-    ctx.inputs.push(field);
-    wrap.append(field);
-    const err = el("div", "input-error");
-    err.dataset.blockId = b.block_id || "";
-    err.setAttribute("role", "alert");
-    wrap.append(err);
-    if (b.hint) wrap.append(el("div", "hint", plain(b.hint)));
-    return wrap;
-  }
-
-  function blocks(list, ctx) {
-    const out = el("div", "blocks");
-    for (const b of list || []) {
-      let node;
-      switch (b.type) {
-        case "section": {
-          node = el("div", "block section");
-          const main = el("div", "section-main");
-          if (b.text) main.append(textObject(b.text, "section-text"));
-          if (b.fields) {
-            const grid = el("div", "fields");
-            b.fields.forEach((f) => grid.append(textObject(f, "field")));
-            main.append(grid);
-          }
-          node.append(main);
-          if (b.accessory) node.append(element(b.accessory, ctx, b.block_id || ""));
-          break;
-        }
-        case "context":
-          node = el("div", "block context");
-          (b.elements || []).forEach((e) => node.append(element(e, ctx, b.block_id || "")));
-          break;
-        case "actions":
-          node = el("div", "block actions");
-          (b.elements || []).forEach((e) => node.append(element(e, ctx, b.block_id || "")));
-          break;
-        case "divider": node = el("hr", "block divider"); break;
-        case "header": node = el("h3", "block header", plain(b.text)); break;
-        case "input": node = inputBlock(b, ctx); break;
-        default: node = unsupported("block", b.type);
-      }
-      if (b.block_id) node.dataset.blockId = b.block_id;
-      out.append(node);
-    }
-    return out;
-  }
 
   // ---- Slack pane ---------------------------------------------------------------------
   function time(tsOrIso) {
@@ -412,6 +199,7 @@
   function apply(state) {
     if (state.me !== me) return;
     users = state.slack.users;
+    window.BlockKit.setUsers(users);
     botName = state.slack.bot.name;
     const who = $("whoami");
     if (!who.options.length) {
@@ -444,6 +232,11 @@
     try {
       const r = await fetch(`/api/state?user=${encodeURIComponent(me)}`, { cache: "no-store" });
       if (r.ok) apply(await r.json());
+      else if (r.status === 400 && me !== "UAGENT1") {  // a remembered user that is gone
+        me = "UAGENT1";
+        localStorage.removeItem(USER_KEY);
+        again = true;
+      }
     } catch (err) {
       document.body.classList.add("offline");
     } finally {

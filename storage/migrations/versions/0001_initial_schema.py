@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:34:55.590035
+Create Date: 2026-11-25 06:46:08.274602
 """
 from alembic import op
 import sqlalchemy as sa
@@ -33,14 +33,38 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sla_started_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sla_minutes', sa.Integer(), nullable=True),
     sa.Column('sla_due_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sla_cycle', sa.Integer(), nullable=False),
+    sa.Column('next_nudge_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_nudge_level', sa.String(length=16), nullable=True),
     sa.Column('first_response_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_response_by', sa.String(length=32), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('source_post_id', name=op.f('uq_cases_source_post_id'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cases_next_nudge_at'), ['next_nudge_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_sla_due_at'), ['sla_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
+
+    op.create_table('channel_posts',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('channel', sa.String(length=32), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('lease_owner', sa.String(length=64), nullable=True),
+    sa.Column('lease_expires_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('slack_ts', sa.String(length=32), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_channel_posts'))
+    )
+    with op.batch_alter_table('channel_posts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_channel_posts_status'), ['status'], unique=False)
 
     op.create_table('cursors',
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -90,6 +114,17 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_case_id'), ['case_id'], unique=False)
 
+    op.create_table('nudges',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('sla_cycle', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('due_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('posted_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_nudges_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nudges')),
+    sa.UniqueConstraint('case_id', 'sla_cycle', 'level', name='uq_nudges_case_cycle_level')
+    )
     op.create_table('posts',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -167,6 +202,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_posts_case_id'))
 
     op.drop_table('posts')
+    op.drop_table('nudges')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_case_id'))
 
@@ -178,9 +214,14 @@ def downgrade() -> None:
     op.drop_table('slack_events')
     op.drop_table('leases')
     op.drop_table('cursors')
+    with op.batch_alter_table('channel_posts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_channel_posts_status'))
+
+    op.drop_table('channel_posts')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index(batch_op.f('ix_cases_sla_due_at'))
+        batch_op.drop_index(batch_op.f('ix_cases_next_nudge_at'))
 
     op.drop_table('cases')
     # ### end Alembic commands ###

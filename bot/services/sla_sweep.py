@@ -1,0 +1,92 @@
+"""The SLA sweep: post each nudge level once, only in office hours.
+
+Warning mentions the assignee (or says plainly that nobody has claimed the case),
+breach the assignee and the leads, escalation the leads (audiences configurable).
+Levels that fell due while the desk was closed are posted quietly in their threads
+and summed up in one channel message when the desk opens.
+
+Example::
+
+    sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=ChannelPosts(db), policy=policy,
+                         leads=leads, channel="C1", clock=clock, kick=jobs.kick)
+    sweeper.sweep()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.case import WAITING_ON_US, CaseState
+from bot.domain.sla import Audience, Level, SlaPolicy
+from bot.render import sla_text
+from bot.services.leads import LeadDirectory
+from storage.channel_posts import ChannelPosts
+from storage.sla import DueNudge, SlaStore
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    posted: int = 0
+    summarised: int = 0
+    closed_hours: bool = False
+
+
+class SlaSweeper:
+    def __init__(self, *, sla: SlaStore, channel_posts: ChannelPosts, policy: SlaPolicy,
+                 leads: LeadDirectory, channel: str, clock: Callable[[], datetime],
+                 kick: Callable[[], None] = lambda: None) -> None:
+        self.sla = sla
+        self.channel_posts = channel_posts
+        self.policy = policy
+        self.leads = leads
+        self.channel = channel
+        self.clock = clock
+        self.kick = kick
+
+    def sweep(self, *, limit: int = 200) -> SweepResult:
+        now = self.clock()
+        if not self.policy.hours.is_open(now):
+            return SweepResult(closed_hours=True)
+        posted, overnight = 0, []
+        for due in self.sla.due(now=now, limit=limit):
+            if CaseState(due.state) not in WAITING_ON_US or due.started_at is None:
+                self.sla.drop(due=due)
+                continue
+            came_due_while_closed = self._closed_between(due.due_at, now)
+            note = None if came_due_while_closed else self._note(due, now)
+            nxt = self.policy.next_level(due.started_at, due.minutes, after=Level(due.level))
+            if self.sla.record(due=due, now=now, note=note,
+                               next_level=(nxt[0].level.value, nxt[1]) if nxt else None):
+                posted += 1
+                if came_due_while_closed:
+                    overnight.append(due)
+        if overnight:
+            self.channel_posts.queue(channel=self.channel, now=now,
+                                     text=sla_text.overnight_summary(overnight, now=now,
+                                                                     leads=self._leads()))
+        if posted:
+            self.kick()
+        return SweepResult(posted=posted, summarised=len(overnight))
+
+    def _closed_between(self, due_at: datetime, now: datetime) -> bool:
+        """Whether the desk was closed at some point since ``due_at`` (a level at closing
+        time, or one missed while the bot was down overnight)."""
+        elapsed = (now - due_at).total_seconds() / 60
+        return self.policy.hours.business_minutes_between(due_at, now) < elapsed - 0.5
+
+    def _leads(self) -> str:
+        return self.leads.mention_list()
+
+    def _note(self, due: DueNudge, now: datetime) -> str:
+        level = self.policy.level(Level(due.level))
+        audience = level.audience if level else frozenset()
+        who = []
+        if Audience.ASSIGNEE in audience and due.assignee_id:
+            who.append(f"<@{due.assignee_id}>")
+        if Audience.LEADS in audience:
+            who.append(self._leads())
+        return sla_text.nudge(level=Level(due.level), mentions=" ".join(who),
+                              unclaimed=due.assignee_id is None,
+                              minutes=due.minutes or 0)

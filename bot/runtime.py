@@ -27,6 +27,7 @@ from bot.services.desk import CareDesk
 from bot.services.leads import LeadDirectory
 from bot.services.polling import LAST_POLL, MentionPoller
 from bot.services.sending import ReplySender
+from bot.services.queue_report import QueueReport
 from bot.services.sla_sweep import SlaSweeper
 from bot.services.slack_sync import SlackSync
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
@@ -38,6 +39,7 @@ from storage.coordination import Cursors, Leases
 from storage.db import Database
 from storage.channel_posts import ChannelPosts
 from storage.outbox import SlackOutbox, XOutbox
+from storage.reports import Reports
 from storage.sla import SlaStore
 
 
@@ -71,19 +73,6 @@ class Runtime:
         self.listeners.shutdown(wait=True)
         self.jobs.shutdown()
         self.db.dispose()
-
-    def status_text(self) -> str:
-        counts = self.store.count_by_state()
-        open_total = sum(n for state, n in counts.items() if state not in ("closed", "ignored"))
-        lines = [f"*Open cases:* {open_total}"]
-        for state in ("new", "claimed", "awaiting_approval", "approved", "sending",
-                      "send_failed", "replied"):
-            if counts.get(state):
-                lines.append(f"• {state.replace('_', ' ')}: {counts[state]}")
-        pending = self.sync.outbox.pending()
-        lines.append(f"*Slack posts pending:* {pending}")
-        lines.append(f"*Replies waiting to go to X:* {self.sender.outbox.backlog()}")
-        return "\n".join(lines)
 
     def health(self) -> dict:
         db_ok = self.db.ping()
@@ -140,7 +129,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                       poller=poller, sender=sender, sync=sync, sweeper=sweeper, jobs=jobs,
                       app=app, owner=owner,
                       listeners=listeners)
-    services = HandlerServices(desk=desk, slack=slack, status=runtime.status_text)
+    report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
+                         slack_pending=lambda: sync.outbox.pending() + channel_posts.pending(),
+                         x_backlog=sender.outbox.backlog)
+    services = HandlerServices(desk=desk, slack=slack, report=report)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

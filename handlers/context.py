@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.render import strings
 from bot.render.ids import BadReference, CaseRef
 from bot.services.desk import CareDesk, Outcome
+from bot.services.queue_report import QueueReport
 from bot.slack_out import SlackOut
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 class HandlerServices:
     desk: CareDesk
     slack: SlackOut
-    status: Callable[[], str]
+    report: QueueReport
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class CaseStore:
                     customer_name=post.author.name, customer_followers=post.author.followers,
                     state=CaseState.NEW.value, slack_channel=channel, version=1,
                     created_at=now, updated_at=now, sla_cycle=0, **(clock or {}),
+                    first_due_at=(clock or {}).get("sla_due_at"),
                 ).returning(CaseRow.id)).scalar_one()
                 s.add(PostRow(id=post.id, case_id=case_id, direction="inbound",
                               author_id=post.author.id, author_handle=post.author.username,

@@ -79,7 +79,8 @@ class CaseRow(Base):
     # When the next nudge level falls, and which; None when nothing is pending.
     next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     next_nudge_level: Mapped[str | None] = mapped_column(String(16))
-    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     first_response_by: Mapped[str | None] = mapped_column(String(32))
 
 

@@ -22,5 +22,6 @@ def start_clock(policy: SlaPolicy, *, start: datetime, minutes: int) -> dict:
             "next_nudge_level": first[0].level.value if first else None}
 
 
-# The customer has their answer (or the case is closed): no deadline, no nudges.
-STOP_CLOCK = {"sla_due_at": None, "next_nudge_at": None, "next_nudge_level": None}
+# The customer has their answer (or the case is closed): no more nudges. The deadline
+# stays on record; the parent shows it only while the customer waits on us.
+STOP_CLOCK = {"next_nudge_at": None, "next_nudge_level": None}

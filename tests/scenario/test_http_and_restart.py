@@ -31,8 +31,8 @@ def test_care_status_and_help(desk):
     desk.wait_state(parent, "Claimed")
     answer = desk.requests.command(user_id=AGENT, text="status", channel_id=CHANNEL).json()
     assert answer["response_type"] == "ephemeral"
-    assert "*Open cases:* 2" in answer["text"] and "new: 1" in answer["text"]
-    assert "claimed: 1" in answer["text"] and "Slack posts pending:* 0" in answer["text"]
+    assert "*Queue:* 2 open · 1 unclaimed · 0 awaiting approval · 0 overdue" in answer["text"]
+    assert f"<@{AGENT}> 1 open" in answer["text"] and "Slack posts pending: 0" in answer["text"]
     unknown = desk.requests.command(user_id=AGENT, text="<!channel>", channel_id=CHANNEL).json()
     assert "&lt;!channel&gt;" in unknown["text"] and "/care status" in unknown["text"]
 

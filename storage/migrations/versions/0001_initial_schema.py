@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:46:08.274602
+Create Date: 2026-11-25 06:46:36.637178
 """
 from alembic import op
 import sqlalchemy as sa
@@ -39,12 +39,14 @@ def upgrade() -> None:
     sa.Column('sla_cycle', sa.Integer(), nullable=False),
     sa.Column('next_nudge_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('next_nudge_level', sa.String(length=16), nullable=True),
+    sa.Column('first_due_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('first_response_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('first_response_by', sa.String(length=32), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('source_post_id', name=op.f('uq_cases_source_post_id'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cases_first_response_at'), ['first_response_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_next_nudge_at'), ['next_nudge_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_sla_due_at'), ['sla_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
@@ -222,6 +224,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index(batch_op.f('ix_cases_sla_due_at'))
         batch_op.drop_index(batch_op.f('ix_cases_next_nudge_at'))
+        batch_op.drop_index(batch_op.f('ix_cases_first_response_at'))
 
     op.drop_table('cases')
     # ### end Alembic commands ###

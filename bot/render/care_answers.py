@@ -1,0 +1,103 @@
+"""The text of /care answers (ephemeral). Lists are capped so answers stay short."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.deadline_words import describe_deadline
+from bot.render import strings
+from bot.render.sla_text import case_link
+
+LIST_LIMIT = 15
+
+HELP = ("*/care* commands (answers only you can see):\n"
+        "• `/care status`: the queue at a glance, today's response times\n"
+        "• `/care mine`: your open cases with their deadlines\n"
+        "• `/care sla`: cases at risk or overdue, most urgent first\n"
+        "• `/care hours`: office hours, next opening, a line for the brand's X bio\n"
+        "• `/care help`: this list")
+
+
+def _minutes(value: float) -> str:
+    value = round(value)
+    hours, rest = divmod(value, 60)
+    return f"{rest} min" if not hours else (f"{hours} h {rest} min" if rest else f"{hours} h")
+
+
+def _deadline(line, now: datetime, tz: ZoneInfo) -> str:
+    if line.sla_due_at is None:
+        return "no deadline"
+    return describe_deadline(deadline=line.sla_due_at, now=now, tz=tz)
+
+
+def _case(line, now: datetime, tz: ZoneInfo, *, with_agent: bool = False) -> str:
+    parts = [case_link(line.slack_channel, line.slack_ts, line.id, line.customer_handle),
+             _deadline(line, now, tz), strings.STATE_LABELS[line.state].split(" ", 1)[-1]]
+    if with_agent:
+        parts.append(strings.user(line.assignee_id) if line.assignee_id else "unclaimed")
+    if line.escalated:
+        parts.append(":rotating_light: escalated")
+    return "• " + " · ".join(parts)
+
+
+def status(*, snapshot, stats, now: datetime, tz: ZoneInfo, slack_pending: int,
+           x_backlog: int) -> str:
+    by_state = snapshot.by_state
+    open_total = sum(n for state, n in by_state.items() if state not in ("closed", "ignored"))
+    lines = [f"*Queue:* {open_total} open · {by_state.get('new', 0)} unclaimed · "
+             f"{by_state.get('awaiting_approval', 0)} awaiting approval · "
+             f"{snapshot.overdue} overdue"]
+    if snapshot.oldest_waiting:
+        lines.append("*Oldest waiting:* " + _case(snapshot.oldest_waiting, now, tz,
+                                                   with_agent=True)[2:])
+    if stats.count:
+        lines.append(f"*Today:* {stats.count} first responses · median "
+                     f"{_minutes(stats.median)} · 90th percentile {_minutes(stats.p90)} "
+                     f"(office hours) · {stats.within_target_percent:.0f}% within target")
+    else:
+        lines.append("*Today:* no first responses yet.")
+    if snapshot.per_agent:
+        agents = " · ".join(f"{strings.user(a)} {n} open" + (f" ({late} overdue)" if late else "")
+                            for a, n, late in snapshot.per_agent)
+        lines.append(f"*Per agent:* {agents}")
+    if not open_total:
+        lines.append("The queue is empty. :tada:")
+    lines.append(f"Slack posts pending: {slack_pending} · replies waiting to go to X: {x_backlog}")
+    return "\n".join(lines)
+
+
+def mine(*, lines, total: int, now: datetime, tz: ZoneInfo) -> str:
+    if not total:
+        return "You have no open cases. Claim one from the care channel."
+    out = [f"*Your open cases ({total}):*"] + [_case(line, now, tz) for line in lines]
+    if total > len(lines):
+        out.append(f"…and {total - len(lines)} more, shown in the care channel.")
+    return "\n".join(out)
+
+
+def at_risk(*, lines, total: int, now: datetime, tz: ZoneInfo) -> str:
+    if not total:
+        return ":white_check_mark: No case is at risk or overdue."
+    out = [f"*At risk or overdue ({total}), most urgent first:*"]
+    out += [_case(line, now, tz, with_agent=True) for line in lines]
+    if total > len(lines):
+        out.append(f"…and {total - len(lines)} more. Run `/care sla` again as they clear.")
+    return "\n".join(out)
+
+
+def hours(*, description: str, open_now: bool, next_opening: datetime | None,
+          bio_line: str, now: datetime, tz: ZoneInfo) -> str:
+    if open_now:
+        state = "The desk is *open* now."
+    elif next_opening is None:
+        state = "The desk is closed, and no opening is scheduled in the next 400 days."
+    else:
+        local = next_opening.astimezone(tz)
+        state = f"The desk is *closed*. It opens {local:%a %d %b %H:%M} ({tz.key})."
+    return (f"*Office hours:* {description}\n{state}\n"
+            f"*For the brand's X bio:* {bio_line}")
+
+
+def unknown(sub: str) -> str:
+    return f"I don't know `/care {sub}`.\n{HELP}"

@@ -1,0 +1,79 @@
+"""Answers to /care: the queue, one agent's cases, what is at risk, office hours.
+
+Example::
+
+    report = QueueReport(reports=Reports(db), policy=policy, clock=clock, pending=...)
+    text = report.status()
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.sla import SlaPolicy
+from bot.render import care_answers
+from storage.reports import FirstResponse, Reports
+
+
+@dataclass(frozen=True)
+class ResponseStats:
+    count: int
+    median: float
+    p90: float
+    within_target_percent: float
+
+
+def response_stats(firsts: list[FirstResponse], policy: SlaPolicy) -> ResponseStats:
+    """First-response times in business minutes (the SLA's own measure)."""
+    if not firsts:
+        return ResponseStats(0, 0.0, 0.0, 0.0)
+    minutes = sorted(policy.hours.business_minutes_between(f.started_at, f.answered_at)
+                     for f in firsts)
+    within = sum(1 for f in firsts if f.due_at is None or f.answered_at <= f.due_at)
+    p90 = minutes[min(len(minutes) - 1, int(round(0.9 * (len(minutes) - 1))))]
+    return ResponseStats(len(minutes), statistics.median(minutes), p90,
+                         100.0 * within / len(firsts))
+
+
+class QueueReport:
+    def __init__(self, *, reports: Reports, policy: SlaPolicy, clock: Callable[[], datetime],
+                 slack_pending: Callable[[], int], x_backlog: Callable[[], int]) -> None:
+        self.reports = reports
+        self.policy = policy
+        self.clock = clock
+        self.slack_pending = slack_pending
+        self.x_backlog = x_backlog
+
+    @property
+    def tz(self):
+        return self.policy.hours.tz
+
+    def status(self) -> str:
+        now = self.clock()
+        local = now.astimezone(self.tz)
+        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        snapshot = self.reports.queue(now=now, day_start=day_start)
+        return care_answers.status(
+            snapshot=snapshot, stats=response_stats(snapshot.first_responses_today, self.policy),
+            now=now, tz=self.tz, slack_pending=self.slack_pending(),
+            x_backlog=self.x_backlog())
+
+    def mine(self, user_id: str) -> str:
+        lines, total = self.reports.mine(user_id=user_id, limit=care_answers.LIST_LIMIT)
+        return care_answers.mine(lines=lines, total=total, now=self.clock(), tz=self.tz)
+
+    def at_risk(self) -> str:
+        now = self.clock()
+        lines, total = self.reports.at_risk(now=now, limit=care_answers.LIST_LIMIT)
+        return care_answers.at_risk(lines=lines, total=total, now=now, tz=self.tz)
+
+    def hours(self) -> str:
+        now = self.clock()
+        hours = self.policy.hours
+        return care_answers.hours(
+            description=hours.describe(), open_now=hours.is_open(now),
+            next_opening=hours.next_opening(now), now=now, tz=self.tz,
+            bio_line=hours.bio_line(typical_minutes=self.policy.first_minutes, now=now))

@@ -14,14 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.case import Action, CaseState, allowed_from, target_state
 from bot.domain.model import Author, Case, Channel, Draft, DraftStatus, InboundPost
 from storage.db import Database
-from storage.models import CaseRow, DraftRow, EventRow, OutboundRow, PostRow, SlackOutboxRow
+from storage.models import (
+    CaseRow,
+    DraftRow,
+    EventRow,
+    OutboundRow,
+    PostRow,
+    SlackOutboxRow,
+    UTCDateTime,
+)
 
 SYSTEM = "system"
 
@@ -141,8 +149,10 @@ class CaseStore:
 
 def first_response(*, now: datetime, by: str | None) -> dict:
     """Column values that record the first answer (kept if one is recorded already)."""
-    return {"first_response_at": func.coalesce(CaseRow.first_response_at, now),
-            "first_response_by": func.coalesce(CaseRow.first_response_by, by)}
+    return {"first_response_at": func.coalesce(CaseRow.first_response_at,
+                                               literal(now, type_=UTCDateTime())),
+            "first_response_by": func.coalesce(CaseRow.first_response_by,
+                                               literal(by, type_=String()))}
 
 
 # --- helpers used inside a transaction -------------------------------------------------

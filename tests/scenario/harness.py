@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.render.ids import ActionId, BlockId, InputId, ViewId
@@ -32,6 +33,27 @@ SECRETS = {
     "X_ACCESS_TOKEN": "x-access-token-value-6640",
     "X_ACCESS_TOKEN_SECRET": "x-access-secret-value-2209",
 }
+
+
+class FakeClock:
+    """A clock the test moves by hand: ``clock.advance(minutes=90)``."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, **delta: float) -> datetime:
+        with self._lock:
+            self._now += timedelta(**delta)
+            return self._now
+
+    def set(self, value: datetime) -> None:
+        with self._lock:
+            self._now = value
 
 
 def wait_until(predicate: Callable[[], object], *, timeout: float = 10.0,
@@ -68,13 +90,15 @@ class Desk:
 
     @classmethod
     def start(cls, *, database_url: str, slack: FakeSlack | None = None,
-              x: FakeX | None = None, **extra_env: str) -> Desk:
+              x: FakeX | None = None, clock: Callable[[], datetime] | None = None,
+              **extra_env: str) -> Desk:
         slack = slack or FakeSlack(bot_token=SECRETS["SLACK_BOT_TOKEN"]).start()
         slack.add_channel(channel_id=CHANNEL, name="care")
         x = x or FakeX(brand_username="acme", brand_name="Acme Air").start()
         settings = Settings.from_env(env_for(slack=slack, x=x, database_url=database_url,
                                              **extra_env))
-        runtime = build_runtime(settings, pacer=ChannelPacer(per_second=0))
+        runtime = build_runtime(settings, pacer=ChannelPacer(per_second=0),
+                                **({"clock": clock} if clock else {}))
         server = make_server(runtime, host="127.0.0.1", port=0)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

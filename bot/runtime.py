@@ -26,8 +26,8 @@ from bot.scheduler import Jobs
 from bot.services.desk import CareDesk
 from bot.services.leads import LeadDirectory
 from bot.services.polling import LAST_POLL, MentionPoller
-from bot.services.sending import ReplySender
 from bot.services.queue_report import QueueReport
+from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
 from bot.services.slack_sync import SlackSync
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
@@ -35,9 +35,9 @@ from bot.x.client import Me, XClient
 from handlers import case_actions, commands, modals
 from handlers.context import HandlerServices
 from storage.cases import CaseStore
+from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Leases
 from storage.db import Database
-from storage.channel_posts import ChannelPosts
 from storage.outbox import SlackOutbox, XOutbox
 from storage.reports import Reports
 from storage.sla import SlaStore

@@ -1,5 +1,6 @@
 """Background jobs (APScheduler 3, in memory in each process): poll X, deliver to Slack
-and X, sweep the response-time targets. The database decides who does what, so several processes can run these safely.
+and X, sweep the response-time targets. The database decides who does what, so several
+processes can run these safely.
 
 ``kick()`` asks the delivery jobs to run now (after a click), instead of waiting for
 their next interval; a kick that arrives while a job runs makes it go round once more.

@@ -178,6 +178,13 @@ def queue_slack(s: Session, *, case_id: int, kind: str, now: datetime, text: str
                          status="pending", attempts=0, next_attempt_at=now, created_at=now))
 
 
+def queue_slack_many(s: Session, work: list[dict], *, now: datetime) -> None:
+    """Queue several Slack rows at once: dicts of case_id, kind and text."""
+    s.execute(insert(SlackOutboxRow), [
+        {"blocks": None, "status": "pending", "attempts": 0, "next_attempt_at": now,
+         "created_at": now, **item} for item in work])
+
+
 def _draft(row: DraftRow) -> Draft:
     return Draft(id=row.id, case_id=row.case_id, author_id=row.author_id, text=row.text,
                  status=DraftStatus(row.status), channel=Channel(row.channel),

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.cases import queue_slack
+from storage.cases import queue_slack_many
 from storage.db import Database
 from storage.models import CaseRow, NudgeRow
 
@@ -61,26 +61,23 @@ class SlaStore:
 
         ``note`` (if any) goes into the case thread; the parent is re-rendered.
         """
+        return self.record_many([(due, next_level, note)], now=now)[0]
+
+    def record_many(self, items: list[tuple[DueNudge, tuple[str, datetime] | None, str | None]],
+                    *, now: datetime) -> list[bool]:
+        """:meth:`record` for many cases in one transaction.
+
+        Each case advances by its own compare-and-set; the nudge rows and Slack work of
+        those that advanced are inserted together. Should a unique nudge row clash (it
+        cannot while every level advances its case), the batch is redone one by one.
+        """
         try:
             with self.db.transaction() as s:
-                advanced = s.execute(
-                    update(CaseRow)
-                    .where(CaseRow.id == due.case_id, CaseRow.sla_cycle == due.cycle,
-                           CaseRow.next_nudge_level == due.level)
-                    .values(next_nudge_level=next_level[0] if next_level else None,
-                            next_nudge_at=next_level[1] if next_level else None)
-                ).rowcount
-                if advanced != 1:
-                    return False
-                s.add(NudgeRow(case_id=due.case_id, sla_cycle=due.cycle, level=due.level,
-                               due_at=due.due_at, posted_at=now))
-                s.flush()
-                queue_slack(s, case_id=due.case_id, kind="update", now=now)
-                if note:
-                    queue_slack(s, case_id=due.case_id, kind="note", now=now, text=note)
-                return True
+                return _record_batch(s, items, now)
         except IntegrityError:
-            return False
+            if len(items) == 1:
+                return [False]
+            return [self.record_many([item], now=now)[0] for item in items]
 
     def drop(self, *, due: DueNudge) -> None:
         """The case no longer waits on us: nothing more to nudge on this clock."""
@@ -95,3 +92,27 @@ class SlaStore:
             return [tuple(r) for r in s.execute(
                 select(NudgeRow.sla_cycle, NudgeRow.level).where(NudgeRow.case_id == case_id)
                 .order_by(NudgeRow.id))]
+
+
+def _record_batch(s, items, now: datetime) -> list[bool]:
+    advanced: list[bool] = []
+    for due, next_level, _note in items:
+        advanced.append(s.execute(
+            update(CaseRow)
+            .where(CaseRow.id == due.case_id, CaseRow.sla_cycle == due.cycle,
+                   CaseRow.next_nudge_level == due.level)
+            .values(next_nudge_level=next_level[0] if next_level else None,
+                    next_nudge_at=next_level[1] if next_level else None)
+            .execution_options(synchronize_session=False)).rowcount == 1)
+    won = [item for item, ok in zip(items, advanced, strict=True) if ok]
+    if won:
+        s.execute(insert(NudgeRow), [
+            {"case_id": due.case_id, "sla_cycle": due.cycle, "level": due.level,
+             "due_at": due.due_at, "posted_at": now} for due, _, _ in won])
+        work = []
+        for due, _, note in won:
+            work.append({"case_id": due.case_id, "kind": "update", "text": ""})
+            if note:
+                work.append({"case_id": due.case_id, "kind": "note", "text": note})
+        queue_slack_many(s, work, now=now)
+    return advanced

@@ -62,12 +62,14 @@ def parse_nudges(text: str | None, *, setting: str = "CARE_NUDGES") -> tuple[Nud
     for clause in (c.strip().lower() for c in text.split(";") if c.strip()):
         match = _CLAUSE.match(clause)
         if not match:
-            raise ValueError(f'{setting}: cannot read "{clause[:60]}". Expected e.g. "{NUDGES_FORM}"')
+            raise ValueError(f'{setting}: cannot read "{clause[:60]}". '
+                             f'Expected e.g. "{NUDGES_FORM}"')
         try:
             level = Level(match["level"])
         except ValueError:
             raise ValueError(f'{setting}: unknown level "{match["level"]}"; the levels are '
-                             f'warning, breach, escalation. Expected e.g. "{NUDGES_FORM}"') from None
+                             f'warning, breach, escalation. Expected e.g. "{NUDGES_FORM}"'
+                             ) from None
         who = {w.strip() for w in (match["who"] or "").split(",") if w.strip()}
         unknown = who - {a.value for a in Audience}
         if unknown:

@@ -21,9 +21,9 @@ from datetime import datetime
 from bot.domain.case import Action, CaseState, CloseReason
 from bot.domain.model import Case, DraftStatus
 from bot.domain.reply_text import check_reply_text
+from bot.domain.sla import SlaPolicy
 from bot.render import strings
 from bot.render.mrkdwn import escape, quote
-from bot.domain.sla import SlaPolicy
 from bot.services.leads import LeadDirectory
 from bot.services.sla_clock import STOP_CLOCK, start_clock
 from storage.cases import CaseStore, TransitionResult, add_draft, review_draft

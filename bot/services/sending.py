@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from bot.domain.case import Action
 from bot.domain.model import OutboundStatus, post_url
 from bot.render import strings
-from bot.x.client import XAmbiguous, XClient, XDuplicate, XError, XRateLimited, same_reply_text
 from bot.services.sla_clock import STOP_CLOCK
+from bot.x.client import XAmbiguous, XClient, XDuplicate, XError, XRateLimited, same_reply_text
 from storage.cases import SYSTEM, CaseStore, first_response
 from storage.outbox import OutboundJob, XOutbox, finish_outbound
 

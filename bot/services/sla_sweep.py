@@ -49,7 +49,7 @@ class SlaSweeper:
         now = self.clock()
         if not self.policy.hours.is_open(now):
             return SweepResult(closed_hours=True)
-        posted, overnight = 0, []
+        batch = []
         for due in self.sla.due(now=now, limit=limit):
             if CaseState(due.state) not in WAITING_ON_US or due.started_at is None:
                 self.sla.drop(due=due)
@@ -57,11 +57,11 @@ class SlaSweeper:
             came_due_while_closed = self._closed_between(due.due_at, now)
             note = None if came_due_while_closed else self._note(due, now)
             nxt = self.policy.next_level(due.started_at, due.minutes, after=Level(due.level))
-            if self.sla.record(due=due, now=now, note=note,
-                               next_level=(nxt[0].level.value, nxt[1]) if nxt else None):
-                posted += 1
-                if came_due_while_closed:
-                    overnight.append(due)
+            batch.append((due, (nxt[0].level.value, nxt[1]) if nxt else None, note))
+        recorded = self.sla.record_many(batch, now=now) if batch else []
+        posted = sum(recorded)
+        overnight = [due for (due, _, note), ok in zip(batch, recorded, strict=True)
+                     if ok and note is None]
         if overnight:
             self.channel_posts.queue(channel=self.channel, now=now,
                                      text=sla_text.overnight_summary(overnight, now=now,

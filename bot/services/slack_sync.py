@@ -33,11 +33,12 @@ PERMANENT_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "inval
                     "msg_too_long", "no_text", "invalid_auth", "account_inactive",
                     "missing_scope", "message_not_found", "cant_update_message"}
 MAX_ATTEMPTS = 50
+UTC_ZONE = ZoneInfo("UTC")
 
 
 class SlackSync:
     def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
-                 clock: Callable[[], datetime], owner: str, tz: ZoneInfo = ZoneInfo("UTC"),
+                 clock: Callable[[], datetime], owner: str, tz: ZoneInfo = UTC_ZONE,
                  channel_posts: ChannelPosts | None = None) -> None:
         self.outbox = outbox
         self.tz = tz

@@ -263,13 +263,16 @@ class Driver(threading.Thread):
         for post_id in list(self.answered):
             if post_id not in cases:
                 continue
-            case_id, state, _ = cases[post_id]
+            case_id, state, recorded_ts = cases[post_id]
             if state in DONE_STATES or case_id not in parents:
                 continue
             last = self._last.get(case_id)
             if last and last[0] == state and time.monotonic() - last[1] < self.repeat_after:
                 continue
-            parent = self.slack.message(CHANNEL, parents[case_id][0]["ts"])
+            # the parent the bot keeps up to date (if Slack shows two, the other is stale)
+            ts = next((p["ts"] for p in parents[case_id] if p["ts"] == recorded_ts),
+                      parents[case_id][0]["ts"])
+            parent = self.slack.message(CHANNEL, ts)
             signed = self._signer(self.rng.choice(urls))
             try:
                 if self._act(signed, case_id, state, parent):

@@ -53,7 +53,8 @@ def test_parent_shows_author_reach_text_link_state_and_assignee():
 
 def test_approve_button_names_the_draft_it_approves():
     draft = Draft(id=31, case_id=4, author_id="U1", text="hi", status=DraftStatus.PENDING)
-    blocks, _ = case_parent(make_case(CaseState.AWAITING_APPROVAL, latest_draft=draft), now=NOW, tz=UTC)
+    case = make_case(CaseState.AWAITING_APPROVAL, latest_draft=draft)
+    blocks, _ = case_parent(case, now=NOW, tz=UTC)
     approve = next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
                    if e["action_id"] == "care.approve")
     assert approve["value"] == '{"c":4,"d":31}'

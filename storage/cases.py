@@ -14,12 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, func, insert, literal, select, update
+from sqlalchemy import String, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.case import Action, CaseState, allowed_from, target_state
-from bot.domain.model import Author, Case, Channel, Draft, DraftStatus, InboundPost
+from bot.domain.model import (
+    Author,
+    Case,
+    Channel,
+    CustomerHistory,
+    Draft,
+    DraftStatus,
+    InboundPost,
+)
 from storage.db import Database
 from storage.models import (
     CaseRow,
@@ -47,8 +55,14 @@ class CaseStore:
 
     # --- creating -------------------------------------------------------------------
     def open_case(self, *, post: InboundPost, channel: str, now: datetime,
-                  clock: dict | None = None) -> int | None:
-        """Store a case for ``post`` and queue its parent message. None if it exists."""
+                  clock: dict | None = None, origin: str = "mention",
+                  public_reply_allowed: bool = True, assignee_id: str | None = None,
+                  note: str | None = None) -> int | None:
+        """Store a case for ``post`` and queue its parent message. None if it exists.
+
+        With ``assignee_id`` the case starts claimed by them (sticky assignment).
+        """
+        state = CaseState.CLAIMED if assignee_id else CaseState.NEW
         try:
             with self.db.transaction() as s:
                 if s.get(PostRow, post.id) is not None:
@@ -57,20 +71,78 @@ class CaseStore:
                     source_post_id=post.id, conversation_id=post.conversation_id,
                     customer_id=post.author.id, customer_handle=post.author.username,
                     customer_name=post.author.name, customer_followers=post.author.followers,
-                    state=CaseState.NEW.value, slack_channel=channel, version=1,
-                    created_at=now, updated_at=now, sla_cycle=0, **(clock or {}),
+                    state=state.value, assignee_id=assignee_id, slack_channel=channel,
+                    version=1, created_at=now, updated_at=now, sla_cycle=0, origin=origin,
+                    public_reply_allowed=public_reply_allowed and post.kind == "post",
+                    moved_to_dm=post.kind == "dm", **(clock or {}),
                     first_due_at=(clock or {}).get("sla_due_at"),
                 ).returning(CaseRow.id)).scalar_one()
-                s.add(PostRow(id=post.id, case_id=case_id, direction="inbound",
-                              author_id=post.author.id, author_handle=post.author.username,
-                              text=post.text, url=post.url, created_at=post.created_at))
+                _add_post(s, case_id=case_id, post=post, from_customer=True)
                 s.add(EventRow(case_id=case_id, actor=SYSTEM, action="opened",
-                               from_state=None, to_state=CaseState.NEW.value,
-                               detail=f"post {post.id}", at=now))
+                               from_state=None, to_state=state.value,
+                               detail=f"{post.kind} {post.id}", at=now))
                 queue_slack(s, case_id=case_id, kind="parent", now=now)
+                if note:
+                    queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
                 return case_id
         except IntegrityError:
             return None
+
+    def attach_post(self, *, case_id: int, post: InboundPost, from_customer: bool,
+                    now: datetime, note: str, action: Action | None = None,
+                    updates: dict | None = None, new_clock: dict | None = None) -> bool:
+        """Add a follow-up post (or DM) to a case, once; optionally change its state too.
+
+        False when the post is stored already (it is never shown twice) or the state
+        change no longer applies.
+        """
+        if action is None:
+            try:
+                with self.db.transaction() as s:
+                    if s.get(PostRow, post.id) is not None:
+                        return False
+                    _add_post(s, case_id=case_id, post=post, from_customer=from_customer)
+                    queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
+                    queue_slack(s, case_id=case_id, kind="update", now=now)
+                    return True
+            except IntegrityError:
+                return False
+
+        def store_post(s: Session, cid: int) -> None:
+            if s.get(PostRow, post.id) is not None:
+                raise _AlreadyStored
+            _add_post(s, case_id=cid, post=post, from_customer=from_customer)
+
+        try:
+            return self.transition(case_id=case_id, action=action, actor=SYSTEM, now=now,
+                                   updates=updates, new_clock=new_clock, note=note,
+                                   detail=f"{post.kind} {post.id}", also=store_post).ok
+        except (_AlreadyStored, IntegrityError):
+            return False
+
+    def case_for_conversation(self, *, conversation_id: str | None, customer_id: str,
+                              kind: str, closed_since: datetime) -> Case | None:
+        """The case a follow-up belongs to: the newest case of that X conversation (for a
+        DM: of that customer) that is open, or was closed after ``closed_since``."""
+        if kind == "post" and not conversation_id:
+            return None
+        match = CaseRow.conversation_id == conversation_id if kind == "post" \
+            else CaseRow.customer_id == customer_id
+        with self.db.transaction() as s:
+            row = s.scalars(select(CaseRow).where(
+                match, or_(CaseRow.state.not_in(["closed", "ignored"]),
+                           CaseRow.closed_at >= closed_since))
+                .order_by(CaseRow.id.desc()).limit(1)).first()
+            return _load_case(s, row.id) if row else None
+
+    def history(self, *, customer_id: str, before_case_id: int | None = None
+                ) -> CustomerHistory:
+        with self.db.transaction() as s:
+            return _history(s, customer_id, before_case_id)
+
+    def post_seen(self, post_id: str) -> bool:
+        with self.db.transaction() as s:
+            return s.get(PostRow, post_id) is not None
 
     # --- reading --------------------------------------------------------------------
     def get(self, case_id: int) -> Case | None:
@@ -157,13 +229,15 @@ def first_response(*, now: datetime, by: str | None) -> dict:
 
 # --- helpers used inside a transaction -------------------------------------------------
 def add_draft(s: Session, *, case_id: int, author_id: str, text: str, now: datetime,
-              channel: Channel = Channel.PUBLIC) -> int:
+              channel: Channel = Channel.PUBLIC, dm_text: str | None = None,
+              signature: str = "") -> int:
     s.execute(update(DraftRow)
               .where(DraftRow.case_id == case_id, DraftRow.status == DraftStatus.PENDING.value)
               .values(status=DraftStatus.SUPERSEDED.value))
     return s.execute(insert(DraftRow).values(
-        case_id=case_id, author_id=author_id, text=text, channel=channel.value,
-        status=DraftStatus.PENDING.value, created_at=now).returning(DraftRow.id)).scalar_one()
+        case_id=case_id, author_id=author_id, text=text, channel=channel.value, dm_text=dm_text,
+        signature=signature, status=DraftStatus.PENDING.value,
+        created_at=now).returning(DraftRow.id)).scalar_one()
 
 
 def review_draft(s: Session, *, draft_id: int, reviewer_id: str, status: DraftStatus,
@@ -185,10 +259,36 @@ def queue_slack_many(s: Session, work: list[dict], *, now: datetime) -> None:
          "created_at": now, **item} for item in work])
 
 
+class _AlreadyStored(Exception):
+    """The post is stored already: roll the transition back."""
+
+
+def _add_post(s: Session, *, case_id: int, post: InboundPost, from_customer: bool) -> None:
+    s.add(PostRow(id=post.id, case_id=case_id, direction="inbound", kind=post.kind,
+                  from_customer=from_customer, author_id=post.author.id,
+                  author_handle=post.author.username, text=post.text, url=post.url,
+                  created_at=post.created_at))
+
+
+def _history(s: Session, customer_id: str, before_case_id: int | None) -> CustomerHistory:
+    cond = [CaseRow.customer_id == customer_id]
+    if before_case_id is not None:
+        cond.append(CaseRow.id < before_case_id)
+    count, last_at = s.execute(select(func.count(), func.max(CaseRow.created_at))
+                               .where(*cond)).one()
+    if not count:
+        return CustomerHistory()
+    last = s.execute(select(CaseRow.first_response_by, CaseRow.assignee_id).where(*cond)
+                     .order_by(CaseRow.id.desc()).limit(1)).one()
+    return CustomerHistory(earlier_cases=count, last_case_at=last_at,
+                           last_agent_id=last[0] or last[1])
+
+
 def _draft(row: DraftRow) -> Draft:
     return Draft(id=row.id, case_id=row.case_id, author_id=row.author_id, text=row.text,
                  status=DraftStatus(row.status), channel=Channel(row.channel),
-                 reviewer_id=row.reviewer_id, review_note=row.review_note)
+                 reviewer_id=row.reviewer_id, review_note=row.review_note,
+                 dm_text=row.dm_text, signature=row.signature or "")
 
 
 def _load_case(s: Session, case_id: int) -> Case | None:
@@ -212,4 +312,7 @@ def _load_case(s: Session, case_id: int) -> Case | None:
         created_at=row.created_at, sla_due_at=row.sla_due_at,
         latest_draft=_draft(latest) if latest else None, last_error=last_error,
         sent_post_ids=tuple(o.x_post_id for o in outbound if o.x_post_id),
+        origin=row.origin, public_reply_allowed=row.public_reply_allowed,
+        moved_to_dm=row.moved_to_dm, escalated_to=row.escalated_to,
+        history=_history(s, row.customer_id, row.id),
     )

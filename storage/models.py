@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -56,8 +57,8 @@ class CaseRow(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     source_post_id: Mapped[str] = mapped_column(String(32), unique=True)
-    conversation_id: Mapped[str | None] = mapped_column(String(32))
-    customer_id: Mapped[str] = mapped_column(String(32))
+    conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    customer_id: Mapped[str] = mapped_column(String(32), index=True)
     customer_handle: Mapped[str] = mapped_column(String(64))
     customer_name: Mapped[str] = mapped_column(String(200))
     customer_followers: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -66,6 +67,12 @@ class CaseRow(Base):
     close_reason: Mapped[str | None] = mapped_column(String(32))
     slack_channel: Mapped[str] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+    # How the case began: a mention, a DM, or a search hit (which X lets us answer by DM only).
+    origin: Mapped[str] = mapped_column(String(16), default="mention")
+    public_reply_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    moved_to_dm: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_to: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -91,6 +98,8 @@ class PostRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     direction: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8), default="post")  # post | dm
+    from_customer: Mapped[bool] = mapped_column(Boolean, default=True)
     author_id: Mapped[str] = mapped_column(String(32))
     author_handle: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
@@ -104,7 +113,11 @@ class DraftRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
+    # public | dm | both; with "both", ``text`` is the public reply and ``dm_text`` the DM.
     channel: Mapped[str] = mapped_column(String(16), default="public")
+    dm_text: Mapped[str | None] = mapped_column(Text)
+    # The author's signature as it was when the draft was checked (public replies only).
+    signature: Mapped[str] = mapped_column(String(16), default="")
     status: Mapped[str] = mapped_column(String(32))
     reviewer_id: Mapped[str | None] = mapped_column(String(32))
     review_note: Mapped[str | None] = mapped_column(Text)
@@ -112,14 +125,20 @@ class DraftRow(Base):
 
 
 class OutboundRow(Base):
-    """The X outbox: one row per approved draft; exactly one post per row."""
+    """The X outbox: one row per approved draft and channel; exactly one message per row.
+
+    ``channel`` public posts a reply to ``in_reply_to_post_id``; dm sends a direct
+    message to ``recipient_id`` and can never go out publicly.
+    """
 
     __tablename__ = "outbound"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
+    channel: Mapped[str] = mapped_column(String(8), default="public")
     text: Mapped[str] = mapped_column(Text)
-    in_reply_to_post_id: Mapped[str] = mapped_column(String(32))
+    in_reply_to_post_id: Mapped[str | None] = mapped_column(String(32))
+    recipient_id: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
@@ -129,6 +148,8 @@ class OutboundRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("draft_id", "channel", name="uq_outbound_draft_channel"),)
 
 
 class SlackOutboxRow(Base):
@@ -218,6 +239,15 @@ class NudgeRow(Base):
 
     __table_args__ = (UniqueConstraint("case_id", "sla_cycle", "level",
                                        name="uq_nudges_case_cycle_level"),)
+
+
+class AgentProfileRow(Base):
+    """What an agent set about themselves: the initials that sign their public replies."""
+
+    __tablename__ = "agent_profiles"
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    initials: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SlackEventRow(Base):

@@ -31,9 +31,12 @@ class InboundPost:
     created_at: datetime
     conversation_id: str | None = None
     in_reply_to_user_id: str | None = None
+    kind: str = "post"  # post | dm
 
     @property
     def url(self) -> str:
+        if self.kind == "dm":
+            return "https://x.com/messages"
         return post_url(self.author.username, self.id)
 
 
@@ -53,6 +56,15 @@ class DraftStatus(StrEnum):
 class Channel(StrEnum):
     PUBLIC = "public"
     DM = "dm"
+    BOTH = "both"  # a public reply (e.g. inviting to DM) and a direct message
+
+    @property
+    def public(self) -> bool:
+        return self in (Channel.PUBLIC, Channel.BOTH)
+
+    @property
+    def dm(self) -> bool:
+        return self in (Channel.DM, Channel.BOTH)
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,27 @@ class Draft:
     channel: Channel = Channel.PUBLIC
     reviewer_id: str | None = None
     review_note: str | None = None
+    dm_text: str | None = None
+    signature: str = ""
+
+    @property
+    def public_text(self) -> str | None:
+        """What goes out publicly (with the signature), or None for a DM-only draft."""
+        return self.text + self.signature if self.channel.public else None
+
+    @property
+    def direct_text(self) -> str | None:
+        """What goes out as a DM, or None for a public-only draft."""
+        if not self.channel.dm:
+            return None
+        return self.dm_text if self.channel is Channel.BOTH else self.text
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    earlier_cases: int = 0
+    last_case_at: datetime | None = None
+    last_agent_id: str | None = None
 
 
 class OutboundStatus(StrEnum):
@@ -95,6 +128,16 @@ class Case:
     latest_draft: Draft | None = None
     last_error: str | None = None
     sent_post_ids: tuple[str, ...] = field(default=())
+    origin: str = "mention"
+    public_reply_allowed: bool = True
+    moved_to_dm: bool = False
+    escalated_to: str | None = None
+    history: CustomerHistory = field(default_factory=CustomerHistory)
+
+    @property
+    def default_channel(self) -> Channel:
+        return Channel.DM if self.moved_to_dm or not self.public_reply_allowed \
+            else Channel.PUBLIC
 
     @property
     def post_url(self) -> str:

@@ -344,6 +344,9 @@ def run_sandbox(*, port: int = 3000, open_browser: bool = False) -> int:
               "Pick another one with --sandbox-port.", file=sys.stderr)
         return 1
     configure_logging(secrets=sandbox.settings.secrets, level="WARNING")
+    # "job skipped: maximum number of running instances" is routine when a click kicks a
+    # delivery job that is already running; it is not worth a line in the console.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     stop = threading.Event()
     try:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -33,6 +33,10 @@ PERMANENT_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "inval
                     "msg_too_long", "no_text", "invalid_auth", "account_inactive",
                     "missing_scope", "message_not_found", "cant_update_message"}
 MAX_ATTEMPTS = 50
+# Message metadata on what we post, so a retry can find an earlier try that Slack stored.
+CASE_EVENT = "care_case"
+NOTE_EVENT = "care_note"
+HISTORY_PAGES = 10
 UTC_ZONE = ZoneInfo("UTC")
 
 
@@ -96,16 +100,57 @@ class SlackSync:
     def _deliver(self, job: SlackJob) -> str | None:
         if job.kind == "note":
             blocks, text = (job.blocks, job.text) if job.blocks else thread_note(job.text)
+            marker = {"event_type": NOTE_EVENT, "event_payload": {"outbox_id": job.id}}
+            if job.attempts > 1:  # an earlier try may have been posted (answer lost, crash)
+                found = self._find_posted(job.channel, marker, thread_ts=job.parent_ts)
+                if found:
+                    return found
             return self.slack.post(channel=job.channel, blocks=blocks, text=text,
-                                   thread_ts=job.parent_ts)
+                                   thread_ts=job.parent_ts, metadata=marker)
         case = self.store.get(job.case_id)
         blocks, text = case_parent(case, now=self.clock(), tz=self.tz)
         if job.kind == "parent" and not job.parent_ts:
+            marker = {"event_type": CASE_EVENT, "event_payload": {"case_id": case.id}}
+            if job.attempts > 1:  # adopt the parent an earlier try posted, if Slack has it
+                found = self._find_posted(job.channel, marker, since=case.created_at)
+                if found:
+                    return found
             return self.slack.post(channel=job.channel, blocks=blocks, text=text,
-                                   metadata={"event_type": "care_case",
-                                             "event_payload": {"case_id": case.id}})
+                                   metadata=marker)
         self.slack.update(channel=job.channel, ts=job.parent_ts, blocks=blocks, text=text)
         return job.parent_ts
+
+    def _find_posted(self, channel: str, marker: dict, *, since: datetime | None = None,
+                     thread_ts: str | None = None) -> str | None:
+        """The ts of a message of ours carrying ``marker`` (message metadata), or None.
+
+        A crash (or a lost answer) between Slack storing a message and us recording its ts
+        leaves the outbox row pending; reading the channel (or thread) first means the retry
+        adopts that message instead of posting it twice. Errors propagate: if we cannot
+        look, we do not post (the row is retried later).
+        """
+        want = {k: str(v) for k, v in marker["event_payload"].items()}
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            if thread_ts:
+                page = self.slack.client.conversations_replies(
+                    channel=channel, ts=thread_ts, limit=200, cursor=cursor,
+                    include_all_metadata=True)
+            else:
+                oldest = (since - timedelta(minutes=5)).timestamp() if since else 0
+                page = self.slack.client.conversations_history(
+                    channel=channel, oldest=f"{oldest:.6f}", limit=200, cursor=cursor,
+                    include_all_metadata=True)
+            for message in page.get("messages") or []:
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == marker["event_type"] \
+                        and {k: str(v) for k, v in payload.items()} == want:
+                    return message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
 
     def _failed(self, job: SlackJob, error: str) -> None:
         if error in PERMANENT_ERRORS or job.attempts >= MAX_ATTEMPTS:

@@ -61,6 +61,12 @@ class Settings:
     followup_sla_minutes: int = 60
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     nudges: tuple[NudgeLevel, ...] = DEFAULT_LEVELS
+    reopen_days: int = 7
+    sticky_assign: bool = False
+    sticky_days: int = 30
+    x_dm_poll_seconds: int = 120
+    signature_format: str = " ^{initials}"
+    escalation_channels: tuple[tuple[str, str], ...] = ()
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -152,6 +158,14 @@ class Settings:
         except ValueError as exc:
             problems.append(str(exc))
             nudges = DEFAULT_LEVELS
+        escalation = _escalation_channels(env.get("CARE_ESCALATION_CHANNELS"), problems)
+        signature_format = env.get("CARE_SIGNATURE_FORMAT") or " ^{initials}"
+        if "{initials}" not in signature_format or len(signature_format) > 20:
+            problems.append('CARE_SIGNATURE_FORMAT must contain {initials} and be at most 20 '
+                            'characters, e.g. " ^{initials}" or " -{initials}"')
+        sticky_raw = (env.get("CARE_STICKY_ASSIGN") or "false").strip().lower()
+        if sticky_raw not in ("true", "false", "1", "0", "yes", "no"):
+            problems.append(f"CARE_STICKY_ASSIGN must be true or false, got {sticky_raw[:20]!r}")
         settings = cls(
             slack_bot_token=bot_token,
             slack_app_token=app_token or None,
@@ -164,6 +178,12 @@ class Settings:
             followup_sla_minutes=followup_minutes,
             office_hours=office_hours,
             nudges=nudges,
+            reopen_days=number("CARE_REOPEN_DAYS", 7, low=0, high=365),
+            sticky_assign=sticky_raw in ("true", "1", "yes"),
+            sticky_days=number("CARE_STICKY_DAYS", 30, low=1, high=365),
+            x_dm_poll_seconds=number("X_DM_POLL_SECONDS", 120, low=60, high=3600),
+            signature_format=signature_format,
+            escalation_channels=escalation,
             x_bearer_token=bearer,
             x_api_key=key,
             x_api_secret=secret,
@@ -200,6 +220,20 @@ def _office_hours(env: Mapping[str, str], problems: list[str]) -> OfficeHours:
     except (OfficeHoursError, ValueError) as exc:
         problems.append(str(exc))
         return OfficeHours()
+
+
+def _escalation_channels(raw: str | None, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """``legal=C123,comms=C456`` -> (("legal", "C123"), ("comms", "C456"))."""
+    pairs = []
+    for part in (p.strip() for p in (raw or "").split(",") if p.strip()):
+        name, _, channel = part.partition("=")
+        name, channel = name.strip(), channel.strip()
+        if not name or not _CHANNEL_ID.match(channel) or len(name) > 30:
+            problems.append(f"CARE_ESCALATION_CHANNELS: cannot read {part[:60]!r}. Expected "
+                            "department=channel id pairs, e.g. legal=C0123ABCD,comms=C0456EFGH")
+            continue
+        pairs.append((name, channel))
+    return tuple(pairs)
 
 
 def _redact_url(url: str) -> str:

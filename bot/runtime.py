@@ -22,8 +22,10 @@ from datetime import UTC, datetime
 from slack_bolt import App
 
 from bot.config import Settings
-from bot.scheduler import Jobs
+from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.desk import CareDesk
+from bot.services.dm_polling import DmPoller
+from bot.services.intake import Intake, Routing
 from bot.services.leads import LeadDirectory
 from bot.services.polling import LAST_POLL, MentionPoller
 from bot.services.queue_report import QueueReport
@@ -57,6 +59,7 @@ class Runtime:
     store: CaseStore
     desk: CareDesk
     poller: MentionPoller
+    dm_poller: DmPoller
     sender: ReplySender
     sync: SlackSync
     sweeper: SlaSweeper
@@ -105,10 +108,17 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
 
     policy = settings.sla_policy
     desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick)
-    poller = MentionPoller(x=x, store=store, leases=Leases(db), cursors=Cursors(db),
-                           brand_id=lambda: me.id, channel=settings.care_channel_id,
-                           policy=policy, clock=clock, owner=owner,
+    intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
+                    routing=Routing(reopen_days=settings.reopen_days,
+                                    sticky_assign=settings.sticky_assign,
+                                    sticky_days=settings.sticky_days),
+                    brand_id=lambda: me.id)
+    poller = MentionPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
+                           brand_id=lambda: me.id, clock=clock, owner=owner,
                            lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick)
+    dm_poller = DmPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
+                         brand_id=lambda: me.id, clock=clock, owner=owner,
+                         lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick)
     sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
                          brand=lambda: (me.id, me.username), clock=clock, owner=owner,
                          kick=kick)
@@ -117,8 +127,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                      tz=policy.hours.tz, channel_posts=channel_posts)
     sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
                          leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick)
-    jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due, deliver_x=sender.deliver_due,
-                sweep_sla=sweeper.sweep, poll_seconds=settings.x_poll_seconds)
+    jobs = Jobs({"poll_x": (poller.poll, settings.x_poll_seconds),
+                 "poll_dms": (dm_poller.poll, settings.x_dm_poll_seconds),
+                 "deliver_slack": (sync.deliver_due, DELIVERY_INTERVAL_SECONDS),
+                 "deliver_x": (sender.deliver_due, DELIVERY_INTERVAL_SECONDS),
+                 "sweep_sla": (sweeper.sweep, SWEEP_INTERVAL_SECONDS)})
     kick_ref.append(jobs.kick)
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=web_client, listener_executor=listeners,
@@ -126,7 +139,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
               request_verification_enabled=not settings.socket_mode,
               process_before_response=False)
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, sender=sender, sync=sync, sweeper=sweeper, jobs=jobs,
+                      poller=poller, dm_poller=dm_poller, sender=sender, sync=sync, sweeper=sweeper, jobs=jobs,
                       app=app, owner=owner,
                       listeners=listeners)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,

@@ -7,8 +7,7 @@ their next interval; a kick that arrives while a job runs makes it go round once
 
 Example::
 
-    jobs = Jobs(poll=poller.poll, deliver_slack=sync.deliver_due,
-                deliver_x=sender.deliver_due, sweep_sla=sweeper.sweep, poll_seconds=60)
+    jobs = Jobs({"poll_x": (poller.poll, 60), "deliver_slack": (sync.deliver_due, 5)})
     jobs.start(); jobs.kick(); jobs.shutdown()
 """
 
@@ -55,19 +54,13 @@ class _Job:
 
 
 class Jobs:
-    def __init__(self, *, poll: Callable[[], object], deliver_slack: Callable[[], object],
-                 deliver_x: Callable[[], object], sweep_sla: Callable[[], object],
-                 poll_seconds: int) -> None:
+    """``work`` maps a job name to (what to run, interval in seconds); all start at once."""
+
+    def __init__(self, work: dict[str, tuple[Callable[[], object], float]]) -> None:
         self.scheduler = BackgroundScheduler(timezone=UTC)
-        self.jobs = {"poll_x": _Job("poll_x", poll),
-                     "deliver_slack": _Job("deliver_slack", deliver_slack),
-                     "deliver_x": _Job("deliver_x", deliver_x),
-                     "sweep_sla": _Job("sweep_sla", sweep_sla)}
-        intervals = {"poll_x": poll_seconds, "deliver_slack": DELIVERY_INTERVAL_SECONDS,
-                     "deliver_x": DELIVERY_INTERVAL_SECONDS,
-                     "sweep_sla": SWEEP_INTERVAL_SECONDS}
-        for job_id, job in self.jobs.items():
-            self.scheduler.add_job(job, "interval", seconds=intervals[job_id], id=job_id,
+        self.jobs = {name: _Job(name, fn) for name, (fn, _) in work.items()}
+        for name, (_, seconds) in work.items():
+            self.scheduler.add_job(self.jobs[name], "interval", seconds=seconds, id=name,
                                    max_instances=1, coalesce=True,
                                    next_run_time=datetime.now(UTC), misfire_grace_time=None)
 

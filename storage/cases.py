@@ -102,6 +102,9 @@ class CaseStore:
                     if s.get(PostRow, post.id) is not None:
                         return False
                     _add_post(s, case_id=case_id, post=post, from_customer=from_customer)
+                    s.execute(update(CaseRow).where(CaseRow.id == case_id)
+                              .values(version=CaseRow.version + 1, updated_at=now,
+                                      **(updates or {})))
                     queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
                     queue_slack(s, case_id=case_id, kind="update", now=now)
                     return True

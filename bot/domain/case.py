@@ -42,6 +42,8 @@ class Action(StrEnum):
     CLOSE = "close"
     IGNORE = "ignore"
     REOPEN = "reopen"
+    FOLLOWUP = "followup"                    # the customer writes again: unclaimed
+    FOLLOWUP_ASSIGNED = "followup_assigned"  # ... back to the agent who answered
 
 
 class CloseReason(StrEnum):
@@ -73,6 +75,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[CaseState], CaseState]] = {
     Action.CLOSE: (_CLOSABLE, S.CLOSED),
     Action.IGNORE: (_CLOSABLE, S.IGNORED),
     Action.REOPEN: (frozenset({S.CLOSED, S.IGNORED}), S.NEW),
+    Action.FOLLOWUP: (frozenset({S.REPLIED, S.CLOSED, S.IGNORED}), S.NEW),
+    Action.FOLLOWUP_ASSIGNED: (frozenset({S.REPLIED}), S.CLAIMED),
 }
 
 OPEN_STATES = frozenset(set(CaseState) - {S.CLOSED, S.IGNORED})

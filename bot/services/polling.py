@@ -1,12 +1,12 @@
 """Bringing new mentions in from X: one instance at a time, never re-reading a post.
 
 The poller holds a lease in the database; the mentions ``since_id`` is stored and
-advanced only after every post it covers is stored as a case, so a crash or restart
-neither loses a mention nor opens a case twice (cases are unique on the post id).
+advanced only after every post it covers is stored (as a case, or a follow-up in one),
+so a crash or restart neither loses a mention nor shows it twice (posts are unique by id).
 
 Example::
 
-    poller = MentionPoller(x=x, cases=cases, leases=leases, cursors=cursors, ...)
+    poller = MentionPoller(x=x, intake=intake, leases=leases, cursors=cursors, ...)
     poller.poll()
 """
 
@@ -18,10 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.sla import SlaPolicy
-from bot.services.sla_clock import start_clock
+from bot.services.intake import Intake
 from bot.x.client import XClient, XError
-from storage.cases import CaseStore
 from storage.coordination import Cursors, Leases
 
 log = logging.getLogger(__name__)
@@ -40,17 +38,14 @@ class PollResult:
 
 
 class MentionPoller:
-    def __init__(self, *, x: XClient, store: CaseStore, leases: Leases, cursors: Cursors,
-                 brand_id: Callable[[], str], channel: str, policy: SlaPolicy,
-                 clock: Callable[[], datetime], owner: str, lease_seconds: float,
-                 kick: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
+                 brand_id: Callable[[], str], clock: Callable[[], datetime], owner: str,
+                 lease_seconds: float, kick: Callable[[], None] = lambda: None) -> None:
         self.x = x
-        self.store = store
+        self.intake = intake
         self.leases = leases
         self.cursors = cursors
         self.brand_id = brand_id
-        self.channel = channel
-        self.policy = policy
         self.clock = clock
         self.owner = owner
         self.lease_seconds = lease_seconds
@@ -86,10 +81,7 @@ class MentionPoller:
                 continue  # our own replies mention the customer, not a case
             if since_id is None and post.created_at < now - FIRST_START_WINDOW:
                 continue
-            received = self.clock()
-            clock = start_clock(self.policy, start=received, minutes=self.policy.first_minutes)
-            if self.store.open_case(post=post, channel=self.channel, now=received,
-                                    clock=clock) is not None:
+            if self.intake.receive(post, origin="mention") != "seen":
                 opened += 1
         newest = max([int(p.id) for p in page.posts] + [int(page.newest_id or 0)]
                      + [int(since_id or 0)])

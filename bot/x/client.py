@@ -149,6 +149,49 @@ class XClient:
                                                       user_auth=True), sending=True)
         return body["data"]["id"]
 
+    def send_dm(self, *, text: str, participant_id: str) -> str:
+        """Send a direct message; returns the DM event id."""
+        body = _call(lambda: self.client.create_direct_message(
+            participant_id=participant_id, text=text, user_auth=True), sending=True)
+        return body["data"]["dm_event_id"]
+
+    def fetch_dm_events(self, *, brand_id: str, after_id: str | None,
+                        max_pages: int = 3) -> list[InboundPost]:
+        """Direct messages newer than ``after_id`` (X has no since_id here: pages are read
+        newest first until an id at or below ``after_id``), oldest first. Without
+        ``after_id`` only the newest page is read. Messages the brand sent are included
+        (``author.id == brand_id``) so the caller can recognise them."""
+        found: list[InboundPost] = []
+        token: str | None = None
+        for _ in range(max_pages if after_id else 1):
+            params = {"max_results": 100, "user_fields": USER_FIELDS, "expansions": "sender_id",
+                      "dm_event_fields": "id,text,event_type,created_at,sender_id,"
+                                         "dm_conversation_id"}
+            if token:
+                params["pagination_token"] = token
+            body = _call(lambda p=params: self.client.get_direct_message_events(
+                user_auth=True, **p))
+            users = {u["id"]: u for u in (body.get("includes") or {}).get("users", [])}
+            reached = False
+            for event in body.get("data") or []:
+                if after_id and int(event["id"]) <= int(after_id):
+                    reached = True
+                    break
+                if event.get("event_type", "MessageCreate") != "MessageCreate":
+                    continue
+                found.append(_dm(event, users.get(event.get("sender_id"), {}), brand_id))
+            token = (body.get("meta") or {}).get("next_token")
+            if reached or not token:
+                break
+        found.sort(key=lambda p: int(p.id))
+        return found
+
+    def recent_dms_to(self, *, brand_id: str, participant_id: str) -> list[tuple[str, str]]:
+        """(event id, text) of the brand's latest DMs to ``participant_id``."""
+        return [(p.id, p.text) for p in self.fetch_dm_events(brand_id=brand_id, after_id=None)
+                if p.author.id == brand_id and p.conversation_id
+                and participant_id in p.conversation_id.split("-")]
+
     def recent_replies(self, *, user_id: str, max_results: int = 100) -> list[OwnReply]:
         """The brand's own latest posts, to find a reply whose send outcome was unknown."""
         body = _call(lambda: self.client.get_users_tweets(
@@ -187,6 +230,17 @@ def _posts(body: dict) -> list[InboundPost]:
             conversation_id=item.get("conversation_id"),
             in_reply_to_user_id=item.get("in_reply_to_user_id")))
     return result
+
+
+def _dm(event: dict, user: dict, brand_id: str) -> InboundPost:
+    metrics = user.get("public_metrics") or {}
+    return InboundPost(
+        id=event["id"], text=event.get("text", ""), kind="dm",
+        author=Author(id=event.get("sender_id", ""), username=user.get("username", "unknown"),
+                      name=user.get("name", ""),
+                      followers=int(metrics.get("followers_count", 0))),
+        created_at=_parse_time(event.get("created_at")),
+        conversation_id=event.get("dm_conversation_id"))
 
 
 def _parse_time(raw: str | None) -> datetime:

@@ -212,9 +212,19 @@ class CaseStore:
             return TransitionResult(True, _load_case(s, case_id))
 
     def record(self, *, case_id: int, actor: str, action: str, now: datetime,
-               detail: str | None = None, note: str | None = None) -> None:
-        """Append an event that changes no state (e.g. a refused approval)."""
+               detail: str | None = None, note: str | None = None, updates: dict | None = None,
+               also: Callable[[Session, int], None] | None = None) -> None:
+        """Append an event that changes no state (e.g. a refused approval, an escalation).
+
+        ``updates`` changes other columns of the case (the parent is then re-rendered).
+        """
         with self.db.transaction() as s:
+            if also is not None:
+                also(s, case_id)
+            if updates:
+                s.execute(update(CaseRow).where(CaseRow.id == case_id)
+                          .values(version=CaseRow.version + 1, updated_at=now, **updates))
+                queue_slack(s, case_id=case_id, kind="update", now=now)
             state = s.scalar(select(CaseRow.state).where(CaseRow.id == case_id))
             s.add(EventRow(case_id=case_id, actor=actor, action=action, from_state=state,
                            to_state=state, detail=detail, at=now))
@@ -318,4 +328,8 @@ def _load_case(s: Session, case_id: int) -> Case | None:
         origin=row.origin, public_reply_allowed=row.public_reply_allowed,
         moved_to_dm=row.moved_to_dm, escalated_to=row.escalated_to,
         history=_history(s, row.customer_id, row.id),
+        latest_customer_post_id=s.scalar(
+            select(PostRow.id).where(PostRow.case_id == case_id, PostRow.kind == "post",
+                                     PostRow.from_customer.is_(True))
+            .order_by(PostRow.created_at.desc(), PostRow.id.desc()).limit(1)),
     )

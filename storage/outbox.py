@@ -29,10 +29,12 @@ class OutboundJob:
     case_id: int
     draft_id: int
     text: str
-    in_reply_to_post_id: str
+    in_reply_to_post_id: str | None
     attempts: int
     created_at: datetime
     must_reconcile: bool
+    channel: str = "public"
+    recipient_id: str | None = None
     """The request may have reached X before: look for our reply before sending again."""
 
 
@@ -48,10 +50,15 @@ class SlackJob:
     parent_ts: str | None
 
 
-def queue_outbound(s: Session, *, case_id: int, draft_id: int, text: str,
-                   in_reply_to_post_id: str, now: datetime) -> None:
-    s.add(OutboundRow(case_id=case_id, draft_id=draft_id, text=text,
-                      in_reply_to_post_id=in_reply_to_post_id,
+def queue_outbound(s: Session, *, case_id: int, draft_id: int, text: str, now: datetime,
+                   channel: str = "public", in_reply_to_post_id: str | None = None,
+                   recipient_id: str | None = None) -> None:
+    """One message to send: a public reply to a post, or a DM to a user (never both)."""
+    if (channel == "public") != (in_reply_to_post_id is not None) or \
+            (channel == "dm") != (recipient_id is not None):
+        raise ValueError("a public reply needs the post it answers; a DM needs its recipient")
+    s.add(OutboundRow(case_id=case_id, draft_id=draft_id, text=text, channel=channel,
+                      in_reply_to_post_id=in_reply_to_post_id, recipient_id=recipient_id,
                       status=OutboundStatus.PENDING.value, attempts=0, next_attempt_at=now,
                       created_at=now))
 
@@ -106,7 +113,8 @@ class XOutbox:
                 jobs.append(OutboundJob(
                     id=row.id, case_id=row.case_id, draft_id=row.draft_id, text=row.text,
                     in_reply_to_post_id=row.in_reply_to_post_id, attempts=row.attempts,
-                    created_at=row.created_at,
+                    created_at=row.created_at, channel=row.channel,
+                    recipient_id=row.recipient_id,
                     must_reconcile=prior in (OutboundStatus.UNKNOWN.value,
                                              OutboundStatus.SENDING.value)))
         return jobs

@@ -133,6 +133,12 @@ class Case:
     moved_to_dm: bool = False
     escalated_to: str | None = None
     history: CustomerHistory = field(default_factory=CustomerHistory)
+    latest_customer_post_id: str | None = None
+
+    @property
+    def reply_to_post_id(self) -> str:
+        """A public reply answers the customer's latest public post in the conversation."""
+        return self.latest_customer_post_id or self.source_post_id
 
     @property
     def default_channel(self) -> Channel:

@@ -33,6 +33,20 @@ class TextCheck:
         return self.problem is None
 
 
+MAX_DM_CHARS = 10_000
+
+
+def check_dm_text(text: str) -> TextCheck:
+    """A direct message: not empty, at most X's 10,000 characters."""
+    body = (text or "").strip()
+    if not body:
+        return TextCheck(0, "The direct message is empty.")
+    if len(body) > MAX_DM_CHARS:
+        return TextCheck(len(body), f"The direct message is {len(body):,} characters; X takes "
+                                    f"at most {MAX_DM_CHARS:,}.")
+    return TextCheck(len(body), None)
+
+
 def weighted_length(text: str) -> int:
     return parse_tweet(text).weightedLength
 

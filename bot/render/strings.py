@@ -34,14 +34,20 @@ def note_unclaimed(agent: str) -> str:
     return f":leftwards_arrow_with_hook: {user(agent)} gave the case back. It is unclaimed."
 
 
-def note_draft(agent: str, text: str, length: int) -> str:
-    return (f":memo: *PUBLIC reply* drafted by {user(agent)} ({length}/280), "
-            f"waiting for a lead's approval:\n{text}")
+def note_draft(agent: str, *, public: str | None, public_length: int,
+               direct: str | None) -> str:
+    parts = [f":memo: Draft by {user(agent)}, waiting for a lead's approval:"]
+    if public is not None:
+        parts.append(f"*:globe_with_meridians: PUBLIC reply* ({public_length}/280):\n{public}")
+    if direct is not None:
+        parts.append(f"*:envelope: DM* (only the customer sees it):\n{direct}")
+    return "\n".join(parts)
 
 
-def note_approved(lead: str, author: str) -> str:
+def note_approved(lead: str, author: str, channel: str = "public") -> str:
+    how = {"public": "publicly on X", "dm": "as a DM", "both": "publicly on X and as a DM"}
     return (f":white_check_mark: {user(lead)} approved {user(author)}'s draft. "
-            "Sending it publicly on X.")
+            f"Sending it {how.get(channel, channel)}.")
 
 
 def note_changes_requested(lead: str, author: str, reason: str) -> str:
@@ -50,6 +56,15 @@ def note_changes_requested(lead: str, author: str, reason: str) -> str:
 
 def note_sent(url: str, author: str | None) -> str:
     return f":rocket: Sent publicly on X (drafted by {user(author)}): <{url}|view the reply>"
+
+
+def note_dm_sent(author: str | None) -> str:
+    return f":envelope_with_arrow: *DM* sent to the customer (drafted by {user(author)})."
+
+
+def note_send_failed_after_other(label: str, reason: str) -> str:
+    return (f":rotating_light: *{label} was not sent:* {reason}\n"
+            "The other part of the draft went out. Draft again to send this part.")
 
 
 def note_send_failed(reason: str) -> str:
@@ -88,6 +103,8 @@ OWN_DRAFT = "You wrote this draft, so you can't approve it: another lead has to.
 NO_PENDING_DRAFT = "There is no draft waiting for approval on this case."
 STALE_DRAFT = "That draft has been replaced by a newer one; review the newest draft."
 CLAIM_FIRST = "Claim the case first, then draft the reply."
+NO_PUBLIC_REPLY = ("X allows no public reply to this post (it did not mention the brand). "
+                   "Send a DM instead.")
 EMPTY_REASON = "Say what should change, so the author knows what to fix."
 SOMETHING_WENT_WRONG = ("Something went wrong on our side and nothing was changed. "
                         "Try again in a moment; if it keeps happening, tell your admin.")

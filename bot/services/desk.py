@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.case import Action, CaseState, CloseReason
-from bot.domain.model import Case, DraftStatus
-from bot.domain.reply_text import check_reply_text
+from bot.domain.model import Case, Channel, DraftStatus
+from bot.domain.reply_text import check_dm_text, check_reply_text
 from bot.domain.sla import SlaPolicy
 from bot.render import strings
 from bot.render.mrkdwn import escape, quote
 from bot.services.leads import LeadDirectory
 from bot.services.sla_clock import STOP_CLOCK, start_clock
+from storage.agents import AgentProfiles
 from storage.cases import CaseStore, TransitionResult, add_draft, review_draft
 from storage.models import CaseRow
 from storage.outbox import queue_outbound, requeue_failed
@@ -37,13 +38,19 @@ class Outcome:
     case: Case | None = None
     message: str | None = None
     """What to tell the user who clicked, when there is something to say."""
+    field: str | None = None
+    """For a modal: which input the message is about (``text`` or ``dm_text``)."""
 
 
 class CareDesk:
     def __init__(self, *, store: CaseStore, leads: LeadDirectory, policy: SlaPolicy,
-                 clock: Callable[[], datetime], kick: Callable[[], None] = lambda: None) -> None:
+                 clock: Callable[[], datetime], kick: Callable[[], None] = lambda: None,
+                 agents: AgentProfiles | None = None,
+                 signature_format: str = " ^{initials}") -> None:
         self.store = store
         self.policy = policy
+        self.agents = agents
+        self.signature_format = signature_format
         self.leads = leads
         self.clock = clock
         self.kick = kick
@@ -86,29 +93,58 @@ class CareDesk:
                 assignee=strings.user(case.assignee_id)))
         return Outcome(True, case)
 
-    def submit_draft(self, *, case_id: int, user_id: str, text: str) -> Outcome:
-        """Store a draft; ``message`` on refusal is meant for the modal's input."""
-        text = text.strip()
-        check = check_reply_text(text)
-        if not check.ok:
-            return Outcome(False, None, check.problem)
+    def submit_draft(self, *, case_id: int, user_id: str, text: str,
+                     channel: Channel | None = None, dm_text: str | None = None,
+                     move_to_dm: bool = False) -> Outcome:
+        """Store a draft; on refusal ``message`` (and ``field``) are meant for the modal.
+
+        ``channel`` defaults to the case's current one (DM once moved to DM). With BOTH,
+        ``text`` is the public reply and ``dm_text`` the direct message.
+        """
         allowed = self.can_draft(case_id=case_id, user_id=user_id)
         if not allowed.ok:
             return allowed
+        case = allowed.case
+        channel = channel or case.default_channel
+        if channel.public and not case.public_reply_allowed:
+            return Outcome(False, case, strings.NO_PUBLIC_REPLY, field="text")
+        text = (text or "").strip()
+        dm_text = (dm_text or "").strip() if channel is Channel.BOTH else None
+        signature = self.signature(user_id) if channel.public else ""
+        checks = []
+        if channel.public:
+            checks.append(("text", check_reply_text(text, signature=signature)))
+        if channel is Channel.DM:
+            checks.append(("text", check_dm_text(text)))
+        if channel is Channel.BOTH:
+            checks.append(("dm_text", check_dm_text(dm_text)))
+        for field, check in checks:
+            if not check.ok:
+                return Outcome(False, case, check.problem, field=field)
         now = self.clock()
-        action = (Action.EDIT_AFTER_FAILURE if allowed.case.state is CaseState.SEND_FAILED
-                  else Action.SUBMIT_DRAFT)
-        if action is Action.EDIT_AFTER_FAILURE:
-            step = self.store.transition(case_id=case_id, action=action, actor=user_id, now=now,
+        if case.state is CaseState.SEND_FAILED:
+            step = self.store.transition(case_id=case_id, action=Action.EDIT_AFTER_FAILURE,
+                                         actor=user_id, now=now,
                                          where=(CaseRow.assignee_id == user_id,))
             if not step.ok:
                 return self._refused(step, user_id=user_id)
-        note = strings.note_draft(user_id, quote(escape(text)), check.weighted_length)
+        public = text + signature if channel.public else None
+        direct = dm_text if channel is Channel.BOTH else (text if channel is Channel.DM else None)
+        note = strings.note_draft(user_id, public=quote(escape(public)) if public else None,
+                                  public_length=checks[0][1].weighted_length if public else 0,
+                                  direct=quote(escape(direct)) if direct else None)
         result = self.store.transition(
             case_id=case_id, action=Action.SUBMIT_DRAFT, actor=user_id, now=now,
-            where=(CaseRow.assignee_id == user_id,), note=note, detail=text[:500],
-            also=lambda s, cid: add_draft(s, case_id=cid, author_id=user_id, text=text, now=now))
+            where=(CaseRow.assignee_id == user_id,), note=note, detail=(public or direct)[:500],
+            updates={"moved_to_dm": True} if (move_to_dm or channel.dm) else None,
+            also=lambda s, cid: add_draft(s, case_id=cid, author_id=user_id, text=text, now=now,
+                                          channel=channel, dm_text=dm_text,
+                                          signature=signature))
         return self._done(result) if result.ok else self._refused(result, user_id=user_id)
+
+    def signature(self, user_id: str) -> str:
+        initials = self.agents.initials(user_id) if self.agents else None
+        return self.signature_format.format(initials=initials) if initials else ""
 
     # --- reviewing ----------------------------------------------------------------
     def review_refusal(self, *, case_id: int, user_id: str,
@@ -146,12 +182,18 @@ class CareDesk:
 
         def approve_and_queue(s, cid):
             review_draft(s, draft_id=draft.id, reviewer_id=user_id, status=DraftStatus.APPROVED)
-            queue_outbound(s, case_id=cid, draft_id=draft.id, text=draft.text,
-                           in_reply_to_post_id=case.source_post_id, now=now)
+            if draft.public_text is not None:
+                queue_outbound(s, case_id=cid, draft_id=draft.id, text=draft.public_text,
+                               channel="public", in_reply_to_post_id=case.reply_to_post_id,
+                               now=now)
+            if draft.direct_text is not None:
+                queue_outbound(s, case_id=cid, draft_id=draft.id, text=draft.direct_text,
+                               channel="dm", recipient_id=case.customer.id, now=now)
 
         result = self.store.transition(
             case_id=case_id, action=Action.APPROVE, actor=user_id, now=now,
-            note=strings.note_approved(user_id, draft.author_id), detail=f"draft {draft.id}",
+            note=strings.note_approved(user_id, draft.author_id, draft.channel.value),
+            detail=f"draft {draft.id}",
             where=(CaseRow.version == case.version,), also=approve_and_queue)
         if not result.ok and result.case and result.case.state is not case.state:
             return self._refused(result)
@@ -191,7 +233,8 @@ class CareDesk:
     def close(self, *, case_id: int, user_id: str, reason: CloseReason) -> Outcome:
         result = self.store.transition(
             case_id=case_id, action=reason.action, actor=user_id, now=self.clock(),
-            updates={"close_reason": reason.value, **STOP_CLOCK}, detail=reason.value,
+            updates={"close_reason": reason.value, "closed_at": self.clock(), **STOP_CLOCK},
+            detail=reason.value,
             note=strings.note_closed(user_id, reason.value))
         if not result.ok and result.case and result.case.close_reason == reason.value \
                 and result.case.state in (CaseState.CLOSED, CaseState.IGNORED):

@@ -71,8 +71,12 @@ class ReplySender:
                 found = self._find_sent(job)
                 if found:
                     return self._sent(job, found, reconciled=True)
-            post_id = self.x.post_reply(text=job.text, in_reply_to_post_id=job.in_reply_to_post_id)
-            return self._sent(job, post_id, reconciled=False)
+            if job.channel == "dm":
+                sent_id = self.x.send_dm(text=job.text, participant_id=job.recipient_id)
+            else:
+                sent_id = self.x.post_reply(text=job.text,
+                                            in_reply_to_post_id=job.in_reply_to_post_id)
+            return self._sent(job, sent_id, reconciled=False)
         except XDuplicate as exc:
             found = self._find_sent_quietly(job)
             if found:
@@ -104,6 +108,10 @@ class ReplySender:
 
     def _find_sent(self, job: OutboundJob) -> str | None:
         brand_id, _ = self.brand()
+        if job.channel == "dm":
+            return next((event_id for event_id, text in self.x.recent_dms_to(
+                brand_id=brand_id, participant_id=job.recipient_id)
+                if same_reply_text(text, job.text)), None)
         for reply in self.x.recent_replies(user_id=brand_id):
             if reply.in_reply_to_post_id == job.in_reply_to_post_id \
                     and same_reply_text(reply.text, job.text):
@@ -120,26 +128,38 @@ class ReplySender:
         now = self.clock()
         _, username = self.brand()
         draft = self.store.draft(job.draft_id)
-        detail = f"post {post_id}" + (" (found after an unconfirmed try)" if reconciled else "")
+        author = draft.author_id if draft else None
+        detail = (f"{job.channel} {post_id}"
+                  + (" (found after an unconfirmed try)" if reconciled else ""))
+        note = (strings.note_dm_sent(author) if job.channel == "dm"
+                else strings.note_sent(post_url(username, post_id), author))
+
+        def finish(s, _cid):
+            _finish(s, job, self.owner, OutboundStatus.SENT, now, post_id)
+
         result = self.store.transition(
             case_id=job.case_id, action=Action.SEND_SUCCEEDED, actor=SYSTEM, now=now,
-            updates={**STOP_CLOCK, **first_response(now=now,
-                                                    by=draft.author_id if draft else None)},
-            detail=detail,
-            note=strings.note_sent(post_url(username, post_id), draft.author_id if draft else None),
-            also=lambda s, _cid: _finish(s, job, self.owner, OutboundStatus.SENT, now, post_id))
-        if not result.ok:
-            log.error("reply for case %s was posted as %s but the case could not be updated",
-                      job.case_id, post_id)
+            updates={**STOP_CLOCK, **first_response(now=now, by=author)},
+            detail=detail, note=note, also=finish)
+        if not result.ok:  # the other half of a public-and-DM draft settled the case first
+            self.store.record(case_id=job.case_id, actor=SYSTEM, action="sent", now=now,
+                              detail=detail, note=note, also=finish)
         return 1
 
     def _failed(self, job: OutboundJob, reason: str) -> int:
         now = self.clock()
-        self.store.transition(
+
+        def finish(s, _cid):
+            _finish(s, job, self.owner, OutboundStatus.FAILED, now, error=reason)
+
+        label = "The DM" if job.channel == "dm" else "The public reply"
+        result = self.store.transition(
             case_id=job.case_id, action=Action.SEND_FAILED, actor=SYSTEM, now=now,
-            detail=reason, note=strings.note_send_failed(reason),
-            also=lambda s, _cid: _finish(s, job, self.owner, OutboundStatus.FAILED, now,
-                                         error=reason))
+            detail=reason, note=strings.note_send_failed(f"{label}: {reason}"), also=finish)
+        if not result.ok:
+            self.store.record(case_id=job.case_id, actor=SYSTEM, action="send_failed",
+                              now=now, detail=reason, also=finish,
+                              note=strings.note_send_failed_after_other(label, reason))
         return 1
 
 

@@ -29,6 +29,9 @@ def test_care_status_and_help(desk):
     parent = desk.parent_for(desk.mention("@acme two", username="bob"))
     desk.click(parent, ActionId.CLAIM, user=AGENT)
     desk.wait_state(parent, "Claimed")
+    wait_until(lambda: any("Claimed by" in t for t in desk.thread_texts(parent["ts"])),
+               message="claim note delivered")
+    wait_until(lambda: desk.runtime.sync.outbox.pending() == 0, message="nothing pending")
     answer = desk.requests.command(user_id=AGENT, text="status", channel_id=CHANNEL).json()
     assert answer["response_type"] == "ephemeral"
     assert "*Queue:* 2 open · 1 unclaimed · 0 awaiting approval · 0 overdue" in answer["text"]

@@ -27,6 +27,7 @@ from bot.services.desk import CareDesk
 from bot.services.dm_polling import DmPoller
 from bot.services.intake import Intake, Routing
 from bot.services.leads import LeadDirectory
+from bot.services.people import People
 from bot.services.polling import LAST_POLL, MentionPoller
 from bot.services.queue_report import QueueReport
 from bot.services.sending import ReplySender
@@ -36,6 +37,7 @@ from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
 from handlers import case_actions, commands, modals
 from handlers.context import HandlerServices
+from storage.agents import AgentProfiles
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Leases
@@ -107,7 +109,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
             fn()
 
     policy = settings.sla_policy
-    desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick)
+    agents = AgentProfiles(db)
+    desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick,
+                    agents=agents, signature_format=settings.signature_format)
     intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
@@ -124,7 +128,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          kick=kick)
     channel_posts = ChannelPosts(db)
     sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner,
-                     tz=policy.hours.tz, channel_posts=channel_posts)
+                     tz=policy.hours.tz, channel_posts=channel_posts,
+                     can_escalate=bool(settings.escalation_channels))
     sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
                          leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick)
     jobs = Jobs({"poll_x": (poller.poll, settings.x_poll_seconds),
@@ -145,7 +150,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
                          slack_pending=lambda: sync.outbox.pending() + channel_posts.pending(),
                          x_backlog=sender.outbox.backlog)
-    services = HandlerServices(desk=desk, slack=slack, report=report)
+    people = People(store=store, agents=agents, departments=dict(settings.escalation_channels),
+                    signature_format=settings.signature_format, clock=clock, kick=kick)
+    services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
+                               brand_id=lambda: me.id)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

@@ -6,7 +6,12 @@ from slack_bolt import App
 
 from bot.domain.case import CloseReason
 from bot.render.ids import ActionId
-from bot.render.modals import draft_modal, request_changes_modal
+from bot.render.modals import (
+    draft_modal,
+    escalate_modal,
+    move_to_dm_modal,
+    request_changes_modal,
+)
 from handlers.context import HandlerServices, case_ref, guarded, read_click, tell
 
 
@@ -43,9 +48,47 @@ def register(app: App, services: HandlerServices) -> None:
             if not allowed.ok:
                 return allowed
             draft = allowed.case.latest_draft
-            initial = draft.text if draft else ""
-            services.slack.open_view(trigger_id=body["trigger_id"],
-                                     view=draft_modal(case=allowed.case, initial_text=initial))
+            services.slack.open_view(trigger_id=body["trigger_id"], view=draft_modal(
+                case=allowed.case, initial_text=draft.text if draft else "",
+                initial_channel=draft.channel if draft else None,
+                signature=desk.signature(click.user_id)))
+            return None
+
+        guarded(services, click, work)
+
+    @app.action(ActionId.MOVE_TO_DM.value)
+    def open_move_to_dm(ack, body):
+        ack()
+        click = read_click(body)
+        ref = case_ref(click.value)
+        if ref is None:
+            return
+
+        def work():
+            allowed = desk.can_draft(case_id=ref.case_id, user_id=click.user_id)
+            if not allowed.ok:
+                return allowed
+            services.slack.open_view(trigger_id=body["trigger_id"], view=move_to_dm_modal(
+                case=allowed.case, brand_id=services.brand_id(),
+                signature=desk.signature(click.user_id)))
+            return None
+
+        guarded(services, click, work)
+
+    @app.action(ActionId.ESCALATE.value)
+    def open_escalate(ack, body):
+        ack()
+        click = read_click(body)
+        ref = case_ref(click.value)
+        if ref is None:
+            return
+
+        def work():
+            allowed = services.people.can_escalate(case_id=ref.case_id)
+            if not allowed.ok:
+                return allowed
+            services.slack.open_view(trigger_id=body["trigger_id"], view=escalate_modal(
+                case=allowed.case, departments=list(services.people.departments)))
             return None
 
         guarded(services, click, work)

@@ -21,16 +21,21 @@ def register(app: App, services: HandlerServices) -> None:
         "sla": lambda user: report.at_risk(),
         "hours": lambda user: report.hours(),
         "help": lambda user: care_answers.HELP,
+        "signature": None,
         "": lambda user: care_answers.HELP,
     }
 
     @app.command("/care")
     def care(ack, command):
-        sub = (command.get("text") or "").strip().split(" ", 1)[0].lower()
+        sub, _, rest = (command.get("text") or "").strip().partition(" ")
+        sub = sub.lower()
         answer = answers.get(sub)
+        user_id = command.get("user_id", "")
         try:
-            text = answer(command.get("user_id", "")) if answer else \
-                care_answers.unknown(escape(sub[:30]))
+            if sub == "signature":
+                text = services.people.set_signature(user_id=user_id, text=rest)
+            else:
+                text = answer(user_id) if answer else care_answers.unknown(escape(sub[:30]))
         except Exception:
             log.exception("/care %s failed", sub[:30])
             text = strings.SOMETHING_WENT_WRONG

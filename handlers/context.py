@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.render import strings
 from bot.render.ids import BadReference, CaseRef
 from bot.services.desk import CareDesk, Outcome
+from bot.services.people import People
 from bot.services.queue_report import QueueReport
 from bot.slack_out import SlackOut
 
@@ -20,6 +21,8 @@ class HandlerServices:
     desk: CareDesk
     slack: SlackOut
     report: QueueReport
+    people: People
+    brand_id: Callable[[], str]
 
 
 @dataclass(frozen=True)

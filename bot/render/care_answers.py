@@ -16,6 +16,7 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care mine`: your open cases with their deadlines\n"
         "• `/care sla`: cases at risk or overdue, most urgent first\n"
         "• `/care hours`: office hours, next opening, a line for the brand's X bio\n"
+        "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
         "• `/care help`: this list")
 
 

@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import (
 from bot.domain.case import WAITING_ON_US, CaseState
 from bot.domain.deadline_words import describe_deadline
 from bot.domain.model import Case
-from bot.render import strings
+from bot.render import conversation_text, strings
 from bot.render.ids import ActionId, BlockId, CaseRef
 from bot.render.mrkdwn import bound, escape, quote, safe
 
@@ -36,10 +36,12 @@ NAME_LIMIT = 80
 FALLBACK_LIMIT = 300
 
 
-def case_parent(case: Case, *, now: datetime, tz: ZoneInfo) -> tuple[list[dict], str]:
+def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
+                can_escalate: bool = False) -> tuple[list[dict], str]:
     """Blocks and the notification/fallback text for the parent message of ``case``.
 
     ``now`` and ``tz`` (the desk's time zone) word the deadline: "due in 42 min".
+    ``can_escalate``: escalation teams are configured, so the Escalate button shows.
     """
     name = safe(case.customer.name, NAME_LIMIT) or "(no name)"
     handle = safe(case.customer.username, 40)
@@ -57,14 +59,19 @@ def case_parent(case: Case, *, now: datetime, tz: ZoneInfo) -> tuple[list[dict],
         words = describe_deadline(deadline=case.sla_due_at, now=now, tz=tz)
         icon = ":warning: " if words.startswith("overdue") else ":stopwatch: "
         status += f" · {icon}{words}"
+    link = "DM" if case.origin == "dm" else f"<{case.post_url}|View on X>"
     blocks = [
         SectionBlock(block_id="case_post", text=MarkdownTextObject(text=f"{header}\n{body}")),
         ContextBlock(block_id="case_meta", elements=[MarkdownTextObject(
-            text=f"{posted} · <{case.post_url}|View on X> · Case #{case.id}")]),
+            text=f"{posted} · {link} · Case #{case.id}")]),
         ContextBlock(block_id="case_status", elements=[MarkdownTextObject(
             text=f"*{status}*")]),
     ]
-    buttons = _buttons(case)
+    flags = _flags(case, now)
+    if flags:
+        blocks.append(ContextBlock(block_id="case_flags", elements=[MarkdownTextObject(
+            text=" · ".join(flags))]))
+    buttons = _buttons(case, can_escalate=can_escalate)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.ACTIONS.value, elements=buttons))
     fallback = bound(f"@{escape(case.customer.username)}: {escape(case.text)}", FALLBACK_LIMIT)
@@ -86,23 +93,50 @@ def _close_menu(case: Case) -> StaticSelectElement:
     )
 
 
-def _buttons(case: Case) -> list:
+def _flags(case: Case, now: datetime) -> list[str]:
+    flags = []
+    if case.origin == "dm":
+        flags.append(":envelope: Came in as a DM")
+    elif case.moved_to_dm:
+        flags.append(":envelope: Moved to DM")
+    if not case.public_reply_allowed and case.origin != "dm":
+        flags.append(":lock: DM only: the post did not mention the brand")
+    if case.escalated_to:
+        flags.append(f":rotating_light: Escalated to {safe(case.escalated_to, 40)}")
+    history = conversation_text.history_line(case.history, now=now)
+    if history:
+        flags.append(history)
+    return flags
+
+
+def _buttons(case: Case, *, can_escalate: bool = False) -> list:
     state = case.state
     draft_id = case.latest_draft.id if case.latest_draft else None
+    extra = []
+    if state in (CaseState.CLAIMED, CaseState.AWAITING_APPROVAL, CaseState.SEND_FAILED) \
+            and not case.moved_to_dm:
+        extra.append(_button("Move to DM", ActionId.MOVE_TO_DM, case))
+    if can_escalate and state in WAITING_ON_US | {CaseState.REPLIED} and not case.escalated_to:
+        extra.append(_button("Escalate", ActionId.ESCALATE, case))
+    return _state_buttons(case, state, draft_id, extra)
+
+
+def _state_buttons(case: Case, state: CaseState, draft_id: int | None, extra: list) -> list:
     if state is CaseState.NEW:
-        return [_button("Claim", ActionId.CLAIM, case, style="primary"), _close_menu(case)]
+        return [_button("Claim", ActionId.CLAIM, case, style="primary"), *extra,
+                _close_menu(case)]
     if state is CaseState.CLAIMED:
         return [_button("Draft reply", ActionId.DRAFT, case, style="primary"),
-                _button("Unclaim", ActionId.UNCLAIM, case), _close_menu(case)]
+                _button("Unclaim", ActionId.UNCLAIM, case), *extra, _close_menu(case)]
     if state is CaseState.AWAITING_APPROVAL:
         return [_button("Approve", ActionId.APPROVE, case, style="primary", draft_id=draft_id),
                 _button("Request changes", ActionId.REQUEST_CHANGES, case, draft_id=draft_id),
-                _button("Edit draft", ActionId.DRAFT, case), _close_menu(case)]
+                _button("Edit draft", ActionId.DRAFT, case), *extra, _close_menu(case)]
     if state is CaseState.SEND_FAILED:
         return [_button("Retry send", ActionId.RETRY_SEND, case, style="primary"),
-                _button("Edit draft", ActionId.DRAFT, case), _close_menu(case)]
+                _button("Edit draft", ActionId.DRAFT, case), *extra, _close_menu(case)]
     if state is CaseState.REPLIED:
-        return [_close_menu(case)]
+        return [*extra, _close_menu(case)]
     if state in (CaseState.CLOSED, CaseState.IGNORED):
         return [_button("Reopen", ActionId.REOPEN, case)]
     return []  # approved / sending: nothing to click while the reply goes out

@@ -24,21 +24,33 @@ class ActionId(StrEnum):
     RETRY_SEND = "care.retry_send"
     CLOSE = "care.close"
     REOPEN = "care.reopen"
+    MOVE_TO_DM = "care.move_to_dm"
+    ESCALATE = "care.escalate"
 
 
 class ViewId(StrEnum):
     DRAFT = "care.draft_modal"
     REQUEST_CHANGES = "care.request_changes_modal"
+    MOVE_TO_DM = "care.move_to_dm_modal"
+    ESCALATE = "care.escalate_modal"
 
 
 class BlockId(StrEnum):
     DRAFT_TEXT = "draft_text"
+    DM_TEXT = "dm_text"
+    CHANNEL = "channel"
+    DEPARTMENT = "department"
+    ESCALATION_NOTE = "escalation_note"
     CHANGES_REASON = "changes_reason"
     ACTIONS = "case_actions"
 
 
 class InputId(StrEnum):
     DRAFT_TEXT = "text"
+    DM_TEXT = "dm_text"
+    CHANNEL = "channel"
+    DEPARTMENT = "department"
+    ESCALATION_NOTE = "note"
     CHANGES_REASON = "reason"
 
 

@@ -1,4 +1,7 @@
-"""Modals: drafting a reply and asking for changes. ``private_metadata`` holds only ids.
+"""Modals: drafting a reply, moving to DM, escalating, asking for changes.
+
+``private_metadata`` holds only ids; every draft says plainly whether it is PUBLIC or
+a DM.
 
 Example::
 
@@ -11,62 +14,115 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
+    RadioButtonsElement,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.domain.model import Case
-from bot.domain.reply_text import MAX_DRAFT_CHARS
+from bot.domain.model import Case, Channel
+from bot.domain.reply_text import MAX_DM_CHARS, MAX_DRAFT_CHARS
 from bot.render.ids import BlockId, CaseRef, InputId, ViewId
 from bot.render.mrkdwn import quote, safe
 
+_CHANNEL_OPTIONS = {
+    Channel.PUBLIC: Option(value=Channel.PUBLIC.value, label="PUBLIC reply on X"),
+    Channel.DM: Option(value=Channel.DM.value, label="Direct message (DM)"),
+}
 
-def draft_modal(*, case: Case, initial_text: str = "") -> dict:
-    view = View(
-        type="modal",
-        callback_id=ViewId.DRAFT.value,
-        title=PlainTextObject(text="Draft reply"),
-        submit=PlainTextObject(text="Submit for approval"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=CaseRef(case_id=case.id).encode(),
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(
-                text=f"*@{safe(case.customer.username, 40)}* wrote:\n"
-                     f"{quote(safe(case.text, 1500))}")),
-            InputBlock(
-                block_id=BlockId.DRAFT_TEXT.value,
-                label=PlainTextObject(text="Your PUBLIC reply on X"),
-                element=PlainTextInputElement(
-                    action_id=InputId.DRAFT_TEXT.value, multiline=True,
-                    initial_value=initial_text[:MAX_DRAFT_CHARS] or None,
-                    max_length=MAX_DRAFT_CHARS,
-                    placeholder=PlainTextObject(text="Hi! Sorry about that…")),
-                hint=PlainTextObject(text="280 characters as X counts them: links 23, "
-                                          "emoji and CJK 2. A lead approves before it is sent."),
-            ),
-            ContextBlock(elements=[MarkdownTextObject(
-                text=":globe_with_meridians: This is posted *publicly* as a reply to the "
-                     "customer's post.")]),
-        ],
-    )
-    return view.to_dict()
+
+def _customer_wrote(case: Case) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(
+        text=f"*@{safe(case.customer.username, 40)}* wrote:\n{quote(safe(case.text, 1500))}"))
+
+
+def _modal(*, callback: ViewId, title: str, submit: str, ref: CaseRef, blocks: list) -> dict:
+    return View(type="modal", callback_id=callback.value, title=PlainTextObject(text=title),
+                submit=PlainTextObject(text=submit), close=PlainTextObject(text="Cancel"),
+                private_metadata=ref.encode(), blocks=blocks).to_dict()
+
+
+def draft_modal(*, case: Case, initial_text: str = "", initial_channel: Channel | None = None,
+                signature: str = "") -> dict:
+    channel = initial_channel if initial_channel in _CHANNEL_OPTIONS else case.default_channel
+    blocks: list = [_customer_wrote(case)]
+    if case.public_reply_allowed:
+        blocks.append(InputBlock(
+            block_id=BlockId.CHANNEL.value, label=PlainTextObject(text="Send as"),
+            element=RadioButtonsElement(action_id=InputId.CHANNEL.value,
+                                        options=list(_CHANNEL_OPTIONS.values()),
+                                        initial_option=_CHANNEL_OPTIONS[channel])))
+        hint = ("A PUBLIC reply has 280 characters as X counts them (links 23, emoji and CJK "
+                "2)" + (f", your signature \"{signature.strip()}\" included" if signature else "")
+                + ". A lead approves before anything is sent.")
+    else:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=":lock: *DM only.* This post did not mention the brand, so X allows no "
+                 "public reply.")]))
+        hint = "Only the customer sees a DM. A lead approves before it is sent."
+    blocks.append(InputBlock(
+        block_id=BlockId.DRAFT_TEXT.value, label=PlainTextObject(text="Your reply"),
+        element=PlainTextInputElement(action_id=InputId.DRAFT_TEXT.value, multiline=True,
+                                      initial_value=initial_text[:MAX_DRAFT_CHARS] or None,
+                                      max_length=MAX_DRAFT_CHARS,
+                                      placeholder=PlainTextObject(text="Hi! Sorry about that…")),
+        hint=PlainTextObject(text=hint)))
+    return _modal(callback=ViewId.DRAFT, title="Draft reply", submit="Submit for approval",
+                  ref=CaseRef(case_id=case.id), blocks=blocks)
+
+
+def move_to_dm_modal(*, case: Case, brand_id: str, signature: str = "") -> dict:
+    link = f"https://x.com/messages/compose?recipient_id={brand_id}"
+    blocks: list = [_customer_wrote(case)]
+    if case.public_reply_allowed:
+        invite = (f"Sorry to hear that. Please send us a DM with your booking details so we can "
+                  f"look into it: {link}")
+        blocks.append(InputBlock(
+            block_id=BlockId.DRAFT_TEXT.value, optional=True,
+            label=PlainTextObject(text="PUBLIC reply inviting them to DM"),
+            element=PlainTextInputElement(action_id=InputId.DRAFT_TEXT.value, multiline=True,
+                                          initial_value=invite, max_length=MAX_DRAFT_CHARS),
+            hint=PlainTextObject(text="Posted publicly under their post, with X's DM link. "
+                                      + (f"Your signature \"{signature.strip()}\" is added. "
+                                         if signature else "") + "Leave empty to skip.")))
+    blocks.append(InputBlock(
+        block_id=BlockId.DM_TEXT.value, optional=case.public_reply_allowed,
+        label=PlainTextObject(text="Direct message (DM) to the customer"),
+        element=PlainTextInputElement(action_id=InputId.DM_TEXT.value, multiline=True,
+                                      max_length=MAX_DM_CHARS),
+        hint=PlainTextObject(text="Sent privately through X. Leave empty to only invite them.")))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="Both go through a lead's approval. The case then continues in DM.")]))
+    return _modal(callback=ViewId.MOVE_TO_DM, title="Move to DM", submit="Submit for approval",
+                  ref=CaseRef(case_id=case.id), blocks=blocks)
+
+
+def escalate_modal(*, case: Case, departments: list[str]) -> dict:
+    return _modal(callback=ViewId.ESCALATE, title="Escalate", submit="Escalate",
+                  ref=CaseRef(case_id=case.id), blocks=[
+        _customer_wrote(case),
+        InputBlock(block_id=BlockId.DEPARTMENT.value, label=PlainTextObject(text="To"),
+                   element=StaticSelectElement(
+                       action_id=InputId.DEPARTMENT.value,
+                       placeholder=PlainTextObject(text="Choose a team"),
+                       options=[Option(value=d, label=d) for d in departments[:100]])),
+        InputBlock(block_id=BlockId.ESCALATION_NOTE.value,
+                   label=PlainTextObject(text="What do they need to know?"),
+                   element=PlainTextInputElement(action_id=InputId.ESCALATION_NOTE.value,
+                                                 multiline=True, max_length=2000)),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="The team gets a summary with a link to this case. The response clock keeps "
+                 "running.")]),
+    ])
 
 
 def request_changes_modal(*, case_id: int, draft_id: int) -> dict:
-    view = View(
-        type="modal",
-        callback_id=ViewId.REQUEST_CHANGES.value,
-        title=PlainTextObject(text="Request changes"),
-        submit=PlainTextObject(text="Send back"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=CaseRef(case_id=case_id, draft_id=draft_id).encode(),
-        blocks=[InputBlock(
-            block_id=BlockId.CHANGES_REASON.value,
-            label=PlainTextObject(text="What should change?"),
-            element=PlainTextInputElement(action_id=InputId.CHANGES_REASON.value,
-                                          multiline=True, max_length=1000),
-        )],
-    )
-    return view.to_dict()
+    return _modal(callback=ViewId.REQUEST_CHANGES, title="Request changes", submit="Send back",
+                  ref=CaseRef(case_id=case_id, draft_id=draft_id), blocks=[InputBlock(
+                      block_id=BlockId.CHANGES_REASON.value,
+                      label=PlainTextObject(text="What should change?"),
+                      element=PlainTextInputElement(action_id=InputId.CHANGES_REASON.value,
+                                                    multiline=True, max_length=1000))])

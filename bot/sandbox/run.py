@@ -99,6 +99,7 @@ class Sandbox:
         self.slack: FakeSlack | None = None
         self.x: FakeX | None = None
         self.runtime: Runtime | None = None
+        self.settings: Settings | None = None
         self.requests: SignedSlackRequests | None = None
         self._bot_server = self._ui_server = None
         self._threads: list[threading.Thread] = []

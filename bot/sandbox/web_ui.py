@@ -77,7 +77,7 @@ def x_state(sandbox) -> dict[str, Any]:
         users = {uid: {"username": u["username"], "name": u["name"],
                        "followers": u["public_metrics"]["followers_count"]}
                  for uid, u in x.store.users.items()}
-        dms = [{k: v for k, v in e.items()} for e in x.store.dms.values()]
+        dms = [dict(e) for e in x.store.dms.values()]
     posts = sorted(x.all_posts(), key=lambda p: int(p["id"]))
 
     def view(post: dict[str, Any], depth: int) -> dict[str, Any]:

@@ -43,7 +43,8 @@ UTC_ZONE = ZoneInfo("UTC")
 class SlackSync:
     def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
                  clock: Callable[[], datetime], owner: str, tz: ZoneInfo = UTC_ZONE,
-                 channel_posts: ChannelPosts | None = None) -> None:
+                 channel_posts: ChannelPosts | None = None, can_escalate: bool = False) -> None:
+        self.can_escalate = can_escalate
         self.outbox = outbox
         self.tz = tz
         self.channel_posts = channel_posts
@@ -108,7 +109,8 @@ class SlackSync:
             return self.slack.post(channel=job.channel, blocks=blocks, text=text,
                                    thread_ts=job.parent_ts, metadata=marker)
         case = self.store.get(job.case_id)
-        blocks, text = case_parent(case, now=self.clock(), tz=self.tz)
+        blocks, text = case_parent(case, now=self.clock(), tz=self.tz,
+                                   can_escalate=self.can_escalate)
         if job.kind == "parent" and not job.parent_ts:
             marker = {"event_type": CASE_EVENT, "event_payload": {"case_id": case.id}}
             if job.attempts > 1:  # adopt the parent an earlier try posted, if Slack has it

@@ -85,10 +85,10 @@ def open_page(chromium, sandbox):
     pages, errors = [], []
 
     def open_one(*, user: str = "UAGENT1"):
+        page = chromium.new_page(user=user)  # fails the test if Chromium/playwright is missing
         from playwright.sync_api import expect
 
         expect.set_options(timeout=10_000)
-        page = chromium.new_page(user=user)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(sandbox.url)
         pages.append(page)

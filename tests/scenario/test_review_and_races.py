@@ -98,7 +98,7 @@ def test_request_changes_returns_the_draft_with_the_reason(desk):
     wait_until(lambda: any("asked" in t and "Please write it out properly." in t
                            for t in desk.thread_texts(parent["ts"])), message="reason in thread")
     view = desk.open_modal(parent, ActionId.DRAFT, user=AGENT, callback_id=desk_view_draft())
-    assert view["blocks"][1]["element"]["initial_value"] == "we r looking in2 it"
+    assert view["blocks"][2]["element"]["initial_value"] == "we r looking in2 it"
 
 
 def desk_view_draft():

@@ -5,7 +5,7 @@ import pytest
 from bot.domain.case import CaseState
 from bot.domain.model import Author, Case, Draft, DraftStatus
 from bot.render.case_message import case_parent, thread_note
-from bot.render.modals import draft_modal, request_changes_modal
+from bot.render.modals import draft_modal, move_to_dm_modal, request_changes_modal
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -26,12 +26,12 @@ def action_ids(blocks):
 
 @pytest.mark.parametrize(("state", "expected"), [
     (CaseState.NEW, ["care.claim", "care.close"]),
-    (CaseState.CLAIMED, ["care.draft", "care.unclaim", "care.close"]),
+    (CaseState.CLAIMED, ["care.draft", "care.unclaim", "care.move_to_dm", "care.close"]),
     (CaseState.AWAITING_APPROVAL, ["care.approve", "care.request_changes", "care.draft",
-                                   "care.close"]),
+                                   "care.move_to_dm", "care.close"]),
     (CaseState.APPROVED, []),
     (CaseState.SENDING, []),
-    (CaseState.SEND_FAILED, ["care.retry_send", "care.draft", "care.close"]),
+    (CaseState.SEND_FAILED, ["care.retry_send", "care.draft", "care.move_to_dm", "care.close"]),
     (CaseState.REPLIED, ["care.close"]),
     (CaseState.CLOSED, ["care.reopen"]),
     (CaseState.IGNORED, ["care.reopen"]),
@@ -76,12 +76,40 @@ def test_limits_hold_for_huge_text():
     assert len(note_blocks[0]["text"]["text"]) <= 3000 and len(note_text) <= 3000
 
 
+def test_buttons_follow_dm_and_escalation():
+    moved = make_case(CaseState.CLAIMED, moved_to_dm=True, escalated_to="legal")
+    blocks, _ = case_parent(moved, now=NOW, tz=UTC, can_escalate=True)
+    assert action_ids(blocks) == ["care.draft", "care.unclaim", "care.close"]
+    assert "Moved to DM" in str(blocks) and "Escalated to legal" in str(blocks)
+    fresh, _ = case_parent(make_case(CaseState.NEW), now=NOW, tz=UTC, can_escalate=True)
+    assert action_ids(fresh) == ["care.claim", "care.escalate", "care.close"]
+
+
 def test_modals_carry_only_ids_in_metadata():
-    view = draft_modal(case=make_case(CaseState.CLAIMED), initial_text="draft")
+    view = draft_modal(case=make_case(CaseState.CLAIMED), initial_text="draft",
+                       signature=" ^AB")
     assert view["private_metadata"] == '{"c":4}'
-    assert view["blocks"][1]["element"]["initial_value"] == "draft"
-    assert view["blocks"][1]["element"]["multiline"] is True
-    assert "PUBLIC" in view["blocks"][1]["label"]["text"]
+    radio = view["blocks"][1]["element"]
+    assert radio["type"] == "radio_buttons" and radio["initial_option"]["value"] == "public"
+    assert [o["text"]["text"] for o in radio["options"]] == ["PUBLIC reply on X",
+                                                             "Direct message (DM)"]
+    text = view["blocks"][2]
+    assert text["element"]["initial_value"] == "draft" and text["element"]["multiline"] is True
+    assert '"^AB" included' in text["hint"]["text"]
+
+
+def test_search_hits_get_a_dm_only_draft_modal():
+    view = draft_modal(case=make_case(CaseState.CLAIMED, public_reply_allowed=False,
+                                      origin="search"))
+    assert "radio_buttons" not in str(view) and "DM only" in str(view)
+
+
+def test_move_to_dm_modal_has_the_deep_link_and_both_parts():
+    view = move_to_dm_modal(case=make_case(CaseState.CLAIMED), brand_id="1500000001")
+    invite = view["blocks"][1]["element"]["initial_value"]
+    assert "https://x.com/messages/compose?recipient_id=1500000001" in invite
+    assert [b.get("block_id") for b in view["blocks"][1:3]] == ["draft_text", "dm_text"]
+    assert all(b.get("optional") for b in view["blocks"][1:3])
     changes = request_changes_modal(case_id=4, draft_id=8)
     assert changes["private_metadata"] == '{"c":4,"d":8}' and len(changes["title"]["text"]) <= 24
 

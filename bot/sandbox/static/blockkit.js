@@ -13,6 +13,11 @@ window.BlockKit = (() => {
     memo: "📝", pencil2: "✏️", rocket: "🚀", rotating_light: "🚨", warning: "⚠️",
     lock: "🔒", unlock: "🔓", repeat: "🔁", globe_with_meridians: "🌐", wave: "👋",
     bell: "🔔", alarm_clock: "⏰", fire: "🔥", eyes: "👀", tada: "🎉", airplane: "✈️",
+    stopwatch: "⏱️", hourglass: "⌛", envelope: "✉️", envelope_with_arrow: "📩",
+    busts_in_silhouette: "👥", red_circle: "🔴", sunrise: "🌅", bust_in_silhouette: "👤",
+    heavy_check_mark: "✔️", information_source: "ℹ️", calendar: "📆", clock1: "🕐",
+    mag: "🔍", link: "🔗", label: "🏷️", speaking_head_in_silhouette: "🗣️", pushpin: "📌",
+    thumbsup: "👍", "+1": "👍", pray: "🙏", point_right: "👉", arrow_right: "➡️",
   };
 
   let users = {};

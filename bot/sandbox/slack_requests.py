@@ -77,9 +77,15 @@ class SignedSlackRequests:
         })
 
     def submit_view(self, *, user_id: str, view: dict,
-                    values: dict[str, dict[str, str]]) -> requests.Response:
-        """Submit ``view`` (as the bot opened it) with plain-text ``values[block][action]``."""
-        state = {block: {action: {"type": "plain_text_input", "value": value}
+                    values: dict[str, dict[str, str | dict]]) -> requests.Response:
+        """Submit ``view`` (as the bot opened it) with ``values[block][action]``.
+
+        A string is what was typed into a plain-text input; for a radio button or a
+        select, pass the element's value state, e.g. ``{"type": "radio_buttons",
+        "selected_option": {"value": "dm"}}`` (see :func:`choice`).
+        """
+        state = {block: {action: value if isinstance(value, dict)
+                         else {"type": "plain_text_input", "value": value}
                          for action, value in actions.items()}
                  for block, actions in values.items()}
         submitted = dict(view)
@@ -102,3 +108,9 @@ class SignedSlackRequests:
             "response_url": "https://hooks.slack.com/commands/T0CARE/1/unused",
             "trigger_id": self.new_trigger_id(),
         }))
+
+
+def choice(value: str, *, element: str = "radio_buttons") -> dict:
+    """The state Slack sends for a chosen option of a radio group or a static select."""
+    return {"type": element, "selected_option": {"value": value,
+                                                 "text": {"type": "plain_text", "text": value}}}

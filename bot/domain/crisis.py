@@ -1,0 +1,668 @@
+"""Crisis detection: notice a burst of angry posts, raise one alarm, and say when it is over.
+
+Pure (stdlib only): no Slack, X or SQL. The service feeds every post it opens (or would open)
+a case for, with the sentiment triage gave it, asks for a decision on each poll tick, renders
+an alert on START and persists :meth:`CrisisDetector.to_dict` in the database after each tick
+(compare-and-set on the stored row, so two instances never both act on one START).
+
+The rule. The window is the last ``window_minutes`` minute buckets (the current one included).
+It is *spiking* when all of these hold:
+
+* volume (posts in the window) >= ``min_posts``: a quiet account never alarms on a few posts;
+* volume >= ``volume_factor`` x the usual volume for those minutes: the baseline's posts per
+  hour for each hour of the week (UTC, Monday 00:00 = 0), scaled to the window. An hour never
+  learnt uses the mean of the known hours; with no baseline at all only ``min_posts`` guards;
+* the share of posts with sentiment <= ``negative_threshold`` is >= ``negative_share``: a
+  happy viral post is not a crisis.
+
+Modes: off -> (spiking) START, on -> STILL_ON while spiking or for less than ``calm_minutes``
+since it stopped -> CALM, off. The baseline learns each finished hour as it leaves the window
+(a moving average over about ``baseline_weeks`` weeks); hours that saw crisis mode or a spike
+are not learnt, nor is a fresh detector's first, partial hour. ``load_baseline`` seeds it from
+history (see :func:`hourly_baseline`).
+
+Manual override (``/care crisis on|off``): ``force(on=True)`` turns crisis mode on and keeps it
+on until ``/care crisis off`` (a human turned it on, for instance ahead of an announcement; it
+does not calm by itself). ``force(on=False)`` turns it off (no CALM decision: the command
+already said so) and mutes alarms until the window has stayed below the thresholds for
+``calm_minutes``; only a new rise after that raises START again.
+
+Example::
+
+    detector = CrisisDetector(rules=CrisisRules(min_posts=20))
+    detector.load_baseline(counts={hour: 8.0 for hour in range(168)})  # posts per hour
+    for post in new_posts:
+        detector.observe(obs=Observation(post_id=post.id, created_at=post.created_at,
+                                         text=post.text, sentiment=verdict.sentiment,
+                                         url=post.url))
+    decision = detector.evaluate(now=clock())
+    if decision.kind is DecisionKind.START:
+        ...  # post decision.alert in the care channel, mentioning the leads
+    if detector.active:
+        key = topic_key(text=post.text, urls=post.urls, focus=detector.focus)  # digest case
+    saved = detector.to_dict()  # JSON-ready; CrisisDetector.from_dict(data=saved, rules=rules)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.topics import bigrams, rank_terms, terms, topic_key
+
+__all__ = [
+    "ALERT_EXAMPLES",
+    "ALERT_TERMS",
+    "STATE_VERSION",
+    "Alert",
+    "CrisisDetector",
+    "CrisisRules",
+    "Decision",
+    "DecisionKind",
+    "Observation",
+    "WindowStats",
+    "hour_of_week",
+    "hourly_baseline",
+    "topic_key",
+]
+
+ALERT_TERMS = 5
+"""Top terms in an alert."""
+ALERT_EXAMPLES = 3
+"""Example post links in an alert (most negative first)."""
+STATE_VERSION = 1
+_TERMS_KEPT = 25  # terms kept per minute bucket in the persisted state
+_HOURS_PER_WEEK = 7 * 24
+_EPOCH_HOW = 3 * 24  # 1970-01-01 was a Thursday: hour-of-week of epoch hour 0
+
+
+def _need_aware(value: datetime, name: str) -> None:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
+
+
+def _minute(at: datetime) -> int:
+    return int(at.timestamp() // 60)
+
+
+def _how(epoch_hour: int) -> int:
+    return (epoch_hour + _EPOCH_HOW) % _HOURS_PER_WEEK
+
+
+def hour_of_week(*, at: datetime) -> int:
+    """The baseline bucket of a moment: hours since Monday 00:00 UTC (0..167).
+
+    Example::
+
+        hour_of_week(at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))  # 9 (a Monday)
+    """
+    _need_aware(at, "at")
+    return _how(int(at.timestamp() // 3600))
+
+
+def hourly_baseline(
+    *, times: Iterable[datetime], start: datetime, end: datetime
+) -> dict[int, float]:
+    """Usual posts per hour for each hour of the week, from the post times of a span of
+    history (the whole span: hours without posts count as zero). Only whole hours inside
+    ``[start, end)`` count; hours of the week the span never covers are left out.
+
+    Example::
+
+        counts = hourly_baseline(times=[p.created_at for p in last_4_weeks],
+                                 start=now - timedelta(weeks=4), end=now)
+        detector.load_baseline(counts=counts)
+    """
+    _need_aware(start, "start")
+    _need_aware(end, "end")
+    first, last = math.ceil(start.timestamp() / 3600), math.floor(end.timestamp() / 3600)
+    seen: Counter[int] = Counter(_how(h) for h in range(first, max(first, last)))
+    posts: Counter[int] = Counter()
+    for at in times:
+        _need_aware(at, "times")
+        hour = int(at.timestamp() // 3600)
+        if first <= hour < last:
+            posts[_how(hour)] += 1
+    return {how: posts[how] / n for how, n in sorted(seen.items())}
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def _number(name: str, value: int | float | str, kind: type[int] | type[float]) -> float:
+    text = str(value).strip().replace("_", "")
+    try:
+        return int(text) if kind is int else float(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"crisis {name}: expected {what}, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class CrisisRules:
+    """Thresholds of the crisis detector (see the module docstring for the rule).
+
+    ``ignore_terms`` are words never shown as top terms nor used as topics (the brand's own
+    name and handle words, say).
+
+    Example::
+
+        rules = CrisisRules(min_posts=50, volume_factor=4.0)
+        rules = CrisisRules.from_settings(window_minutes="10", negative_share="60%",
+                                          ignore_terms="acme, acmeair")
+    """
+
+    window_minutes: int = 15
+    min_posts: int = 20
+    volume_factor: float = 3.0
+    negative_share: float = 0.5
+    negative_threshold: float = -0.3
+    calm_minutes: int = 30
+    baseline_weeks: int = 4
+    ignore_terms: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        words = tuple(dict.fromkeys(w.strip().lower() for w in self.ignore_terms if w.strip()))
+        object.__setattr__(self, "ignore_terms", words)
+        checks = (
+            (1 <= self.window_minutes <= 1440, "window_minutes must be 1..1440"),
+            (self.min_posts >= 1, "min_posts must be >= 1"),
+            (self.volume_factor >= 1.0, "volume_factor must be >= 1 (times the usual volume)"),
+            (0.0 <= self.negative_share <= 1.0, "negative_share must be between 0 and 1"),
+            (-1.0 <= self.negative_threshold <= 1.0,
+             "negative_threshold must be between -1 and 1 (VADER compound)"),
+            (0 <= self.calm_minutes <= 1440, "calm_minutes must be 0..1440"),
+            (1 <= self.baseline_weeks <= 52, "baseline_weeks must be 1..52"),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(f"crisis {message}")
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        window_minutes: int | str | None = None,
+        min_posts: int | str | None = None,
+        volume_factor: float | str | None = None,
+        negative_share: float | str | None = None,
+        negative_threshold: float | str | None = None,
+        calm_minutes: int | str | None = None,
+        baseline_weeks: int | str | None = None,
+        ignore_terms: str | Iterable[str] | None = None,
+    ) -> CrisisRules:
+        """Build rules from environment strings; None or blank keeps the default.
+        ``negative_share`` takes ``0.5`` or ``50%``; ``volume_factor`` takes ``3`` or ``3x``;
+        ``ignore_terms`` is comma-separated.
+
+        Example::
+
+            CrisisRules.from_settings(min_posts="30", volume_factor="2.5x")
+            CrisisRules.from_settings(min_posts="many")  # ValueError: crisis min_posts: ...
+        """
+        kw: dict[str, Any] = {}
+        ints = (("window_minutes", window_minutes), ("min_posts", min_posts),
+                ("calm_minutes", calm_minutes), ("baseline_weeks", baseline_weeks))
+        for name, value in ints:
+            if value is not None and str(value).strip():
+                kw[name] = _number(name, value, int)
+        if volume_factor is not None and str(volume_factor).strip():
+            text = str(volume_factor).strip().lower().removesuffix("x")
+            kw["volume_factor"] = _number("volume_factor", text, float)
+        if negative_share is not None and str(negative_share).strip():
+            text = str(negative_share).strip()
+            percent = text.endswith("%")
+            share = _number("negative_share", text.removesuffix("%"), float)
+            kw["negative_share"] = share / 100 if percent else share
+        if negative_threshold is not None and str(negative_threshold).strip():
+            kw["negative_threshold"] = _number("negative_threshold", negative_threshold, float)
+        if isinstance(ignore_terms, str):
+            kw["ignore_terms"] = tuple(ignore_terms.split(","))
+        elif ignore_terms is not None:
+            kw["ignore_terms"] = tuple(ignore_terms)
+        return cls(**kw)
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One post as the detector sees it. ``sentiment`` is triage's VADER compound score
+    (-1..1); ``url`` links to the post itself (for the alert's examples).
+
+    Example::
+
+        Observation(post_id="1890", created_at=post_time, text="@acme app down again",
+                    sentiment=-0.4, url="https://x.com/jo/status/1890")
+    """
+
+    post_id: str
+    created_at: datetime
+    text: str
+    sentiment: float
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        _need_aware(self.created_at, "created_at")
+        if not -1.0 <= self.sentiment <= 1.0:
+            raise ValueError(f"sentiment must be between -1 and 1, got {self.sentiment!r}")
+
+
+class DecisionKind(StrEnum):
+    """What the service should do after :meth:`CrisisDetector.evaluate`."""
+
+    NOTHING = "nothing"  # not in crisis mode (and not entering it)
+    START = "start"  # just entered crisis mode: post ``Decision.alert``, mention the leads
+    STILL_ON = "still_on"  # crisis mode continues: group alike posts by topic
+    CALM = "calm"  # crisis mode just ended: say so, back to one case per post
+
+
+@dataclass(frozen=True)
+class WindowStats:
+    """The window at one moment. ``usual`` is the expected volume for the window."""
+
+    volume: int
+    negatives: int
+    usual: float
+    negative_share: float
+    spiking: bool
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The one alarm of a crisis. ``top_terms`` are (term, posts) pairs, bigrams such as
+    ``"app crash"`` included; ``examples`` are links to up to three posts, most negative
+    first."""
+
+    at: datetime
+    window_minutes: int
+    volume: int
+    usual: float
+    negative_share: float
+    top_terms: tuple[tuple[str, int], ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict of one evaluation: ``kind``, the window's ``stats``, and ``alert`` (only
+    with START)."""
+
+    kind: DecisionKind
+    stats: WindowStats
+    alert: Alert | None = None
+
+
+@dataclass
+class _Minute:
+    count: int = 0
+    negatives: int = 0
+    flagged: bool = False  # seen in crisis mode or in a spike: its hour is not learnt
+    terms: Counter[str] = field(default_factory=Counter)
+    examples: list[tuple[float, str, str]] = field(default_factory=list)  # (sentiment, id, url)
+
+
+def _keep_examples(
+    examples: Iterable[tuple[float, str, str]], limit: int = ALERT_EXAMPLES
+) -> list[tuple[float, str, str]]:
+    """The ``limit`` most negative examples, one per link; a total order, so the result does
+    not depend on the order posts arrived in."""
+    out: list[tuple[float, str, str]] = []
+    for ex in sorted(set(examples)):
+        if all(ex[2] != kept[2] for kept in out):
+            out.append(ex)
+            if len(out) == limit:
+                break
+    return out
+
+
+# --- the detector -----------------------------------------------------------------------------
+
+
+class CrisisDetector:
+    """A pure state machine: feed it posts (:meth:`observe`) and ask it at a given time
+    (:meth:`evaluate`). Not thread-safe; one instance per brand account, rebuilt from its
+    persisted state (:meth:`from_dict`) by whichever process handles the tick.
+
+    Example::
+
+        detector = CrisisDetector(rules=CrisisRules())
+        detector.observe(obs=obs)
+        decision = detector.evaluate(now=datetime.now(UTC))
+        detector.force(on=False, now=datetime.now(UTC))  # /care crisis off
+    """
+
+    def __init__(self, *, rules: CrisisRules = CrisisRules()) -> None:  # noqa: B008 (frozen)
+        self.rules = rules
+        self._minutes: dict[int, _Minute] = {}
+        self._baseline: dict[int, tuple[float, int]] = {}  # hour of week -> (per hour, weeks)
+        self._folded_until: int | None = None  # epoch minute; older buckets are folded
+        self._acc_count = 0  # posts of the hour being folded (the hour of _folded_until)
+        self._acc_skip = False  # that hour is not learnt
+        self._active = False
+        self._manual = False
+        self._suppressed = False
+        self._since: datetime | None = None
+        self._below_since: datetime | None = None
+        self._focus: tuple[str, ...] = ()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """Crisis mode is on: group alike posts under digest cases."""
+        return self._active
+
+    @property
+    def manual(self) -> bool:
+        """Crisis mode was turned on with ``/care crisis on`` (ends only with ``off``)."""
+        return self._manual
+
+    @property
+    def suppressed(self) -> bool:
+        """``/care crisis off`` mutes alarms until the window has calmed down."""
+        return self._suppressed
+
+    @property
+    def since(self) -> datetime | None:
+        """When crisis mode started (None when off)."""
+        return self._since
+
+    @property
+    def focus(self) -> tuple[str, ...]:
+        """The crisis's top terms (from its alert), most frequent first: pass them to
+        :func:`topic_key` as ``focus`` to get one digest per crisis term."""
+        return self._focus
+
+    @property
+    def baseline(self) -> dict[int, float]:
+        """Usual posts per hour by hour of week, for the hours known so far."""
+        return {how: avg for how, (avg, _) in sorted(self._baseline.items())}
+
+    def snapshot(self, *, now: datetime) -> WindowStats:
+        """The window at ``now`` without changing anything (for ``/care crisis`` status)."""
+        _need_aware(now, "now")
+        return self._stats(_minute(now))
+
+    # -- feeding ---------------------------------------------------------------------------
+
+    def load_baseline(self, *, counts: Mapping[int, float]) -> None:
+        """Replace the baseline with usual posts per hour by hour of week (0..167, Monday
+        00:00 UTC = 0), as from :func:`hourly_baseline`; they count as fully learnt.
+
+        Example::
+
+            detector.load_baseline(counts={9: 120.0, 10: 140.0})  # Monday 09:00 and 10:00
+        """
+        loaded: dict[int, tuple[float, int]] = {}
+        for how, per_hour in counts.items():
+            if not (isinstance(how, int) and 0 <= how < _HOURS_PER_WEEK):
+                raise ValueError(f"baseline hour of week must be 0..167, got {how!r}")
+            if not (math.isfinite(per_hour) and per_hour >= 0):
+                raise ValueError(f"baseline posts per hour must be >= 0, got {per_hour!r}")
+            loaded[how] = (float(per_hour), self.rules.baseline_weeks)
+        self._baseline = loaded
+
+    def observe(self, *, obs: Observation) -> None:
+        """Count one post (feed each post once; the order does not matter). A post older
+        than the window already evaluated only counts toward the hour being learnt.
+
+        Example::
+
+            detector.observe(obs=Observation(post_id="1", created_at=at, text="down again",
+                                              sentiment=-0.5, url="https://x.com/a/status/1"))
+        """
+        minute = _minute(obs.created_at)
+        if self._folded_until is not None and minute < self._folded_until:
+            if minute // 60 == self._folded_until // 60:
+                self._acc_count += 1
+            return
+        bucket = self._minutes.setdefault(minute, _Minute())
+        bucket.count += 1
+        if obs.sentiment <= self.rules.negative_threshold:
+            bucket.negatives += 1
+        words = terms(obs.text, ignore=self.rules.ignore_terms)
+        bucket.terms.update(set(words) | set(bigrams(words)))
+        if obs.url:
+            bucket.examples = _keep_examples(
+                [*bucket.examples, (float(obs.sentiment), obs.post_id, obs.url)]
+            )
+
+    # -- deciding --------------------------------------------------------------------------
+
+    def evaluate(self, *, now: datetime) -> Decision:
+        """Decide at ``now``: NOTHING, START (with the alert), STILL_ON or CALM. Calling it
+        again at the same moment never repeats a START.
+
+        Example::
+
+            decision = detector.evaluate(now=datetime.now(UTC))
+            if decision.kind is DecisionKind.START:
+                post_alert(decision.alert)
+        """
+        _need_aware(now, "now")
+        now_minute = _minute(now)
+        self._fold(now_minute - self.rules.window_minutes + 1)
+        stats = self._stats(now_minute)
+        if stats.spiking or self._active:
+            self._flag_window(now_minute)
+        calm_for = timedelta(minutes=self.rules.calm_minutes)
+        if stats.spiking:
+            self._below_since = None
+        elif self._below_since is None:
+            self._below_since = now
+        calmed = self._below_since is not None and now - self._below_since >= calm_for
+
+        if self._active:
+            if calmed and not self._manual:
+                self._set_off()
+                return Decision(kind=DecisionKind.CALM, stats=stats)
+            return Decision(kind=DecisionKind.STILL_ON, stats=stats)
+        if self._suppressed:
+            if calmed:
+                self._suppressed = False
+            return Decision(kind=DecisionKind.NOTHING, stats=stats)
+        if not stats.spiking:
+            return Decision(kind=DecisionKind.NOTHING, stats=stats)
+        alert = self._alert(now, now_minute, stats)
+        self._active, self._manual, self._since = True, False, now
+        self._focus = tuple(term for term, _ in alert.top_terms)
+        return Decision(kind=DecisionKind.START, stats=stats, alert=alert)
+
+    def force(self, *, on: bool, now: datetime) -> bool:
+        """``/care crisis on|off``. Returns whether the mode changed (False: it already was).
+
+        ``on``: crisis mode on until ``/care crisis off`` (no alert; STILL_ON from now on).
+        ``off``: crisis mode off at once (no CALM decision) and alarms muted until the window
+        has stayed below the thresholds for ``calm_minutes``; a rise after that alarms again.
+
+        Example::
+
+            if not detector.force(on=True, now=now):
+                reply("crisis mode is already on")
+        """
+        _need_aware(now, "now")
+        if on:
+            changed = not self._active
+            if changed:
+                self._since, self._focus = now, ()
+            self._active, self._manual, self._suppressed = True, True, False
+            return changed
+        changed = self._active
+        self._set_off()
+        self._suppressed = True
+        self._below_since = None if self.snapshot(now=now).spiking else now
+        return changed
+
+    def _set_off(self) -> None:
+        self._active = self._manual = False
+        self._since, self._below_since, self._focus = None, None, ()
+
+    def _window(self, now_minute: int) -> list[_Minute]:
+        start = now_minute - self.rules.window_minutes + 1
+        return [b for m, b in self._minutes.items() if m >= start]
+
+    def _flag_window(self, now_minute: int) -> None:
+        for bucket in self._window(now_minute):
+            bucket.flagged = True
+
+    def _rate(self, how: int) -> float:
+        if how in self._baseline:
+            return self._baseline[how][0]
+        known = [avg for avg, _ in self._baseline.values()]
+        return sum(known) / len(known) if known else 0.0
+
+    def _usual(self, now_minute: int) -> float:
+        start, end = now_minute - self.rules.window_minutes + 1, now_minute + 1
+        usual = 0.0
+        for hour in range(start // 60, (end - 1) // 60 + 1):
+            overlap = min(end, (hour + 1) * 60) - max(start, hour * 60)
+            usual += self._rate(_how(hour)) * overlap / 60
+        return usual
+
+    def _stats(self, now_minute: int) -> WindowStats:
+        window = self._window(now_minute)
+        volume = sum(b.count for b in window)
+        negatives = sum(b.negatives for b in window)
+        usual = self._usual(now_minute)
+        share = negatives / volume if volume else 0.0
+        rules = self.rules
+        spiking = (
+            volume >= rules.min_posts
+            and volume >= rules.volume_factor * usual
+            and share >= rules.negative_share
+        )
+        return WindowStats(volume=volume, negatives=negatives, usual=usual,
+                           negative_share=share, spiking=spiking)
+
+    def _alert(self, now: datetime, now_minute: int, stats: WindowStats) -> Alert:
+        window = self._window(now_minute)
+        counts: Counter[str] = Counter()
+        for bucket in window:
+            counts.update(bucket.terms)
+        examples = _keep_examples(ex for b in window for ex in b.examples)
+        return Alert(
+            at=now, window_minutes=self.rules.window_minutes, volume=stats.volume,
+            usual=stats.usual, negative_share=stats.negative_share,
+            top_terms=tuple(rank_terms(counts, limit=ALERT_TERMS)),
+            examples=tuple(url for _, _, url in examples),
+        )
+
+    # -- learning the baseline -------------------------------------------------------------
+
+    def _fold(self, cutoff: int) -> None:
+        """Move buckets older than ``cutoff`` (epoch minute) out of the window into the hour
+        being learnt; learn each hour that is over."""
+        if self._folded_until is None:
+            self._folded_until = min([cutoff, *self._minutes])
+            self._acc_count, self._acc_skip = 0, True  # a partial first hour: not learnt
+        if cutoff <= self._folded_until:
+            return
+        per_hour: Counter[int] = Counter()
+        skip: set[int] = set()
+        for minute in [m for m in self._minutes if m < cutoff]:
+            bucket = self._minutes.pop(minute)
+            per_hour[minute // 60] += bucket.count
+            if bucket.flagged:
+                skip.add(minute // 60)
+        hour, last = self._folded_until // 60, cutoff // 60
+        if hour < last:
+            self._learn(hour, self._acc_count + per_hour[hour], self._acc_skip or hour in skip)
+            hour = max(hour + 1, last - self.rules.baseline_weeks * _HOURS_PER_WEEK)
+            for h in range(hour, last):
+                self._learn(h, per_hour[h], h in skip)
+            self._acc_count, self._acc_skip = per_hour[last], last in skip
+        else:
+            self._acc_count += per_hour[hour]
+            self._acc_skip = self._acc_skip or hour in skip
+        self._folded_until = cutoff
+
+    def _learn(self, epoch_hour: int, count: int, skip: bool) -> None:
+        if skip:
+            return
+        how = _how(epoch_hour)
+        avg, n = self._baseline.get(how, (0.0, 0))
+        n = min(n + 1, self.rules.baseline_weeks)
+        self._baseline[how] = (avg + (count - avg) / n, n)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready state: the minute buckets not yet learnt (counts, top terms, example
+        links), the baseline and the mode. Each bucket keeps its 25 most frequent terms.
+
+        Example::
+
+            row.state = json.dumps(detector.to_dict())
+        """
+        minutes = []
+        for minute, b in sorted(self._minutes.items()):
+            top = sorted(b.terms.items(), key=lambda tc: (-tc[1], tc[0]))[:_TERMS_KEPT]
+            minutes.append({
+                "m": minute, "n": b.count, "neg": b.negatives, "f": int(b.flagged),
+                "terms": dict(top), "ex": [list(ex) for ex in b.examples],
+            })
+        return {
+            "v": STATE_VERSION,
+            "minutes": minutes,
+            "baseline": {str(how): [round(avg, 4), n] for how, (avg, n) in
+                         sorted(self._baseline.items())},
+            "folded_until": self._folded_until,
+            "acc": [self._acc_count, int(self._acc_skip)],
+            "mode": {
+                "active": self._active, "manual": self._manual, "suppressed": self._suppressed,
+                "since": self._since.isoformat() if self._since else None,
+                "below_since": self._below_since.isoformat() if self._below_since else None,
+                "focus": list(self._focus),
+            },
+        }
+
+    @classmethod
+    def from_dict(
+        cls, *, data: Mapping[str, Any], rules: CrisisRules = CrisisRules()  # noqa: B008
+    ) -> CrisisDetector:
+        """Rebuild a detector from :meth:`to_dict` (rules come from settings, not state).
+
+        Example::
+
+            detector = CrisisDetector.from_dict(data=json.loads(row.state), rules=rules)
+        """
+        if not isinstance(data, Mapping) or data.get("v") != STATE_VERSION:
+            raise ValueError(f"crisis state: expected version {STATE_VERSION}")
+        det = cls(rules=rules)
+        try:
+            for raw in data["minutes"]:
+                det._minutes[int(raw["m"])] = _Minute(
+                    count=int(raw["n"]), negatives=int(raw["neg"]), flagged=bool(raw["f"]),
+                    terms=Counter({str(t): int(c) for t, c in raw["terms"].items()}),
+                    examples=[(float(s), str(i), str(u)) for s, i, u in raw["ex"]],
+                )
+            det._baseline = {
+                int(how): (float(avg), min(int(n), rules.baseline_weeks))
+                for how, (avg, n) in data["baseline"].items()
+            }
+            folded = data["folded_until"]
+            det._folded_until = None if folded is None else int(folded)
+            det._acc_count, det._acc_skip = int(data["acc"][0]), bool(data["acc"][1])
+            mode = data["mode"]
+            det._active, det._manual = bool(mode["active"]), bool(mode["manual"])
+            det._suppressed = bool(mode["suppressed"])
+            det._since = _when(mode["since"])
+            det._below_since = _when(mode["below_since"])
+            det._focus = tuple(str(t) for t in mode["focus"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"crisis state: malformed ({exc!r})") from None
+        return det
+
+
+def _when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    at = datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)

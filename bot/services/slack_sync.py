@@ -54,7 +54,18 @@ class SlackSync:
         self.owner = owner
 
     def deliver_due(self) -> int:
+        """Deliver what is due; a parent posted in one pass frees its thread notes for the
+        next, so passes repeat while they post parents."""
         delivered = 0
+        for _ in range(10):
+            count, parents = self._pass()
+            delivered += count
+            if not parents:
+                break
+        return delivered + self._deliver_channel_posts()
+
+    def _pass(self) -> tuple[int, int]:
+        delivered = parents = 0
         failed_cases: set[int] = set()
         for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), lease_seconds=60):
             if job.case_id in failed_cases:  # keep each case's order: retry after the first
@@ -73,7 +84,8 @@ class SlackSync:
                 continue
             self.outbox.done(job=job, owner=self.owner, slack_ts=ts)
             delivered += 1
-        return delivered + self._deliver_channel_posts()
+            parents += job.kind == "parent"
+        return delivered, parents
 
     def _deliver_channel_posts(self) -> int:
         if self.channel_posts is None:

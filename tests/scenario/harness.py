@@ -18,7 +18,7 @@ from bot.render.ids import ActionId, BlockId, InputId, ViewId
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.fake_x import FakeX
-from bot.sandbox.slack_requests import SignedSlackRequests
+from bot.sandbox.slack_requests import SignedSlackRequests, choice
 from bot.slack_out import ChannelPacer
 from bot.web import make_server, stop_server
 
@@ -133,6 +133,10 @@ class Desk:
         wait_until(lambda: self.runtime.poller.poll().polled, message="a poll of X")
         self.runtime.jobs.kick()
 
+    def poll_dms(self) -> None:
+        wait_until(lambda: self.runtime.dm_poller.poll().polled, message="a poll of DMs")
+        self.runtime.jobs.kick()
+
     # --- Slack side -------------------------------------------------------------------
     def parents(self) -> list[dict]:
         return self.slack.messages(CHANNEL)
@@ -191,10 +195,38 @@ class Desk:
                            message=f"{callback_id.value} modal")
         return views[-1]["view"]
 
-    def draft(self, parent: dict, text: str, *, user: str):
+    def draft(self, parent: dict, text: str, *, user: str, channel: str | None = None):
+        """Open the draft modal and submit ``text`` (``channel``: "public" or "dm")."""
         view = self.open_modal(parent, ActionId.DRAFT, user=user, callback_id=ViewId.DRAFT)
+        values = {BlockId.DRAFT_TEXT.value: {InputId.DRAFT_TEXT.value: text}}
+        if channel:
+            values[BlockId.CHANNEL.value] = {InputId.CHANNEL.value: choice(channel)}
+        return self.requests.submit_view(user_id=user, view=view, values=values)
+
+    def move_to_dm(self, parent: dict, *, user: str, invite: str | None = None,
+                   dm: str = ""):
+        """Submit the Move to DM modal; ``invite`` None keeps the prefilled invitation."""
+        view = self.open_modal(parent, ActionId.MOVE_TO_DM, user=user,
+                               callback_id=ViewId.MOVE_TO_DM)
+        prefilled = next((b["element"].get("initial_value", "") for b in view["blocks"]
+                          if b.get("block_id") == BlockId.DRAFT_TEXT.value), "")
+        values = {BlockId.DM_TEXT.value: {InputId.DM_TEXT.value: dm}}
+        if any(b.get("block_id") == BlockId.DRAFT_TEXT.value for b in view["blocks"]):
+            values[BlockId.DRAFT_TEXT.value] = {
+                InputId.DRAFT_TEXT.value: prefilled if invite is None else invite}
+        return view, self.requests.submit_view(user_id=user, view=view, values=values)
+
+    def escalate(self, parent: dict, *, user: str, department: str, note: str):
+        view = self.open_modal(parent, ActionId.ESCALATE, user=user,
+                               callback_id=ViewId.ESCALATE)
         return self.requests.submit_view(user_id=user, view=view, values={
-            BlockId.DRAFT_TEXT.value: {InputId.DRAFT_TEXT.value: text}})
+            BlockId.DEPARTMENT.value: {InputId.DEPARTMENT.value: choice(
+                department, element="static_select")},
+            BlockId.ESCALATION_NOTE.value: {InputId.ESCALATION_NOTE.value: note}})
+
+    def approve(self, parent: dict, *, user: str) -> None:
+        self.wait_state(parent, "Awaiting approval")
+        self.click(parent, ActionId.APPROVE, user=user)
 
     def request_changes(self, parent: dict, reason: str, *, user: str):
         view = self.open_modal(parent, ActionId.REQUEST_CHANGES, user=user,

@@ -24,6 +24,7 @@ from bot.domain.office_hours_parse import (
     parse_timezone,
 )
 from bot.domain.sla import DEFAULT_LEVELS, NudgeLevel, SlaPolicy, parse_nudges
+from bot.domain.triage import TriageRules
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 X_DEFAULT_API_URL = "https://api.twitter.com"
@@ -67,6 +68,8 @@ class Settings:
     x_dm_poll_seconds: int = 120
     signature_format: str = " ^{initials}"
     escalation_channels: tuple[tuple[str, str], ...] = ()
+    triage_rules: TriageRules = field(default_factory=TriageRules)
+    quiet_channel_id: str | None = None
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -166,6 +169,17 @@ class Settings:
         sticky_raw = (env.get("CARE_STICKY_ASSIGN") or "false").strip().lower()
         if sticky_raw not in ("true", "false", "1", "0", "yes", "no"):
             problems.append(f"CARE_STICKY_ASSIGN must be true or false, got {sticky_raw[:20]!r}")
+        try:
+            triage_rules = TriageRules.from_settings(
+                urgent_keywords=env.get("CARE_URGENT_KEYWORDS"),
+                spam_keywords=env.get("CARE_SPAM_KEYWORDS"),
+                respond_kinds=env.get("CARE_RESPOND_KINDS"),
+                high_reach_followers=env.get("CARE_HIGH_REACH_FOLLOWERS"))
+        except ValueError as exc:
+            problems.append(str(exc))
+            triage_rules = TriageRules()
+        quiet = text("CARE_QUIET_CHANNEL_ID", required=False, pattern=_CHANNEL_ID.pattern,
+                     hint="the id of a channel for filtered posts, e.g. C0456EFGH")
         settings = cls(
             slack_bot_token=bot_token,
             slack_app_token=app_token or None,
@@ -184,6 +198,8 @@ class Settings:
             x_dm_poll_seconds=number("X_DM_POLL_SECONDS", 120, low=60, high=3600),
             signature_format=signature_format,
             escalation_channels=escalation,
+            triage_rules=triage_rules,
+            quiet_channel_id=quiet or None,
             x_bearer_token=bearer,
             x_api_key=key,
             x_api_secret=secret,

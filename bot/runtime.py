@@ -25,7 +25,9 @@ from bot.config import Settings
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import DmPoller
-from bot.services.intake import Intake, Routing
+from bot.domain.triage import Triager
+from bot.services.intake import Intake, QuietLog, Routing
+from bot.services.screening import Screening
 from bot.services.leads import LeadDirectory
 from bot.services.people import People
 from bot.services.polling import LAST_POLL, MentionPoller
@@ -44,6 +46,7 @@ from storage.coordination import Cursors, Leases
 from storage.db import Database
 from storage.outbox import SlackOutbox, XOutbox
 from storage.reports import Reports
+from storage.screening import FilteredPosts, MutedAuthors
 from storage.sla import SlaStore
 
 
@@ -112,11 +115,16 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     agents = AgentProfiles(db)
     desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick,
                     agents=agents, signature_format=settings.signature_format)
+    channel_posts = ChannelPosts(db)
+    screening = Screening(triager=Triager(rules=settings.triage_rules), muted=MutedAuthors(db),
+                          brand=lambda: (me.id, me.username))
+    quiet = (QuietLog(channel_posts=channel_posts, channel=settings.quiet_channel_id)
+             if settings.quiet_channel_id else None)
     intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
+                    screening=screening, filtered=FilteredPosts(db), quiet=quiet,
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
-                                    sticky_days=settings.sticky_days),
-                    brand_id=lambda: me.id)
+                                    sticky_days=settings.sticky_days))
     poller = MentionPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, clock=clock, owner=owner,
                            lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick)
@@ -126,7 +134,6 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
                          brand=lambda: (me.id, me.username), clock=clock, owner=owner,
                          kick=kick)
-    channel_posts = ChannelPosts(db)
     sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner,
                      tz=policy.hours.tz, channel_posts=channel_posts,
                      can_escalate=bool(settings.escalation_channels))

@@ -57,7 +57,7 @@ class CaseStore:
     def open_case(self, *, post: InboundPost, channel: str, now: datetime,
                   clock: dict | None = None, origin: str = "mention",
                   public_reply_allowed: bool = True, assignee_id: str | None = None,
-                  note: str | None = None) -> int | None:
+                  note: str | None = None, triage: dict | None = None) -> int | None:
         """Store a case for ``post`` and queue its parent message. None if it exists.
 
         With ``assignee_id`` the case starts claimed by them (sticky assignment).
@@ -74,7 +74,7 @@ class CaseStore:
                     state=state.value, assignee_id=assignee_id, slack_channel=channel,
                     version=1, created_at=now, updated_at=now, sla_cycle=0, origin=origin,
                     public_reply_allowed=public_reply_allowed and post.kind == "post",
-                    moved_to_dm=post.kind == "dm", **(clock or {}),
+                    moved_to_dm=post.kind == "dm", **(clock or {}), **(triage or {}),
                     first_due_at=(clock or {}).get("sla_due_at"),
                 ).returning(CaseRow.id)).scalar_one()
                 _add_post(s, case_id=case_id, post=post, from_customer=True)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -72,6 +73,13 @@ class CaseRow(Base):
     public_reply_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     moved_to_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_to: Mapped[str | None] = mapped_column(String(64))
+    # Triage of the first post: what it is, how urgent, and why (shown on the parent).
+    kind: Mapped[str | None] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    triage_reason: Mapped[str | None] = mapped_column(String(240))
+    # In crisis mode, alike posts share one digest case per topic.
+    topic_key: Mapped[str | None] = mapped_column(String(200), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -247,6 +255,55 @@ class AgentProfileRow(Base):
     __tablename__ = "agent_profiles"
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     initials: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FilteredPostRow(Base):
+    """A post that did not become a case, with the reason: nothing is dropped unseen."""
+
+    __tablename__ = "filtered_posts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    author_handle: Mapped[str] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_followers: Mapped[int] = mapped_column(BigInteger, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    conversation_id: Mapped[str | None] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(240))
+    filtered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class MutedAuthorRow(Base):
+    """Authors whose posts never become cases (reversible)."""
+
+    __tablename__ = "muted_authors"
+    author_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64))
+    muted_by: Mapped[str] = mapped_column(String(32))
+    muted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    muted_on_x: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class UsageRow(Base):
+    """Posts read from X per month and source, for the spend estimate."""
+
+    __tablename__ = "x_usage"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reads: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StateRow(Base):
+    """Small named JSON states shared by all instances (crisis detector, alarms)."""
+
+    __tablename__ = "shared_state"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

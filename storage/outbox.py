@@ -64,9 +64,15 @@ def queue_outbound(s: Session, *, case_id: int, draft_id: int, text: str, now: d
 
 
 def requeue_failed(s: Session, *, case_id: int, now: datetime) -> None:
-    """Retry a failed reply; it is reconciled first, in case an earlier try did reach X."""
+    """Retry a failed reply; it is reconciled first, in case an earlier try did reach X.
+
+    Only the rows of the case's newest approved draft: a draft that failed and was then
+    edited and approved again is replaced, not sent as well.
+    """
+    newest = s.scalar(select(func.max(OutboundRow.draft_id))
+                      .where(OutboundRow.case_id == case_id))
     s.execute(update(OutboundRow)
-              .where(OutboundRow.case_id == case_id,
+              .where(OutboundRow.case_id == case_id, OutboundRow.draft_id == newest,
                      OutboundRow.status == OutboundStatus.FAILED.value)
               .values(status=OutboundStatus.UNKNOWN.value, next_attempt_at=now,
                       lease_owner=None, lease_expires_at=None))

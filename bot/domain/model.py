@@ -32,6 +32,7 @@ class InboundPost:
     conversation_id: str | None = None
     in_reply_to_user_id: str | None = None
     kind: str = "post"  # post | dm
+    is_retweet: bool = False
 
     @property
     def url(self) -> str:

@@ -56,3 +56,14 @@ def history_line(history: CustomerHistory, *, now: datetime) -> str | None:
     if history.last_agent_id:
         parts.append(f"last helped by <@{history.last_agent_id}>")
     return ":repeat: Returning customer: " + ", ".join(parts)
+
+
+def made_case(*, by: str, reason: str) -> str:
+    return (f":inbox_tray: <@{by}> made this a case from the filtered log "
+            f"(it was filtered as: {safe(reason, 200)}).")
+
+
+def filtered_line(post: InboundPost, reason: str) -> str:
+    link = f"<{post.url}|post>" if post.kind == "post" else "DM"
+    return (f":wastebasket: @{safe(post.author.username, 40)} ({link}): "
+            f"{safe(post.text, 300)} · _filtered: {safe(reason, 200)}_")

@@ -23,8 +23,11 @@ from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, InboundPost
 from bot.domain.sla import SlaPolicy
 from bot.render import conversation_text
+from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import CaseStore
+from storage.channel_posts import ChannelPosts
+from storage.screening import FilteredPosts
 
 
 @dataclass(frozen=True)
@@ -36,25 +39,54 @@ class Routing:
 
 class Intake:
     def __init__(self, *, store: CaseStore, policy: SlaPolicy, channel: str,
-                 clock: Callable[[], datetime], routing: Routing = Routing(),
-                 brand_id: Callable[[], str] = lambda: "") -> None:
+                 clock: Callable[[], datetime], screening: Screening, filtered: FilteredPosts,
+                 routing: Routing = Routing(), quiet: QuietLog | None = None) -> None:
         self.store = store
+        self.screening = screening
+        self.filtered = filtered
+        self.quiet = quiet
         self.policy = policy
         self.channel = channel
         self.clock = clock
         self.routing = routing
-        self.brand_id = brand_id
 
     def receive(self, post: InboundPost, *, origin: str = "mention") -> str:
+        """Route one post: "opened", "followup", "filtered" or "seen" (already handled)."""
         if self.store.post_seen(post.id):
             return "seen"
         now = self.clock()
+        gated = self.screening.gate(post)
+        if gated is not None:
+            return self._filter(post, origin, gated, now)
         case = self.store.case_for_conversation(
             conversation_id=post.conversation_id, customer_id=post.author.id, kind=post.kind,
             closed_since=now - timedelta(days=self.routing.reopen_days))
         if case is not None:
             return "followup" if self._follow_up(case, post, now) else "seen"
-        return "opened" if self._open(post, now, origin) else "seen"
+        verdict = self.screening.screen(post, origin=origin)
+        if not verdict.case:
+            return self._filter(post, origin, verdict, now)
+        return "opened" if self._open(post, now, origin, verdict.fields()) else "seen"
+
+    def open_filtered(self, post: InboundPost, *, origin: str, by: str) -> int | None:
+        """Make a case of a filtered post (the **Make it a case** button)."""
+        verdict = self.screening.screen(post, origin=origin)
+        now = self.clock()
+        clock = start_clock(self.policy, start=now, minutes=self.policy.first_minutes)
+        case_id = self.store.open_case(
+            post=post, channel=self.channel, now=now, clock=clock, origin=origin,
+            public_reply_allowed=origin != "search", triage=verdict.fields(),
+            note=conversation_text.made_case(by=by, reason=verdict.reason))
+        if case_id is not None:
+            self.filtered.mark_case(post_id=post.id, case_id=case_id)
+        return case_id
+
+    def _filter(self, post: InboundPost, origin: str, verdict: Verdict, now: datetime) -> str:
+        if self.filtered.add(post=post, origin=origin, kind=verdict.triage.kind.value
+                             if verdict.triage else None, reason=verdict.reason, now=now) \
+                and self.quiet is not None:
+            self.quiet.log(post=post, reason=verdict.reason, now=now)
+        return "filtered"
 
     def _follow_up(self, case: Case, post: InboundPost, now: datetime) -> bool:
         from_customer = post.author.id == case.customer.id
@@ -76,7 +108,7 @@ class Intake:
                                       note=note, action=action, updates={**updates, **dm_flag},
                                       new_clock=clock)
 
-    def _open(self, post: InboundPost, now: datetime, origin: str) -> bool:
+    def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict) -> bool:
         history = self.store.history(customer_id=post.author.id)
         assignee, note = None, None
         if history.earlier_cases and history.last_agent_id:
@@ -88,4 +120,17 @@ class Intake:
         clock = start_clock(self.policy, start=now, minutes=self.policy.first_minutes)
         return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
                                     origin=origin, assignee_id=assignee, note=note,
-                                    public_reply_allowed=origin != "search") is not None
+                                    public_reply_allowed=origin != "search",
+                                    triage=triage) is not None
+
+
+class QuietLog:
+    """Filtered posts in compact form in CARE_QUIET_CHANNEL_ID, for those who want to see."""
+
+    def __init__(self, *, channel_posts: ChannelPosts, channel: str) -> None:
+        self.channel_posts = channel_posts
+        self.channel = channel
+
+    def log(self, *, post: InboundPost, reason: str, now: datetime) -> None:
+        self.channel_posts.queue(channel=self.channel, now=now,
+                                 text=conversation_text.filtered_line(post, reason))

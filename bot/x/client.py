@@ -228,7 +228,10 @@ def _posts(body: dict) -> list[InboundPost]:
                           followers=int(metrics.get("followers_count", 0))),
             created_at=_parse_time(item.get("created_at")),
             conversation_id=item.get("conversation_id"),
-            in_reply_to_user_id=item.get("in_reply_to_user_id")))
+            in_reply_to_user_id=item.get("in_reply_to_user_id"),
+            is_retweet=any(r.get("type") == "retweeted"
+                           for r in item.get("referenced_tweets") or [])
+            or item.get("text", "").startswith("RT @")))
     return result
 
 

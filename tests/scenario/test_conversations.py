@@ -57,7 +57,7 @@ def test_follow_up_reopens_a_recently_closed_case_but_not_an_old_one(database_ur
         _, parent = answered(desk)
         desk.click(parent, ActionId.CLOSE, user=AGENT, option="resolved")
         desk.wait_state(parent, "Closed")
-        desk.x.post_as_customer(username="jane_doe", text="@acme thanks, one more thing",
+        desk.x.post_as_customer(username="jane_doe", text="@acme one more question: can I bring my dog?",
                                 in_reply_to_post_id=desk.x.brand_posts()[0]["id"])
         desk.poll()
         # CARE_REOPEN_DAYS=0: the closed case stays closed; the customer gets a new case.
@@ -152,7 +152,7 @@ def test_signature_counts_in_the_length_and_ends_public_replies(desk):
     assert "` ^AB`" in answer.json()["text"]
     bad = desk.requests.command(user_id=AGENT, text="signature <!here>", channel_id=CHANNEL)
     assert "1 to 4 letters" in bad.json()["text"]
-    parent = desk.parent_for(desk.mention("@acme hi"))
+    parent = desk.parent_for(desk.mention("@acme hi, how do I add a bag to my booking?"))
     desk.click(parent, ActionId.CLAIM, user=AGENT)
     desk.wait_state(parent, "Claimed")
     too_long = desk.draft(parent, "x" * 278, user=AGENT).json()
@@ -184,7 +184,7 @@ def test_sticky_assignment_gives_a_returning_customer_their_last_agent(sticky_de
 
 def test_returning_customer_without_sticky_assignment_names_the_last_agent(desk):
     answered(desk)
-    second = desk.parent_for(desk.mention("@acme another thing"))
+    second = desk.parent_for(desk.mention("@acme another problem: my seat is broken"))
     assert "New" in str(second["blocks"]) and "last helped by" in str(second["blocks"])
     thread_has(desk, second, "Returning customer", f"last helped by <@{AGENT}>")
 

@@ -38,7 +38,7 @@ def test_emoji_and_cjk_count_double(desk):
 
 
 def test_hostile_post_text_is_escaped_everywhere(desk):
-    hostile = "@acme <!channel> <!here> <@U0ADMIN> click <https://evil.example|bank.com> & win"
+    hostile = "@acme why was I charged twice? <!channel> <!here> <@U0ADMIN> click <https://evil.example|bank.com> & win"
     desk.x.add_user(username="troll", name="<!everyone> Troll", followers_count=3)
     parent = desk.parent_for(desk.mention(hostile, username="troll"))
     shown = str(parent["blocks"]) + parent["text"]
@@ -56,7 +56,7 @@ def test_hostile_post_text_is_escaped_everywhere(desk):
 
 
 def test_huge_post_text_stays_within_block_limits(desk):
-    parent = desk.parent_for(desk.mention("@acme " + "<&>" * 2000))
+    parent = desk.parent_for(desk.mention("@acme why is my refund late? " + "<&>" * 2000))
     section = parent["blocks"][0]["text"]["text"]
     assert len(section) <= 3000
     assert section.endswith("…")

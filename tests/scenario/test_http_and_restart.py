@@ -25,8 +25,8 @@ def test_bad_signature_and_stale_timestamp_are_refused(desk):
 
 
 def test_care_status_and_help(desk):
-    desk.mention("@acme one")
-    parent = desk.parent_for(desk.mention("@acme two", username="bob"))
+    desk.mention("@acme how do I check in online?")
+    parent = desk.parent_for(desk.mention("@acme where is my bag?", username="bob"))
     desk.click(parent, ActionId.CLAIM, user=AGENT)
     desk.wait_state(parent, "Claimed")
     wait_until(lambda: any("Claimed by" in t for t in desk.thread_texts(parent["ts"])),
@@ -41,7 +41,7 @@ def test_care_status_and_help(desk):
 
 
 def test_healthz_reports_database_poll_and_backlog(desk):
-    desk.mention("@acme hi")
+    desk.mention("@acme hi, can I change my flight?")
     health = requests.get(f"http://127.0.0.1:{desk.port}/healthz", timeout=5)
     assert health.status_code == 200
     body = health.json()
@@ -86,15 +86,15 @@ def test_restart_neither_reposts_old_mentions_nor_misses_new_ones(database_url):
     first = Desk.start(database_url=database_url)
     slack, x = first.slack, first.x
     try:
-        first.mention("@acme before restart")
-        first.mention("@acme also before", username="bob")
+        first.mention("@acme my flight was cancelled, what now?")
+        first.mention("@acme how do I get a refund?", username="bob")
     finally:
         first.requests.session.close()
         from bot.web import stop_server
 
         stop_server(first.server)
         first.runtime.stop()
-    while_down = x.post_as_customer(username="carol", text="@acme while you were down")
+    while_down = x.post_as_customer(username="carol", text="@acme why is nobody answering? my bag is lost")
     second = Desk.start(database_url=database_url, slack=slack, x=x)
     try:
         second.poll()

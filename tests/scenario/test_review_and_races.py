@@ -116,7 +116,7 @@ def test_request_changes_needs_a_reason(desk):
 
 
 def test_only_the_assignee_may_draft(desk):
-    parent = desk.parent_for(desk.mention("@acme hello?"))
+    parent = desk.parent_for(desk.mention("@acme hello? can anyone help with my booking?"))
     desk.click(parent, ActionId.CLAIM, user=AGENT)
     desk.wait_state(parent, "Claimed")
     desk.click(parent, ActionId.DRAFT, user=AGENT2)

@@ -97,7 +97,7 @@ def test_a_public_holiday_moves_the_deadline(database_url):
 
 def test_closed_and_replied_cases_are_never_nudged(sla_desk, clock):
     desk = sla_desk
-    closed = desk.parent_for(desk.mention("@acme nvm, found it"))
+    closed = desk.parent_for(desk.mention("@acme where is gate B12?"))
     replied = desk.parent_for(desk.mention("@acme what time is check-in?", username="bob"))
     desk.click(closed, ActionId.CLOSE, user=AGENT, option="not_a_request")
     desk.wait_state(closed, "Ignored")
@@ -142,7 +142,7 @@ def test_levels_that_fall_due_at_closing_are_summed_up_once_at_opening(database_
 
 def test_restart_in_the_middle_posts_no_level_twice(database_url, clock):
     desk = Desk.start(database_url=database_url, clock=clock, **HOURS)
-    desk.mention("@acme hello, anyone?")
+    desk.mention("@acme hello, anyone? my flight is delayed and I need help")
     clock.set(berlin(2026, 6, 8, 9, 31))
     assert sweep(desk).posted == 1
     slack, x = desk.slack, desk.x
@@ -167,7 +167,7 @@ def test_restart_in_the_middle_posts_no_level_twice(database_url, clock):
 def test_concurrent_sweeps_post_each_level_once(sla_desk, clock):
     desk = sla_desk
     for i in range(5):
-        desk.x.post_as_customer(username=f"c{i}", text=f"@acme question {i}")
+        desk.x.post_as_customer(username=f"c{i}", text=f"@acme how do I get a refund for booking {i}?")
     desk.poll()
     wait_until(lambda: len(desk.parents()) == 5, message="5 parents")
     clock.set(berlin(2026, 6, 8, 9, 50))  # warning and breach both due
@@ -185,7 +185,7 @@ def test_care_mine_hours_help_and_a_large_queue(sla_desk, clock):
     empty = desk.requests.command(user_id=AGENT, text="status", channel_id=CHANNEL).json()
     assert "The queue is empty" in empty["text"]
     for i in range(40):
-        desk.x.post_as_customer(username=f"c{i}", text=f"@acme q{i}")
+        desk.x.post_as_customer(username=f"c{i}", text=f"@acme where is my bag, tag {i}?")
     desk.poll()
     wait_until(lambda: len(desk.parents()) == 40, timeout=20, message="40 parents")
     for parent in desk.parents()[:20]:

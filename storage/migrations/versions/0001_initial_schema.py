@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:54:34.587161
+Create Date: 2026-11-25 07:05:38.859140
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,6 +40,11 @@ def upgrade() -> None:
     sa.Column('public_reply_allowed', sa.Boolean(), nullable=False),
     sa.Column('moved_to_dm', sa.Boolean(), nullable=False),
     sa.Column('escalated_to', sa.String(length=64), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=True),
+    sa.Column('priority', sa.String(length=8), nullable=False),
+    sa.Column('sentiment', sa.Float(), nullable=True),
+    sa.Column('triage_reason', sa.String(length=240), nullable=True),
+    sa.Column('topic_key', sa.String(length=200), nullable=True),
     sa.Column('closed_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
@@ -63,6 +68,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_cases_next_nudge_at'), ['next_nudge_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_sla_due_at'), ['sla_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_topic_key'), ['topic_key'], unique=False)
 
     op.create_table('channel_posts',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -93,10 +99,31 @@ def upgrade() -> None:
     sa.Column('expires_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_leases'))
     )
+    op.create_table('muted_authors',
+    sa.Column('author_id', sa.String(length=32), nullable=False),
+    sa.Column('handle', sa.String(length=64), nullable=False),
+    sa.Column('muted_by', sa.String(length=32), nullable=False),
+    sa.Column('muted_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('muted_on_x', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('author_id', name=op.f('pk_muted_authors'))
+    )
+    op.create_table('shared_state',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_shared_state'))
+    )
     op.create_table('slack_events',
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('received_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id', name=op.f('pk_slack_events'))
+    )
+    op.create_table('x_usage',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('reads', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'source', name=op.f('pk_x_usage'))
     )
     op.create_table('drafts',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -130,6 +157,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_case_id'), ['case_id'], unique=False)
+
+    op.create_table('filtered_posts',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('author_id', sa.String(length=32), nullable=False),
+    sa.Column('author_handle', sa.String(length=64), nullable=False),
+    sa.Column('author_name', sa.String(length=200), nullable=False),
+    sa.Column('author_followers', sa.BigInteger(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('conversation_id', sa.String(length=32), nullable=True),
+    sa.Column('origin', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=True),
+    sa.Column('reason', sa.String(length=240), nullable=False),
+    sa.Column('filtered_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_filtered_posts_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_filtered_posts'))
+    )
+    with op.batch_alter_table('filtered_posts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_filtered_posts_filtered_at'), ['filtered_at'], unique=False)
 
     op.create_table('nudges',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -224,6 +271,10 @@ def downgrade() -> None:
 
     op.drop_table('posts')
     op.drop_table('nudges')
+    with op.batch_alter_table('filtered_posts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_filtered_posts_filtered_at'))
+
+    op.drop_table('filtered_posts')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_case_id'))
 
@@ -232,7 +283,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_drafts_case_id'))
 
     op.drop_table('drafts')
+    op.drop_table('x_usage')
     op.drop_table('slack_events')
+    op.drop_table('shared_state')
+    op.drop_table('muted_authors')
     op.drop_table('leases')
     op.drop_table('cursors')
     with op.batch_alter_table('channel_posts', schema=None) as batch_op:
@@ -240,6 +294,7 @@ def downgrade() -> None:
 
     op.drop_table('channel_posts')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cases_topic_key'))
         batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index(batch_op.f('ix_cases_sla_due_at'))
         batch_op.drop_index(batch_op.f('ix_cases_next_nudge_at'))

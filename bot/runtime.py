@@ -22,19 +22,21 @@ from datetime import UTC, datetime
 from slack_bolt import App
 
 from bot.config import Settings
+from bot.domain.triage import Triager
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import DmPoller
-from bot.domain.triage import Triager
 from bot.services.intake import Intake, QuietLog, Routing
-from bot.services.screening import Screening
 from bot.services.leads import LeadDirectory
+from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.polling import LAST_POLL, MentionPoller
 from bot.services.queue_report import QueueReport
+from bot.services.screening import Screening
 from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
 from bot.services.slack_sync import SlackSync
+from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
 from handlers import case_actions, commands, modals
@@ -151,7 +153,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
               request_verification_enabled=not settings.socket_mode,
               process_before_response=False)
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, dm_poller=dm_poller, sender=sender, sync=sync, sweeper=sweeper, jobs=jobs,
+                      poller=poller, dm_poller=dm_poller, sender=sender, sync=sync,
+                      sweeper=sweeper, jobs=jobs,
                       app=app, owner=owner,
                       listeners=listeners)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
@@ -159,8 +162,12 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          x_backlog=sender.outbox.backlog)
     people = People(store=store, agents=agents, departments=dict(settings.escalation_channels),
                     signature_format=settings.signature_format, clock=clock, kick=kick)
+    moderation = Moderation(store=store, muted=screening.muted, x=x, brand_id=lambda: me.id,
+                            clock=clock, kick=kick)
+    triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick)
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
-                               brand_id=lambda: me.id)
+                               brand_id=lambda: me.id, moderation=moderation,
+                               triage=triage_actions)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

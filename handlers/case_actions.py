@@ -114,6 +114,31 @@ def register(app: App, services: HandlerServices) -> None:
 
         guarded(services, click, work)
 
+    @app.action(ActionId.MORE.value)
+    def more(ack, body):
+        ack()
+        click = read_click(body)
+        verb, _, case_part = click.value.partition(":")
+        calls = {"mute": lambda cid: services.moderation.mute(case_id=cid, user_id=click.user_id,
+                                                             muted=True),
+                 "unmute": lambda cid: services.moderation.mute(case_id=cid,
+                                                               user_id=click.user_id,
+                                                               muted=False),
+                 "hide": lambda cid: services.moderation.hide(case_id=cid, user_id=click.user_id,
+                                                             hidden=True),
+                 "unhide": lambda cid: services.moderation.hide(case_id=cid,
+                                                               user_id=click.user_id,
+                                                               hidden=False)}
+        if verb in calls and case_part.isdigit():
+            guarded(services, click, lambda: calls[verb](int(case_part)))
+
+    @app.action(ActionId.MAKE_CASE.value)
+    def make_case(ack, body):
+        ack()
+        click = read_click(body)
+        guarded(services, click, lambda: services.triage.make_case(post_id=click.value,
+                                                                   user_id=click.user_id))
+
     @app.action(ActionId.CLOSE.value)
     def close(ack, body):
         ack()

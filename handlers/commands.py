@@ -32,6 +32,10 @@ def register(app: App, services: HandlerServices) -> None:
         answer = answers.get(sub)
         user_id = command.get("user_id", "")
         try:
+            if sub == "filtered":
+                blocks, text = services.triage.listing()
+                ack(text=text, blocks=blocks, response_type="ephemeral")
+                return
             if sub == "signature":
                 text = services.people.set_signature(user_id=user_id, text=rest)
             else:

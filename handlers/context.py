@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from bot.render import strings
 from bot.render.ids import BadReference, CaseRef
 from bot.services.desk import CareDesk, Outcome
+from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.queue_report import QueueReport
+from bot.services.triage_actions import TriageActions
 from bot.slack_out import SlackOut
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,8 @@ class HandlerServices:
     report: QueueReport
     people: People
     brand_id: Callable[[], str]
+    moderation: Moderation
+    triage: TriageActions
 
 
 @dataclass(frozen=True)

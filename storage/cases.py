@@ -33,6 +33,7 @@ from storage.models import (
     CaseRow,
     DraftRow,
     EventRow,
+    MutedAuthorRow,
     OutboundRow,
     PostRow,
     SlackOutboxRow,
@@ -57,7 +58,8 @@ class CaseStore:
     def open_case(self, *, post: InboundPost, channel: str, now: datetime,
                   clock: dict | None = None, origin: str = "mention",
                   public_reply_allowed: bool = True, assignee_id: str | None = None,
-                  note: str | None = None, triage: dict | None = None) -> int | None:
+                  note: str | None = None, triage: dict | None = None,
+                  brand_id: str | None = None) -> int | None:
         """Store a case for ``post`` and queue its parent message. None if it exists.
 
         With ``assignee_id`` the case starts claimed by them (sticky assignment).
@@ -75,6 +77,7 @@ class CaseStore:
                     version=1, created_at=now, updated_at=now, sla_cycle=0, origin=origin,
                     public_reply_allowed=public_reply_allowed and post.kind == "post",
                     moved_to_dm=post.kind == "dm", **(clock or {}), **(triage or {}),
+                    replies_to_brand=bool(brand_id and post.in_reply_to_user_id == brand_id),
                     first_due_at=(clock or {}).get("sla_due_at"),
                 ).returning(CaseRow.id)).scalar_one()
                 _add_post(s, case_id=case_id, post=post, from_customer=True)
@@ -216,12 +219,13 @@ class CaseStore:
                also: Callable[[Session, int], None] | None = None) -> None:
         """Append an event that changes no state (e.g. a refused approval, an escalation).
 
-        ``updates`` changes other columns of the case (the parent is then re-rendered).
+        ``updates`` changes other columns of the case; given (even empty), the parent is
+        re-rendered.
         """
         with self.db.transaction() as s:
             if also is not None:
                 also(s, case_id)
-            if updates:
+            if updates is not None:
                 s.execute(update(CaseRow).where(CaseRow.id == case_id)
                           .values(version=CaseRow.version + 1, updated_at=now, **updates))
                 queue_slack(s, case_id=case_id, kind="update", now=now)
@@ -328,6 +332,10 @@ def _load_case(s: Session, case_id: int) -> Case | None:
         origin=row.origin, public_reply_allowed=row.public_reply_allowed,
         moved_to_dm=row.moved_to_dm, escalated_to=row.escalated_to,
         history=_history(s, row.customer_id, row.id),
+        kind=row.kind, priority=row.priority or "normal", triage_reason=row.triage_reason,
+        topic_key=row.topic_key, replies_to_brand=row.replies_to_brand,
+        hidden_on_x=row.hidden_on_x,
+        author_muted=s.get(MutedAuthorRow, row.customer_id) is not None,
         latest_customer_post_id=s.scalar(
             select(PostRow.id).where(PostRow.case_id == case_id, PostRow.kind == "post",
                                      PostRow.from_customer.is_(True))

@@ -73,6 +73,9 @@ class CaseRow(Base):
     public_reply_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     moved_to_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_to: Mapped[str | None] = mapped_column(String(64))
+    # The first post answers one of the brand's own posts: X lets the brand hide it.
+    replies_to_brand: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_on_x: Mapped[bool] = mapped_column(Boolean, default=False)
     # Triage of the first post: what it is, how urgent, and why (shown on the parent).
     kind: Mapped[str | None] = mapped_column(String(16))
     priority: Mapped[str] = mapped_column(String(8), default="normal")

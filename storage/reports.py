@@ -21,6 +21,8 @@ from storage.db import Database
 from storage.models import CaseRow, NudgeRow
 
 WAITING = [s.value for s in WAITING_ON_US]
+# Overdue first, then high before normal before low, then by deadline.
+PRIORITY_RANK = case((CaseRow.priority == "high", 0), (CaseRow.priority == "low", 2), else_=1)
 CLOSED = ["closed", "ignored"]
 
 
@@ -35,6 +37,7 @@ class CaseLine:
     sla_due_at: datetime | None
     created_at: datetime
     escalated: bool = False
+    priority: str = "normal"
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,14 @@ class QueueSnapshot:
     oldest_waiting: CaseLine | None
     first_responses_today: list[FirstResponse]
     per_agent: list[tuple[str, int, int]]  # (agent, open claimed, overdue)
+    high_priority: int = 0
 
 
 def _line(row, escalated: bool = False) -> CaseLine:
     return CaseLine(id=row.id, state=row.state, customer_handle=row.customer_handle,
                     assignee_id=row.assignee_id, slack_channel=row.slack_channel,
                     slack_ts=row.slack_ts, sla_due_at=row.sla_due_at, created_at=row.created_at,
-                    escalated=escalated)
+                    escalated=escalated, priority=row.priority or "normal")
 
 
 class Reports:
@@ -70,6 +74,8 @@ class Reports:
             by_state = dict(s.execute(select(CaseRow.state, func.count())
                                       .group_by(CaseRow.state)).all())
             overdue = s.scalar(select(func.count()).select_from(CaseRow).where(overdue_cond))
+            high = s.scalar(select(func.count()).select_from(CaseRow).where(
+                CaseRow.state.in_(WAITING), CaseRow.priority == "high"))
             oldest = s.execute(select(CaseRow).where(CaseRow.state.in_(WAITING))
                                .order_by(CaseRow.sla_started_at, CaseRow.id).limit(1)).scalar()
             firsts = s.execute(select(CaseRow.created_at, CaseRow.first_response_at,
@@ -84,7 +90,7 @@ class Reports:
                 .group_by(CaseRow.assignee_id).order_by(func.count().desc())
                 .limit(agents_limit)).all()
         return QueueSnapshot(
-            by_state=by_state, overdue=overdue or 0,
+            by_state=by_state, overdue=overdue or 0, high_priority=high or 0,
             oldest_waiting=_line(oldest) if oldest else None,
             first_responses_today=[FirstResponse(a, b, c) for a, b, c in firsts],
             per_agent=[(agent, int(n), int(late or 0)) for agent, n, late in agents])
@@ -109,5 +115,6 @@ class Reports:
         with self.db.transaction() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow, escalated.label("escalated")).where(cond)
-                             .order_by(CaseRow.sla_due_at).limit(limit)).all()
+                             .order_by(CaseRow.sla_due_at > now, PRIORITY_RANK,
+                                       CaseRow.sla_due_at).limit(limit)).all()
         return [_line(r[0], bool(r[1])) for r in rows], total

@@ -135,6 +135,13 @@ class Case:
     escalated_to: str | None = None
     history: CustomerHistory = field(default_factory=CustomerHistory)
     latest_customer_post_id: str | None = None
+    kind: str | None = None
+    priority: str = "normal"
+    triage_reason: str | None = None
+    topic_key: str | None = None
+    replies_to_brand: bool = False
+    hidden_on_x: bool = False
+    author_muted: bool = False
 
     @property
     def reply_to_post_id(self) -> str:

@@ -16,6 +16,7 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care mine`: your open cases with their deadlines\n"
         "• `/care sla`: cases at risk or overdue, most urgent first\n"
         "• `/care hours`: office hours, next opening, a line for the brand's X bio\n"
+        "• `/care filtered`: recent posts that did not become cases, with *Make it a case*\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
         "• `/care help`: this list")
 
@@ -37,6 +38,8 @@ def _case(line, now: datetime, tz: ZoneInfo, *, with_agent: bool = False) -> str
              _deadline(line, now, tz), strings.STATE_LABELS[line.state].split(" ", 1)[-1]]
     if with_agent:
         parts.append(strings.user(line.assignee_id) if line.assignee_id else "unclaimed")
+    if line.priority == "high":
+        parts.append(":small_red_triangle: high")
     if line.escalated:
         parts.append(":rotating_light: escalated")
     return "• " + " · ".join(parts)
@@ -48,7 +51,7 @@ def status(*, snapshot, stats, now: datetime, tz: ZoneInfo, slack_pending: int,
     open_total = sum(n for state, n in by_state.items() if state not in ("closed", "ignored"))
     lines = [f"*Queue:* {open_total} open · {by_state.get('new', 0)} unclaimed · "
              f"{by_state.get('awaiting_approval', 0)} awaiting approval · "
-             f"{snapshot.overdue} overdue"]
+             f"{snapshot.overdue} overdue · {snapshot.high_priority} high priority"]
     if snapshot.oldest_waiting:
         lines.append("*Oldest waiting:* " + _case(snapshot.oldest_waiting, now, tz,
                                                    with_agent=True)[2:])
@@ -80,7 +83,7 @@ def mine(*, lines, total: int, now: datetime, tz: ZoneInfo) -> str:
 def at_risk(*, lines, total: int, now: datetime, tz: ZoneInfo) -> str:
     if not total:
         return ":white_check_mark: No case is at risk or overdue."
-    out = [f"*At risk or overdue ({total}), most urgent first:*"]
+    out = [f"*At risk or overdue ({total}), overdue first, then by priority and deadline:*"]
     out += [_case(line, now, tz, with_agent=True) for line in lines]
     if total > len(lines):
         out.append(f"…and {total - len(lines)} more. Run `/care sla` again as they clear.")

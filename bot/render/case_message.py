@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     MarkdownTextObject,
     Option,
+    OverflowMenuElement,
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
@@ -93,8 +94,17 @@ def _close_menu(case: Case) -> StaticSelectElement:
     )
 
 
+PRIORITY_ICONS = {"high": ":small_red_triangle: high priority", "normal": "normal priority",
+                  "low": "low priority"}
+
+
 def _flags(case: Case, now: datetime) -> list[str]:
     flags = []
+    if case.kind:
+        triage = f"*{safe(case.kind, 20)}* · {PRIORITY_ICONS.get(case.priority, case.priority)}"
+        if case.triage_reason:
+            triage += f" · {safe(case.triage_reason, 240)}"
+        flags.append(triage)
     if case.origin == "dm":
         flags.append(":envelope: Came in as a DM")
     elif case.moved_to_dm:
@@ -103,6 +113,10 @@ def _flags(case: Case, now: datetime) -> list[str]:
         flags.append(":lock: DM only: the post did not mention the brand")
     if case.escalated_to:
         flags.append(f":rotating_light: Escalated to {safe(case.escalated_to, 40)}")
+    if case.author_muted:
+        flags.append(":mute: Author muted")
+    if case.hidden_on_x:
+        flags.append(":see_no_evil: Reply hidden on X")
     history = conversation_text.history_line(case.history, now=now)
     if history:
         flags.append(history)
@@ -112,13 +126,24 @@ def _flags(case: Case, now: datetime) -> list[str]:
 def _buttons(case: Case, *, can_escalate: bool = False) -> list:
     state = case.state
     draft_id = case.latest_draft.id if case.latest_draft else None
-    extra = []
+    extra: list = []
     if state in (CaseState.CLAIMED, CaseState.AWAITING_APPROVAL, CaseState.SEND_FAILED) \
             and not case.moved_to_dm:
         extra.append(_button("Move to DM", ActionId.MOVE_TO_DM, case))
     if can_escalate and state in WAITING_ON_US | {CaseState.REPLIED} and not case.escalated_to:
         extra.append(_button("Escalate", ActionId.ESCALATE, case))
-    return _state_buttons(case, state, draft_id, extra)
+    buttons = _state_buttons(case, state, draft_id, extra)
+    return [*buttons, _more_menu(case)] if buttons else [_more_menu(case)]
+
+
+def _more_menu(case: Case) -> OverflowMenuElement:
+    options = [Option(value=f"unmute:{case.id}", label="Unmute author") if case.author_muted
+               else Option(value=f"mute:{case.id}", label="Mute author")]
+    if case.replies_to_brand:
+        options.append(Option(value=f"unhide:{case.id}", label="Unhide reply on X")
+                       if case.hidden_on_x else
+                       Option(value=f"hide:{case.id}", label="Hide reply on X"))
+    return OverflowMenuElement(action_id=ActionId.MORE.value, options=options)
 
 
 def _state_buttons(case: Case, state: CaseState, draft_id: int | None, extra: list) -> list:

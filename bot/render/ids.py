@@ -26,6 +26,8 @@ class ActionId(StrEnum):
     REOPEN = "care.reopen"
     MOVE_TO_DM = "care.move_to_dm"
     ESCALATE = "care.escalate"
+    MORE = "care.more"            # overflow: mute/unmute author, hide/unhide reply
+    MAKE_CASE = "care.make_case"  # from /care filtered
 
 
 class ViewId(StrEnum):

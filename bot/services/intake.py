@@ -76,6 +76,7 @@ class Intake:
         case_id = self.store.open_case(
             post=post, channel=self.channel, now=now, clock=clock, origin=origin,
             public_reply_allowed=origin != "search", triage=verdict.fields(),
+            brand_id=self.screening.brand()[0],
             note=conversation_text.made_case(by=by, reason=verdict.reason))
         if case_id is not None:
             self.filtered.mark_case(post_id=post.id, case_id=case_id)
@@ -121,7 +122,8 @@ class Intake:
         return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
                                     origin=origin, assignee_id=assignee, note=note,
                                     public_reply_allowed=origin != "search",
-                                    triage=triage) is not None
+                                    triage=triage,
+                                    brand_id=self.screening.brand()[0]) is not None
 
 
 class QuietLog:

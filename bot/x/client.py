@@ -192,6 +192,22 @@ class XClient:
                 if p.author.id == brand_id and p.conversation_id
                 and participant_id in p.conversation_id.split("-")]
 
+    def mute(self, *, brand_id: str, target_id: str, muted: bool) -> None:
+        """Mute (or unmute) ``target_id`` for the brand account on X."""
+        if muted:
+            _call(lambda: self.client.request("POST", f"/2/users/{brand_id}/muting",
+                                              json={"target_user_id": target_id},
+                                              user_auth=True))
+        else:
+            _call(lambda: self.client.request("DELETE",
+                                              f"/2/users/{brand_id}/muting/{target_id}",
+                                              user_auth=True))
+
+    def hide_reply(self, *, post_id: str, hidden: bool) -> None:
+        """Hide (or unhide) a reply to one of the brand's posts."""
+        _call(lambda: self.client.request("PUT", f"/2/tweets/{post_id}/hidden",
+                                          json={"hidden": hidden}, user_auth=True))
+
     def recent_replies(self, *, user_id: str, max_results: int = 100) -> list[OwnReply]:
         """The brand's own latest posts, to find a reply whose send outcome was unknown."""
         body = _call(lambda: self.client.get_users_tweets(

@@ -174,7 +174,9 @@ class Desk:
               trigger_id: str | None = None):
         element = self.button(parent, action)
         if option is not None:
-            value = next(o["value"] for o in element["options"] if o["value"].endswith(option))
+            value = next(o["value"] for o in element["options"]
+                         if o["value"].endswith(":" + option)
+                         or o["value"].startswith(option + ":"))
             return self.requests.click(user_id=user, action_id=action.value, value=value,
                                        channel_id=CHANNEL, message_ts=parent["ts"],
                                        selected_option=True, trigger_id=trigger_id)

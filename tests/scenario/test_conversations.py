@@ -57,7 +57,8 @@ def test_follow_up_reopens_a_recently_closed_case_but_not_an_old_one(database_ur
         _, parent = answered(desk)
         desk.click(parent, ActionId.CLOSE, user=AGENT, option="resolved")
         desk.wait_state(parent, "Closed")
-        desk.x.post_as_customer(username="jane_doe", text="@acme one more question: can I bring my dog?",
+        desk.x.post_as_customer(username="jane_doe",
+                                text="@acme one more question: can I bring my dog?",
                                 in_reply_to_post_id=desk.x.brand_posts()[0]["id"])
         desk.poll()
         # CARE_REOPEN_DAYS=0: the closed case stays closed; the customer gets a new case.

@@ -38,7 +38,8 @@ def test_emoji_and_cjk_count_double(desk):
 
 
 def test_hostile_post_text_is_escaped_everywhere(desk):
-    hostile = "@acme why was I charged twice? <!channel> <!here> <@U0ADMIN> click <https://evil.example|bank.com> & win"
+    hostile = ("@acme why was I charged twice? <!channel> <!here> <@U0ADMIN> click "
+               "<https://evil.example|bank.com> & win")
     desk.x.add_user(username="troll", name="<!everyone> Troll", followers_count=3)
     parent = desk.parent_for(desk.mention(hostile, username="troll"))
     shown = str(parent["blocks"]) + parent["text"]

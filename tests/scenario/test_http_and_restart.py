@@ -94,7 +94,8 @@ def test_restart_neither_reposts_old_mentions_nor_misses_new_ones(database_url):
 
         stop_server(first.server)
         first.runtime.stop()
-    while_down = x.post_as_customer(username="carol", text="@acme why is nobody answering? my bag is lost")
+    while_down = x.post_as_customer(username="carol",
+                                    text="@acme why is nobody answering? my bag is lost")
     second = Desk.start(database_url=database_url, slack=slack, x=x)
     try:
         second.poll()

@@ -167,7 +167,8 @@ def test_restart_in_the_middle_posts_no_level_twice(database_url, clock):
 def test_concurrent_sweeps_post_each_level_once(sla_desk, clock):
     desk = sla_desk
     for i in range(5):
-        desk.x.post_as_customer(username=f"c{i}", text=f"@acme how do I get a refund for booking {i}?")
+        desk.x.post_as_customer(username=f"c{i}",
+                                text=f"@acme how do I get a refund for booking {i}?")
     desk.poll()
     wait_until(lambda: len(desk.parents()) == 5, message="5 parents")
     clock.set(berlin(2026, 6, 8, 9, 50))  # warning and breach both due

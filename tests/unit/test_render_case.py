@@ -20,8 +20,21 @@ def make_case(state=CaseState.NEW, **overrides):
     return Case(**values)
 
 
-def action_ids(blocks):
-    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+def action_ids(blocks, *, with_more: bool = False):
+    ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    return ids if with_more else [i for i in ids if i != "care.more"]
+
+
+def test_more_menu_offers_mute_and_hide_reversibly():
+    plain, _ = case_parent(make_case(CaseState.NEW), now=NOW, tz=UTC)
+    assert action_ids(plain, with_more=True)[-1] == "care.more"
+    menu = plain[-1]["elements"][-1]
+    assert [o["value"] for o in menu["options"]] == ["mute:4"]
+    reply, _ = case_parent(make_case(CaseState.CLAIMED, replies_to_brand=True, hidden_on_x=True,
+                                     author_muted=True), now=NOW, tz=UTC)
+    menu = reply[-1]["elements"][-1]
+    assert [o["value"] for o in menu["options"]] == ["unmute:4", "unhide:4"]
+    assert "Author muted" in str(reply) and "Reply hidden on X" in str(reply)
 
 
 @pytest.mark.parametrize(("state", "expected"), [

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 07:05:38.859140
+Create Date: 2026-11-25 07:12:24.055222
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,6 +40,8 @@ def upgrade() -> None:
     sa.Column('public_reply_allowed', sa.Boolean(), nullable=False),
     sa.Column('moved_to_dm', sa.Boolean(), nullable=False),
     sa.Column('escalated_to', sa.String(length=64), nullable=True),
+    sa.Column('replies_to_brand', sa.Boolean(), nullable=False),
+    sa.Column('hidden_on_x', sa.Boolean(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=True),
     sa.Column('priority', sa.String(length=8), nullable=False),
     sa.Column('sentiment', sa.Float(), nullable=True),

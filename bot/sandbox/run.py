@@ -5,7 +5,9 @@ Everything listens on 127.0.0.1 only: FakeSlack, FakeX (brand @acme "Acme Air"),
 bot's own HTTP endpoint (``/slack/events``, served by ``bot.web``) and the page. The
 database is a fresh SQLite file in a temporary directory, removed on stop; tokens and
 the signing secret are made up at start. The page acts on the bot exactly as Slack
-would: clicks, modal submissions and ``/care`` are signed HTTP requests.
+would: clicks, modal submissions and ``/care`` are signed HTTP requests. Escalations go
+to two more channels (#care-legal, #care-comms); a customer's post or DM is fetched at
+once (the scheduled polls run too).
 
 Example::
 
@@ -48,7 +50,11 @@ CHANNEL_NAME = "care"
 BRAND_USERNAME = "acme"
 BRAND_NAME = "Acme Air"
 POLL_SECONDS = 5
+DM_POLL_SECONDS = 60  # the lowest X_DM_POLL_SECONDS allows; a customer's DM also polls at once
 BOT_NAME = "Care Desk"
+# (department, channel id, channel name): where escalation summaries go.
+ESCALATION_CHANNELS = (("legal", "C0LEGAL", "care-legal"), ("comms", "C0COMMS", "care-comms"))
+POLL_WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,8 @@ class Sandbox:
         signing_secret = secrets.token_hex(16)
         self.slack = FakeSlack(bot_token=bot_token, host=HOST).start()
         self.slack.add_channel(channel_id=CHANNEL, name=CHANNEL_NAME)
+        for _, channel_id, name in ESCALATION_CHANNELS:
+            self.slack.add_channel(channel_id=channel_id, name=name)
         for user in self.users:
             self.slack.add_user(user_id=user.id, name=user.name.split()[0].lower(),
                                 real_name=user.name)
@@ -137,6 +145,9 @@ class Sandbox:
             "SLACK_API_URL": self.slack.url, "CARE_CHANNEL_ID": CHANNEL,
             "CARE_LEAD_IDS": ",".join(LEAD_IDS), "X_API_URL": self.x.url,
             "X_POLL_SECONDS": str(self.poll_seconds),
+            "X_DM_POLL_SECONDS": str(DM_POLL_SECONDS),
+            "CARE_ESCALATION_CHANNELS": ",".join(f"{dept}={cid}"
+                                                 for dept, cid, _ in ESCALATION_CHANNELS),
             "DATABASE_URL": f"sqlite:///{self._tmp}/sandbox.db",
             **{name: f"sandbox-{name.lower()}-{secrets.token_hex(6)}" for name in (
                 "X_BEARER_TOKEN", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN",
@@ -153,6 +164,7 @@ class Sandbox:
             self._seed()
         self.runtime.start_jobs()
         self.poll_now()
+        self.poll_dms_now()
 
     def _serve(self, server, name: str) -> None:
         thread = threading.Thread(target=server.run, name=name, daemon=True)
@@ -214,6 +226,13 @@ class Sandbox:
     def channel(self) -> str:
         return CHANNEL
 
+    @property
+    def channels(self) -> list[dict[str, str]]:
+        """The Slack channels the page shows: the care channel, then the escalation teams'."""
+        return [{"id": CHANNEL, "name": CHANNEL_NAME, "note": "care desk cases"}] + [
+            {"id": cid, "name": name, "note": f"escalations to {dept}"}
+            for dept, cid, name in ESCALATION_CHANNELS]
+
     def user(self, user_id: str) -> SandboxUser:
         for user in self.users:
             if user.id == user_id:
@@ -224,7 +243,13 @@ class Sandbox:
     def poll_now(self) -> None:
         """Fetch mentions now (the scheduled poll runs too) and wake the delivery jobs."""
         with self._poll_lock:
-            self.runtime.poller.poll()
+            _poll_until_done(self.runtime.poller.poll)
+        self.runtime.jobs.kick()
+
+    def poll_dms_now(self) -> None:
+        """Fetch DMs now (the scheduled DM poll runs only every minute); wake the jobs."""
+        with self._poll_lock:
+            _poll_until_done(self.runtime.dm_poller.poll)
         self.runtime.jobs.kick()
 
     def customer_post(self, *, username: str, text: str, kind: str = "mention",
@@ -239,7 +264,9 @@ class Sandbox:
             raise ValueError("write something first")
         if kind == "dm":
             post_id = self.x.send_dm_as_customer(username=username, text=text)
-        elif kind == "reply":
+            self.poll_dms_now()
+            return post_id
+        if kind == "reply":
             brand_ids = {p["id"] for p in self.x.brand_posts()}
             if reply_to not in brand_ids:
                 raise ValueError("pick one of the brand's posts to reply to")
@@ -275,8 +302,10 @@ class Sandbox:
         return mine[-1] if mine else None
 
     def submit_view(self, *, user_id: str, view_id: str,
-                    values: dict[str, dict[str, str]]) -> dict[str, Any]:
-        """Submit a modal; ``{"closed": True}`` or ``{"closed": False, "errors": {...}}``."""
+                    values: dict[str, dict[str, str | dict[str, Any]]]) -> dict[str, Any]:
+        """Submit a modal; ``{"closed": True}`` or ``{"closed": False, "errors": {...}}``.
+
+        ``values[block][action]`` is typed text, or a radio/select state (``choice()``)."""
         record = next((v for v in self.slack.views()
                        if v["id"] == view_id and v["user"] == user_id), None)
         if record is None:
@@ -323,6 +352,14 @@ class Sandbox:
         with self._lock:
             found += [dict(a) for a in self._answers.get(user_id, [])]
         return sorted(found, key=lambda e: float(e["ts"]))
+
+
+def _poll_until_done(poll) -> None:
+    """Run ``poll()``; when the scheduled poll is running already (``polled`` False), wait
+    for it and poll again, so what was just posted is read now and not a minute later."""
+    deadline = time.monotonic() + POLL_WAIT_SECONDS
+    while not poll().polled and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _json_or_empty(response) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The sandbox's web page and its JSON API (WSGI, served by waitress on 127.0.0.1).
 
 ``GET /`` is the page (``static/``: index.html, blockkit.js, app.js, style.css): a Slack
-pane rendered from the Block Kit the bot sent, and an X pane to post as customers. The page
+pane rendered from the Block Kit the bot sent (the care channel and the escalation teams'
+channels), and an X pane to post or DM as customers, with the brand's replies and DMs. The page
 polls ``GET /api/state?user=U...`` and acts through ``POST /api/...`` (JSON bodies only,
 so another web site cannot post forms here; the Host header must be a loopback name).
 
@@ -52,18 +53,22 @@ def _message(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def slack_state(sandbox, user_id: str) -> dict[str, Any]:
-    """What ``user_id`` sees in the care channel: messages with threads, ephemerals, modal."""
-    messages = []
-    for rec in sandbox.slack.messages(sandbox.channel):
-        item = _message(rec)
-        item["replies"] = [_message(r) for r in rec.get("replies") or []]
-        messages.append(item)
+    """What ``user_id`` sees: every channel's messages with threads (the care channel
+    first, then the escalation teams'), their ephemerals and their open modal."""
+    channels = []
+    for channel in sandbox.channels:
+        messages = []
+        for rec in sandbox.slack.messages(channel["id"]):
+            item = _message(rec)
+            item["replies"] = [_message(r) for r in rec.get("replies") or []]
+            messages.append(item)
+        channels.append({**channel, "messages": messages})
     modal = sandbox.open_view(user_id)
     return {
-        "channel": {"id": sandbox.channel, "name": "care"},
+        "channel": {"id": sandbox.channel, "name": channels[0]["name"]},
+        "channels": channels,
         "bot": {"id": sandbox.slack.bot_user_id, "name": "Care Desk"},
         "users": {u.id: {"name": u.name, "role": u.role} for u in sandbox.users},
-        "messages": messages,
         "ephemerals": sandbox.ephemerals(user_id),
         "modal": None if modal is None else {"id": modal["id"], "hash": modal["hash"],
                                              "view": modal["view"]},
@@ -77,7 +82,8 @@ def x_state(sandbox) -> dict[str, Any]:
         users = {uid: {"username": u["username"], "name": u["name"],
                        "followers": u["public_metrics"]["followers_count"]}
                  for uid, u in x.store.users.items()}
-        dms = [dict(e) for e in x.store.dms.values()]
+        inbound = [dict(e, recipient_id=e["_to"]) for e in x.store.dms.values()
+                   if e["sender_id"] != x.brand_id]
     posts = sorted(x.all_posts(), key=lambda p: int(p["id"]))
 
     def view(post: dict[str, Any], depth: int) -> dict[str, Any]:
@@ -104,21 +110,26 @@ def x_state(sandbox) -> dict[str, Any]:
         flat: list[dict[str, Any]] = []
         walk(root, 0, flat)
         threads.append({"id": root["id"], "posts": flat})
+    # DMs: what customers sent the brand and what the brand sent them (FakeX.brand_dms),
+    # one conversation per customer, apart from the public timeline.
     conversations: dict[str, dict[str, Any]] = {}
-    for event in sorted(dms, key=lambda e: int(e["id"])):
+    for event in sorted(inbound + x.brand_dms(), key=lambda e: int(e["id"])):
         from_brand = event["sender_id"] == x.brand_id
-        customer = users.get(event["_to"] if from_brand else event["sender_id"], {})
-        convo = conversations.setdefault(event["dm_conversation_id"], {
+        customer_id = event["recipient_id"] if from_brand else event["sender_id"]
+        customer = users.get(customer_id, {})
+        convo = conversations.setdefault(customer_id, {
             "id": event["dm_conversation_id"], "username": customer.get("username", "?"),
             "name": customer.get("name", "?"), "messages": []})
         convo["messages"].append({"id": event["id"], "text": event["text"],
                                   "from_brand": from_brand,
                                   "created_at": event.get("created_at")})
+    for convo in conversations.values():
+        convo["last_id"] = convo["messages"][-1]["id"]
     brand = users[x.brand_id]
     return {
         "brand": {"id": x.brand_id, "username": brand["username"], "name": brand["name"]},
         "threads": threads,
-        "dms": list(reversed(conversations.values())),
+        "dms": sorted(conversations.values(), key=lambda c: -int(c["last_id"])),
         "brand_posts": [{"id": p["id"], "text": p["text"]} for p in x.brand_posts()
                         if not p.get("in_reply_to_tweet_id")],
     }
@@ -137,14 +148,38 @@ def _text(body: dict[str, Any], key: str, *, limit: int = 4000, required: bool =
     return value
 
 
-def _values(raw: Any) -> dict[str, dict[str, str]]:
+CHOICE_TYPES = ("radio_buttons", "static_select")
+
+
+def _choice(raw: dict[str, Any]) -> dict[str, Any]:
+    """A radio group's or a select's state as Slack sends it: ``{"type", "selected_option":
+    {"value", "text": {"type": "plain_text", "text"}} or None}``."""
+    kind, option = raw.get("type"), raw.get("selected_option")
+    if kind not in CHOICE_TYPES:
+        raise BadRequest(f"an input's type must be one of {', '.join(CHOICE_TYPES)}")
+    if option is None:
+        return {"type": kind, "selected_option": None}
+    text = option.get("text") if isinstance(option, dict) else None
+    if not (isinstance(option, dict) and isinstance(option.get("value"), str)
+            and len(option["value"]) <= 150 and isinstance(text, dict)
+            and isinstance(text.get("text"), str) and len(text["text"]) <= 2000):
+        raise BadRequest("selected_option must be {value, text: {type, text}}")
+    return {"type": kind, "selected_option": {
+        "value": option["value"],
+        "text": {"type": "plain_text", "text": text["text"],
+                 **({"emoji": text["emoji"]} if isinstance(text.get("emoji"), bool) else {})}}}
+
+
+def _values(raw: Any) -> dict[str, dict[str, str | dict[str, Any]]]:
+    """``{block_id: {action_id: typed text, or a radio/select state}}`` from the page."""
     if not isinstance(raw, dict):
         raise BadRequest("values must be an object")
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, str | dict[str, Any]]] = {}
     for block, actions in raw.items():
         if not isinstance(actions, dict):
-            raise BadRequest("values must map block ids to {action id: text}")
-        out[str(block)] = {str(a): v for a, v in actions.items() if isinstance(v, str)}
+            raise BadRequest("values must map block ids to {action id: value}")
+        out[str(block)] = {str(a): v if isinstance(v, str) else _choice(v)
+                           for a, v in actions.items() if isinstance(v, str | dict)}
     return out
 
 

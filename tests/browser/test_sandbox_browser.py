@@ -127,12 +127,17 @@ def test_care_status_answers_privately_with_open_cases(open_page):
 
 def test_channel_ping_in_a_post_stays_literal_text(open_page):
     page = open_page()
-    case = case_card(page, "FREE FLIGHTS")
+    # a real request (so screening keeps it) carrying a channel ping and a spoofed link
+    text = ("@acme <!channel> my bag is lost after AC9 to Rome. "
+            "Is <https://evil.example/phish|acme.com/refund> really your refund form?")
+    post_as_customer(page, username="rita_b", text=text)
+    case = case_card(page, "lost after AC9")
     post = case.locator("[data-block-id='case_post'] blockquote")
-    expect(post).to_contain_text("@acme <!channel> FREE FLIGHTS for everyone!!!")
+    expect(post).to_contain_text("@acme <!channel> my bag is lost after AC9 to Rome.")
     expect(post).to_contain_text("<https://evil.example/phish|acme.com/refund>")
     expect(page.locator(".mention.broadcast")).to_have_count(0)
     expect(page.locator("a[href*='evil.example']")).to_have_count(0)
+    expect(page.locator(".xpost", has_text="lost after AC9")).to_contain_text("<!channel>")
     expect(page.locator(".xpost", has_text="FREE FLIGHTS")).to_contain_text("<!channel>")
 
 

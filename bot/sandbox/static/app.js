@@ -6,13 +6,19 @@
 (() => {
   const POLL_MS = 700;
   const USER_KEY = "care-sandbox-user";
+  const REQUIRED = "Please complete this required field.";
   const { el, mrkdwn, blocks, plain } = window.BlockKit;
   const $ = (id) => document.getElementById(id);
   let me = localStorage.getItem(USER_KEY) || "UAGENT1";
   let users = {};
   let botName = "Care Desk";
-  let shown = { slack: null, x: null, modal: null };
+  let shown = { slack: null, x: null, modal: null, sidebar: null };
   const closedViews = new Set();
+  let careChannel = null;     // the care channel's id (cases, ephemerals, /care)
+  let current = null;         // the channel shown
+  let lastSlack = null;       // the latest Slack state, to re-render on a channel switch
+  let jumpTo = null;          // a message ts to scroll to once its channel is shown
+  const seen = {};            // channel id -> messages counted when it was last shown
 
   // ---- Slack pane ---------------------------------------------------------------------
   function time(tsOrIso) {
@@ -41,15 +47,50 @@
     return node;
   }
 
-  function renderChannel(slack) {
+  const messageCount = (c) => c.messages.reduce((n, m) => n + 1 + (m.replies || []).length, 0);
+
+  function renderSidebar(slack) {
+    const nav = $("channels");
+    nav.replaceChildren(el("div", "sidebar-title", "Channels"));
+    for (const c of slack.channels) {
+      const b = el("button", "chan" + (c.id === current ? " active" : ""));
+      b.type = "button";
+      b.dataset.channelId = c.id;
+      b.title = c.note;
+      b.append(el("span", "hash", "#"), el("span", "chan-name", c.name));
+      const unread = messageCount(c) - (seen[c.id] ?? messageCount(c));
+      if (c.id !== current && unread > 0) b.append(el("span", "badge", String(unread)));
+      if (c.id === current) b.setAttribute("aria-current", "true");
+      b.addEventListener("click", () => showChannel(c.id));
+      nav.append(b);
+    }
+  }
+
+  function showChannel(id, ts) {
+    if (!lastSlack || !lastSlack.channels.some((c) => c.id === id)) return false;
+    current = id;
+    jumpTo = ts || null;
+    shown.slack = shown.sidebar = null;
+    applySlack(lastSlack);
+    return true;
+  }
+
+  function renderChannel(slack, channelState) {
     const channel = $("channel");
     const atBottom = channel.scrollHeight - channel.scrollTop - channel.clientHeight < 40;
+    const switched = channel.dataset.channelId !== channelState.id;
     const keep = channel.scrollTop;
-    const items = slack.messages.map((m) => ({ ts: m.ts, m, eph: false }))
-      .concat(slack.ephemerals.map((e) => ({ ts: e.ts, m: e, eph: true })))
+    const ephemerals = channelState.id === careChannel ? slack.ephemerals : [];
+    const items = channelState.messages.map((m) => ({ ts: m.ts, m, eph: false }))
+      .concat(ephemerals.map((e) => ({ ts: e.ts, m: e, eph: true })))
       .sort((a, b) => parseFloat(a.ts) - parseFloat(b.ts));
     channel.replaceChildren();
-    if (!items.length) channel.append(el("p", "empty", "No cases yet. Post as a customer on the right."));
+    channel.dataset.channelId = channelState.id;
+    if (!items.length) {
+      channel.append(el("p", "empty", channelState.id === careChannel
+        ? "No cases yet. Post as a customer on the right."
+        : "Nothing here yet. Escalate a case from #" + slack.channel.name + " to see its summary."));
+    }
     for (const { m, eph } of items) {
       if (eph) {
         const note = "Only visible to you" + (m.command ? ` · ${m.command}` : "");
@@ -66,7 +107,48 @@
       }
       channel.append(node);
     }
-    channel.scrollTop = atBottom ? channel.scrollHeight : keep;
+    channel.scrollTop = atBottom || switched ? channel.scrollHeight : keep;
+    if (jumpTo) {
+      const target = [...channel.querySelectorAll("article.msg")].find((a) => a.dataset.ts === jumpTo);
+      jumpTo = null;
+      if (target) {
+        target.scrollIntoView({ block: "center" });
+        target.classList.add("highlight");
+        setTimeout(() => target.classList.remove("highlight"), 2500);
+      }
+    }
+  }
+
+  function applySlack(slack) {
+    lastSlack = slack;
+    careChannel = slack.channel.id;
+    if (!current || !slack.channels.some((c) => c.id === current)) current = careChannel;
+    const channelState = slack.channels.find((c) => c.id === current);
+    seen[current] = messageCount(channelState);
+    for (const c of slack.channels) if (!(c.id in seen)) seen[c.id] = messageCount(c);
+    $("channel-name").textContent = channelState.name;
+    $("channel-note").textContent = channelState.note || "";
+    $("care-form").classList.toggle("hidden", current !== careChannel);
+    const slackKey = JSON.stringify([current, channelState.messages,
+      current === careChannel ? slack.ephemerals : []]);
+    if (slackKey !== shown.slack) { renderChannel(slack, channelState); shown.slack = slackKey; }
+    const sidebarKey = JSON.stringify([current, slack.channels.map((c) => [c.id, messageCount(c)])]);
+    if (sidebarKey !== shown.sidebar) { renderSidebar(slack); shown.sidebar = sidebarKey; }
+  }
+
+  // A Slack link to a message in one of the sandbox's channels (a case's permalink) or a
+  // #channel mention opens that channel here instead of leaving for slack.com.
+  const ARCHIVES = /^https:\/\/(?:[a-z0-9-]+\.)?slack\.com\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:[?#].*)?$/;
+
+  function followLink(ev) {
+    const a = ev.target.closest("a");
+    if (!a || !$("slack-pane").contains(a)) return;
+    if (a.dataset.channelId) {
+      if (showChannel(a.dataset.channelId)) ev.preventDefault();
+      return;
+    }
+    const m = ARCHIVES.exec(a.getAttribute("href") || "");
+    if (m && showChannel(m[1], `${m[2]}.${m[3]}`)) ev.preventDefault();
   }
 
   function flash(text) {
@@ -125,22 +207,35 @@
     backdrop.append(box);
     $("modal-root").replaceChildren(backdrop);
     for (const b of [x, cancel]) b.addEventListener("click", () => closeModal(modal.id, true));
+    const showErrors = (errors) => {
+      box.querySelectorAll(".input-error").forEach((e) => { e.textContent = ""; });
+      error.textContent = "";
+      let first = null;
+      for (const [blockId, msg] of Object.entries(errors)) {
+        const slot = [...box.querySelectorAll(".input-error")].find((e) => e.dataset.blockId === blockId);
+        if (slot) slot.textContent = msg; else error.textContent = msg;
+        first ||= ctx.inputs.find((f) => f.blockId === blockId);
+      }
+      if (first) first.focus.focus();
+    };
     if (submit) submit.addEventListener("click", async () => {
       const values = {};
-      for (const f of ctx.inputs) (values[f.dataset.blockId] ||= {})[f.dataset.actionId] = f.value;
+      const missing = {};
+      for (const f of ctx.inputs) {
+        const value = f.value();
+        (values[f.blockId] ||= {})[f.actionId] = value;
+        const empty = typeof value === "string" ? value === "" : !value.selected_option;
+        if (empty && !f.optional) missing[f.blockId] = REQUIRED;
+      }
+      if (Object.keys(missing).length) { showErrors(missing); return; }  // as Slack's client does
       submit.disabled = true;
       const res = await api("/api/slack/submit", { user: me, view_id: modal.id, values });
       submit.disabled = false;
-      box.querySelectorAll(".input-error").forEach((e) => { e.textContent = ""; });
-      error.textContent = "";
       if (res.closed) { closeModal(modal.id, false); refresh(); return; }
-      for (const [blockId, msg] of Object.entries(res.errors || {})) {
-        const slot = [...box.querySelectorAll(".input-error")].find((e) => e.dataset.blockId === blockId);
-        if (slot) slot.textContent = msg; else error.textContent = msg;
-      }
+      showErrors(res.errors || {});
       if (!res.errors || !Object.keys(res.errors).length) error.textContent = res.error || "Not sent.";
     });
-    (ctx.inputs[0] || cancel).focus();
+    (ctx.inputs.length ? ctx.inputs[0].focus : cancel).focus();
     shown.modal = `${modal.id}:${modal.hash}`;
   }
 
@@ -173,14 +268,29 @@
       t.posts.forEach((p) => thread.append(postNode(p)));
       tl.append(thread);
     }
+    const dms = $("x-dms");
+    dms.replaceChildren();
+    dms.classList.toggle("hidden", !x.dms.length);
     if (x.dms.length) {
-      tl.append(el("h3", "dm-title", "Direct messages"));
+      dms.append(el("h3", "x-section", "Direct messages"));
       for (const c of x.dms) {
         const convo = el("div", "dm");
-        convo.append(el("div", "xmeta", `@${c.username} ↔ @${x.brand.username}`));
-        for (const m of c.messages) convo.append(el("div", "bubble" + (m.from_brand ? " mine" : ""), m.text));
-        tl.append(convo);
+        convo.dataset.username = c.username;
+        const head = el("div", "xmeta");
+        head.append(el("span", "dm-badge", "DM"), el("strong", null, c.name),
+          el("span", "handle", `@${c.username} ↔ @${x.brand.username}`));
+        convo.append(head);
+        for (const m of c.messages) {
+          const bubble = el("div", "bubble" + (m.from_brand ? " mine" : ""));
+          bubble.dataset.dmId = m.id;
+          const label = el("div", "bubble-meta", `DM from @${m.from_brand ? x.brand.username : c.username}`);
+          label.append(el("span", "time", time(m.created_at)));
+          bubble.append(label, el("div", "xtext", m.text));
+          convo.append(bubble);
+        }
+        dms.append(convo);
       }
+      tl.prepend(el("h3", "x-section", "Posts"));
     }
   }
 
@@ -210,9 +320,8 @@
       }
       who.value = me;
     }
-    $("channel-name").textContent = state.slack.channel.name;
-    const slackKey = JSON.stringify([state.slack.messages, state.slack.ephemerals]);
-    if (slackKey !== shown.slack) { renderChannel(state.slack); shown.slack = slackKey; }
+    window.BlockKit.setChannels(Object.fromEntries(state.slack.channels.map((c) => [c.id, c.name])));
+    applySlack(state.slack);
     const modal = state.slack.modal;
     if (modal && !closedViews.has(modal.id)) {
       if (shown.modal !== `${modal.id}:${modal.hash}`) renderModal(modal);
@@ -249,7 +358,7 @@
     $("whoami").addEventListener("change", (ev) => {
       me = ev.target.value;
       localStorage.setItem(USER_KEY, me);
-      shown = { slack: null, x: null, modal: null };
+      shown = { slack: null, x: null, modal: null, sidebar: null };
       $("modal-root").replaceChildren();
       refresh();
     });
@@ -263,7 +372,11 @@
     const kind = $("x-kind");
     kind.addEventListener("change", () => {
       $("x-reply-row").classList.toggle("hidden", kind.value !== "reply");
+      $("x-submit").textContent = kind.value === "dm" ? "Send DM" : "Post";
+      $("x-text").placeholder = kind.value === "dm" ? "Hi, my booking AC123 shows the wrong name…"
+        : "@acme my flight was cancelled, what now?";
     });
+    $("slack-pane").addEventListener("click", followLink);
     $("x-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const text = $("x-text");

@@ -1,7 +1,7 @@
 // Block Kit and mrkdwn, rendered the way Slack shows them, for the care desk sandbox page.
 // Untrusted text never becomes HTML: nodes are built with createElement/textContent only,
 // entities (&lt; &gt; &amp;) are decoded into plain text, and links must be http(s)/mailto.
-// Usage: BlockKit.setUsers({U1: {name: "Alex"}});
+// Usage: BlockKit.setUsers({U1: {name: "Alex"}}); BlockKit.setChannels({C1: "care"});
 //        node.append(BlockKit.blocks(message.blocks, {act: (action, control) => ..., inputs: []}));
 "use strict";
 
@@ -21,6 +21,7 @@ window.BlockKit = (() => {
   };
 
   let users = {};
+  let channels = {};
 
   function el(tag, cls, text) {
     const node = document.createElement(tag);
@@ -49,7 +50,14 @@ window.BlockKit = (() => {
       const name = (users[id] && users[id].name) || label || id;
       return el("span", "mention", "@" + name);
     }
-    if (target.startsWith("#")) return el("span", "mention", "#" + (label || target.slice(1)));
+    if (target.startsWith("#")) {
+      const id = target.slice(1);
+      if (!channels[id]) return el("span", "mention", "#" + (label || id));
+      const link = el("a", "mention channel-link", "#" + channels[id]);
+      link.href = "#" + id;
+      link.dataset.channelId = id;
+      return link;
+    }
     if (target.startsWith("!date^")) return el("span", "date", label || target);
     if (target.startsWith("!subteam^")) return el("span", "mention", label || "@group");
     if (target.startsWith("!")) {
@@ -166,23 +174,106 @@ window.BlockKit = (() => {
     return unsupported("element", e.type);
   }
 
-  function inputBlock(b, ctx) {
-    const wrap = el("div", "block input");
-    const e = b.element || {};
-    const label = el("label", "input-label", plain(b.label));
-    wrap.append(label);
-    if (e.type !== "plain_text_input") { wrap.append(unsupported("input", e.type)); return wrap; }
+  // Inputs in modals. Each pushes {blockId, actionId, optional, node, focus, value()} onto
+  // ctx.inputs:
+  // value() is the typed text of a plain-text input, or for a radio group / select the
+  // state Slack sends ({type, selected_option: {text, value} or null}).
+  let inputSeq = 0;
+
+  function optionOf(o) {
+    return o ? { text: o.text, value: o.value } : null;
+  }
+
+  const sameOption = (a, b) => Boolean(a && b && a.value === b.value);
+
+  function textInput(e, id) {
     const field = el(e.multiline ? "textarea" : "input", "sk-input");
-    field.id = `in-${b.block_id}-${e.action_id}`;
-    label.htmlFor = field.id;
-    field.dataset.blockId = b.block_id || "";
-    field.dataset.actionId = e.action_id || "";
+    field.id = id;
     if (e.multiline) field.rows = 5;
     if (e.max_length) field.maxLength = e.max_length;
     if (e.placeholder) field.placeholder = plain(e.placeholder);
     field.value = e.initial_value || "";
-    ctx.inputs.push(field);
-    wrap.append(field);
+    return { node: field, focus: field, value: () => field.value };
+  }
+
+  function radioInput(e, id, label) {
+    const group = el("div", "sk-radios");
+    group.id = id;
+    group.setAttribute("role", "radiogroup");
+    label.id = id + "-label";
+    group.setAttribute("aria-labelledby", label.id);
+    const options = e.options || [];
+    const radios = options.map((o, n) => {
+      const row = el("label", "sk-radio");
+      const radio = el("input");
+      radio.type = "radio";
+      radio.name = id;
+      radio.value = o.value;
+      radio.id = `${id}-${n}`;
+      radio.checked = sameOption(o, e.initial_option);
+      const words = el("span", "sk-radio-text");
+      words.append(textObject(o.text, "sk-radio-label"));
+      if (o.description) words.append(textObject(o.description, "sk-radio-desc"));
+      row.append(radio, words);
+      group.append(row);
+      return radio;
+    });
+    const value = () => {
+      const n = radios.findIndex((r) => r.checked);
+      return { type: "radio_buttons", selected_option: n === -1 ? null : optionOf(options[n]) };
+    };
+    return { node: group, focus: radios.find((r) => r.checked) || radios[0], value };
+  }
+
+  function selectInput(e, id) {
+    const sel = el("select", "sk-select sk-input-select");
+    sel.id = id;
+    const ph = el("option", null, plain(e.placeholder) || "Choose…");
+    ph.value = "";
+    ph.disabled = true;
+    sel.append(ph);
+    const options = e.options || (e.option_groups || []).flatMap((g) => g.options || []);
+    const add = (parent, o, n) => {
+      const opt = el("option", null, plain(o.text));
+      opt.value = String(n);
+      opt.selected = sameOption(o, e.initial_option);
+      parent.append(opt);
+    };
+    if (e.options) {
+      options.forEach((o, n) => add(sel, o, n));
+    } else {
+      let n = 0;
+      for (const g of e.option_groups || []) {
+        const group = el("optgroup");
+        group.label = plain(g.label);
+        for (const o of g.options || []) add(group, o, n++);
+        sel.append(group);
+      }
+    }
+    if (!options.some((o) => sameOption(o, e.initial_option))) ph.selected = true;
+    const value = () => ({ type: "static_select",
+      selected_option: sel.value === "" ? null : optionOf(options[Number(sel.value)]) });
+    return { node: sel, focus: sel, value };
+  }
+
+  function inputBlock(b, ctx) {
+    const wrap = el("div", "block input");
+    const e = b.element || {};
+    const label = el("label", "input-label", plain(b.label));
+    if (b.optional) label.append(el("span", "optional", " (optional)"));
+    wrap.append(label);
+    const id = `in-${++inputSeq}`;
+    const make = { plain_text_input: () => textInput(e, id),
+      radio_buttons: () => radioInput(e, id, label), static_select: () => selectInput(e, id) }[e.type];
+    if (!make) { wrap.append(unsupported("input", e.type)); return wrap; }
+    const input = make();
+    if (e.type !== "radio_buttons") label.htmlFor = id;
+    input.node.dataset.blockId = b.block_id || "";
+    input.node.dataset.actionId = e.action_id || "";
+    input.node.dataset.type = e.type;
+    ctx.inputs.push({ blockId: b.block_id || "", actionId: e.action_id || "",
+      optional: Boolean(b.optional), ...input });
+    wrap.append(input.node);
     const err = el("div", "input-error");
     err.dataset.blockId = b.block_id || "";
     err.setAttribute("role", "alert");
@@ -231,5 +322,6 @@ window.BlockKit = (() => {
   return {
     el, mrkdwn, blocks, plain, emojify,
     setUsers: (map) => { users = map || {}; },
+    setChannels: (map) => { channels = map || {}; },
   };
 })();

@@ -70,6 +70,12 @@ class Settings:
     escalation_channels: tuple[tuple[str, str], ...] = ()
     triage_rules: TriageRules = field(default_factory=TriageRules)
     quiet_channel_id: str | None = None
+    x_search_query: str | None = None
+    x_search_poll_seconds: int = 300
+    price_per_read: float = 0.005
+    price_per_owned_read: float = 0.001
+    monthly_read_cap: int = 0
+    silence_alert_hours: float = 0
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -180,6 +186,22 @@ class Settings:
             triage_rules = TriageRules()
         quiet = text("CARE_QUIET_CHANNEL_ID", required=False, pattern=_CHANNEL_ID.pattern,
                      hint="the id of a channel for filtered posts, e.g. C0456EFGH")
+        def decimal(name: str, default: float, *, high: float) -> float:
+            raw = (env.get(name) or "").strip()
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if not 0 <= value <= high:
+                problems.append(f"{name} must be a number from 0 to {high:g}, got {raw[:20]!r}")
+                return default
+            return value
+
+        search_query = (env.get("X_SEARCH_QUERY") or "").strip() or None
+        if search_query and len(search_query) > 512:
+            problems.append("X_SEARCH_QUERY is longer than the 512 characters X accepts")
         settings = cls(
             slack_bot_token=bot_token,
             slack_app_token=app_token or None,
@@ -200,6 +222,12 @@ class Settings:
             escalation_channels=escalation,
             triage_rules=triage_rules,
             quiet_channel_id=quiet or None,
+            x_search_query=search_query,
+            x_search_poll_seconds=number("X_SEARCH_POLL_SECONDS", 300, low=60, high=86400),
+            price_per_read=decimal("CARE_X_PRICE_PER_READ", 0.005, high=10),
+            price_per_owned_read=decimal("CARE_X_PRICE_OWNED_READ", 0.001, high=10),
+            monthly_read_cap=number("CARE_X_MONTHLY_READ_CAP", 0, low=0, high=10**9),
+            silence_alert_hours=decimal("CARE_SILENCE_ALERT_HOURS", 0, high=24 * 30),
             x_bearer_token=bearer,
             x_api_key=key,
             x_api_secret=secret,

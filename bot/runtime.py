@@ -30,7 +30,13 @@ from bot.services.intake import Intake, QuietLog, Routing
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
 from bot.services.people import People
-from bot.services.polling import LAST_POLL, MentionPoller
+from bot.services.polling import (
+    LAST_POLL,
+    SEARCH_CURSOR,
+    SEARCH_LEASE,
+    MentionPoller,
+    Source,
+)
 from bot.services.queue_report import QueueReport
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
@@ -48,7 +54,7 @@ from storage.coordination import Cursors, Leases
 from storage.db import Database
 from storage.outbox import SlackOutbox, XOutbox
 from storage.reports import Reports
-from storage.screening import FilteredPosts, MutedAuthors
+from storage.screening import FilteredPosts, MutedAuthors, Usage
 from storage.sla import SlaStore
 
 
@@ -66,6 +72,7 @@ class Runtime:
     store: CaseStore
     desk: CareDesk
     poller: MentionPoller
+    search_poller: MentionPoller | None
     dm_poller: DmPoller
     sender: ReplySender
     sync: SlackSync
@@ -127,12 +134,25 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
                                     sticky_days=settings.sticky_days))
+    usage = Usage(db)
     poller = MentionPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, clock=clock, owner=owner,
-                           lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick)
+                           lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick,
+                           usage=usage)
+    search_poller = None
+    if settings.x_search_query:
+        query = settings.x_search_query
+        search_poller = MentionPoller(
+            x=x, intake=intake, leases=Leases(db), cursors=Cursors(db), brand_id=lambda: me.id,
+            clock=clock, owner=owner, kick=kick, usage=usage,
+            brand_handle=lambda: me.username,
+            lease_seconds=max(180, settings.x_search_poll_seconds * 3),
+            source=Source(name="search", cursor=SEARCH_CURSOR, lease=SEARCH_LEASE,
+                          fetch=lambda since: x.search_recent(query=query, since_id=since)))
     dm_poller = DmPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                          brand_id=lambda: me.id, clock=clock, owner=owner,
-                         lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick)
+                         lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick,
+                         usage=usage)
     sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
                          brand=lambda: (me.id, me.username), clock=clock, owner=owner,
                          kick=kick)
@@ -141,11 +161,14 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                      can_escalate=bool(settings.escalation_channels))
     sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
                          leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick)
-    jobs = Jobs({"poll_x": (poller.poll, settings.x_poll_seconds),
+    work = {"poll_x": (poller.poll, settings.x_poll_seconds),
                  "poll_dms": (dm_poller.poll, settings.x_dm_poll_seconds),
                  "deliver_slack": (sync.deliver_due, DELIVERY_INTERVAL_SECONDS),
                  "deliver_x": (sender.deliver_due, DELIVERY_INTERVAL_SECONDS),
-                 "sweep_sla": (sweeper.sweep, SWEEP_INTERVAL_SECONDS)})
+                 "sweep_sla": (sweeper.sweep, SWEEP_INTERVAL_SECONDS)}
+    if search_poller is not None:
+        work["poll_search"] = (search_poller.poll, settings.x_search_poll_seconds)
+    jobs = Jobs(work)
     kick_ref.append(jobs.kick)
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=web_client, listener_executor=listeners,
@@ -153,13 +176,15 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
               request_verification_enabled=not settings.socket_mode,
               process_before_response=False)
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, dm_poller=dm_poller, sender=sender, sync=sync,
+                      poller=poller, search_poller=search_poller, dm_poller=dm_poller, sender=sender, sync=sync,
                       sweeper=sweeper, jobs=jobs,
                       app=app, owner=owner,
                       listeners=listeners)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
                          slack_pending=lambda: sync.outbox.pending() + channel_posts.pending(),
-                         x_backlog=sender.outbox.backlog)
+                         x_backlog=sender.outbox.backlog, usage=usage.month,
+                         prices=(settings.price_per_read, settings.price_per_owned_read,
+                                 settings.monthly_read_cap))
     people = People(store=store, agents=agents, departments=dict(settings.escalation_channels),
                     signature_format=settings.signature_format, clock=clock, kick=kick)
     moderation = Moderation(store=store, muted=screening.muted, x=x, brand_id=lambda: me.id,

@@ -46,7 +46,7 @@ def _case(line, now: datetime, tz: ZoneInfo, *, with_agent: bool = False) -> str
 
 
 def status(*, snapshot, stats, now: datetime, tz: ZoneInfo, slack_pending: int,
-           x_backlog: int) -> str:
+           x_backlog: int, spend=None, crisis: str | None = None) -> str:
     by_state = snapshot.by_state
     open_total = sum(n for state, n in by_state.items() if state not in ("closed", "ignored"))
     lines = [f"*Queue:* {open_total} open · {by_state.get('new', 0)} unclaimed · "
@@ -68,7 +68,29 @@ def status(*, snapshot, stats, now: datetime, tz: ZoneInfo, slack_pending: int,
     if not open_total:
         lines.append("The queue is empty. :tada:")
     lines.append(f"Slack posts pending: {slack_pending} · replies waiting to go to X: {x_backlog}")
+    if spend is not None:
+        lines.append(_spend_line(spend))
+    if crisis:
+        lines.insert(0, crisis)
     return "\n".join(lines)
+
+
+SOURCE_NAMES = {"mentions": "mentions", "search": "search", "dms": "DMs"}
+
+
+def _spend_line(spend) -> str:
+    parts = " · ".join(f"{SOURCE_NAMES.get(s, s)} {n:,}" for s, n in sorted(spend.reads.items()))
+    line = (f"*X reads this month:* {spend.total:,}" + (f" ({parts})" if parts else "")
+            + f" · est. ${spend.estimate:,.2f}")
+    if spend.cap:
+        used = spend.total / spend.cap
+        line += f" · {used:.0%} of the monthly cap of {spend.cap:,}"
+        if used >= 1:
+            line += "\n:rotating_light: *The monthly read cap is reached.* Raise it or narrow "\
+                    "X_SEARCH_QUERY."
+        elif used >= 0.8:
+            line += "\n:warning: Over 80% of the monthly read cap is used."
+    return line
 
 
 def mine(*, lines, total: int, now: datetime, tz: ZoneInfo) -> str:

@@ -21,6 +21,7 @@ from bot.services.intake import Intake
 from bot.services.polling import FIRST_START_WINDOW, PollResult
 from bot.x.client import XClient, XError
 from storage.coordination import Cursors, Leases
+from storage.screening import Usage
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,9 @@ DM_LEASE = "x_dm_poller"
 class DmPoller:
     def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
                  brand_id: Callable[[], str], clock: Callable[[], datetime], owner: str,
-                 lease_seconds: float, kick: Callable[[], None] = lambda: None) -> None:
+                 lease_seconds: float, kick: Callable[[], None] = lambda: None,
+                 usage: Usage | None = None) -> None:
+        self.usage = usage
         self.x = x
         self.intake = intake
         self.leases = leases
@@ -64,6 +67,8 @@ class DmPoller:
             log.warning("polling DMs failed: %s", exc.reason)
             return PollResult(polled=True, error=exc.reason)
         self.last_error = None
+        if self.usage is not None:
+            self.usage.add(source="dms", reads=len(events), now=self.clock())
         received = 0
         for event in events:
             if event.author.id == self.brand_id():

@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.intake import Intake
-from bot.x.client import XClient, XError
+from bot.x.client import MentionsPage, XClient, XError
 from storage.coordination import Cursors, Leases
+from storage.screening import Usage
 
 log = logging.getLogger(__name__)
 
 MENTIONS_CURSOR = "mentions_since_id"
+SEARCH_CURSOR = "search_since_id"
+SEARCH_LEASE = "x_search_poller"
 LAST_POLL = "mentions_last_poll"
 POLLER_LEASE = "x_poller"
 FIRST_START_WINDOW = timedelta(hours=24)
@@ -37,10 +40,31 @@ class PollResult:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a poller reads: its name (for read counts), cursor and lease names, and how."""
+
+    name: str
+    cursor: str
+    lease: str
+    fetch: Callable[[str | None], MentionsPage]
+
+
 class MentionPoller:
+    """Polls one source of posts: the brand's mentions by default, or a recent search."""
+
     def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
                  brand_id: Callable[[], str], clock: Callable[[], datetime], owner: str,
-                 lease_seconds: float, kick: Callable[[], None] = lambda: None) -> None:
+                 lease_seconds: float, kick: Callable[[], None] = lambda: None,
+                 source: Source | None = None, usage: Usage | None = None,
+                 brand_handle: Callable[[], str] = lambda: "",
+                 observers: tuple[Callable[[list], None], ...] = ()) -> None:
+        self.source = source or Source(
+            name="mentions", cursor=MENTIONS_CURSOR, lease=POLLER_LEASE,
+            fetch=lambda since: x.fetch_mentions(user_id=brand_id(), since_id=since))
+        self.usage = usage
+        self.brand_handle = brand_handle
+        self.observers = observers
         self.x = x
         self.intake = intake
         self.leases = leases
@@ -64,30 +88,49 @@ class MentionPoller:
 
     def _poll(self) -> PollResult:
         now = self.clock()
-        if not self.leases.acquire(name=POLLER_LEASE, owner=self.owner, now=now,
+        source = self.source
+        if not self.leases.acquire(name=source.lease, owner=self.owner, now=now,
                                    ttl_seconds=self.lease_seconds):
             return PollResult(polled=False)
-        since_id = self.cursors.get(MENTIONS_CURSOR)
+        since_id = self.cursors.get(source.cursor)
         try:
-            page = self.x.fetch_mentions(user_id=self.brand_id(), since_id=since_id)
+            page = source.fetch(since_id)
         except XError as exc:
             self.last_error = exc.reason
-            log.warning("polling mentions failed: %s", exc.reason)
+            log.warning("polling %s failed: %s", source.name, exc.reason)
+            for observe in self.observers:
+                observe(exc)
             return PollResult(polled=True, error=exc.reason)
         self.last_error = None
-        opened = 0
+        if self.usage is not None:
+            self.usage.add(source=source.name, reads=len(page.posts), now=now)
+        opened, fresh = 0, []
         for post in page.posts:
             if post.author.id == self.brand_id():
                 continue  # our own replies mention the customer, not a case
             if since_id is None and post.created_at < now - FIRST_START_WINDOW:
                 continue
-            if self.intake.receive(post, origin="mention") != "seen":
+            if self.intake.receive(post, origin=self._origin(post)) != "seen":
                 opened += 1
+                fresh.append(post)
         newest = max([int(p.id) for p in page.posts] + [int(page.newest_id or 0)]
                      + [int(since_id or 0)])
         if newest:
-            self.cursors.set(MENTIONS_CURSOR, str(newest), now=self.clock())
-        self.cursors.set(LAST_POLL, self.clock().isoformat(), now=self.clock())
+            self.cursors.set(source.cursor, str(newest), now=self.clock())
+        if source.cursor == MENTIONS_CURSOR:
+            self.cursors.set(LAST_POLL, self.clock().isoformat(), now=self.clock())
+        for observe in self.observers:
+            observe(fresh)
         if opened:
             self.kick()
         return PollResult(polled=True, opened=opened)
+
+    def _origin(self, post) -> str:
+        """A search hit that mentions the brand (or answers it) is a mention: X lets the
+        brand reply publicly. Otherwise it can only be answered by DM."""
+        if self.source.cursor == MENTIONS_CURSOR:
+            return "mention"
+        handle = self.brand_handle().lower()
+        mentions = handle and f"@{handle}" in post.text.lower()
+        return "mention" if mentions or post.in_reply_to_user_id == self.brand_id() \
+            else "search"

@@ -38,9 +38,37 @@ def response_stats(firsts: list[FirstResponse], policy: SlaPolicy) -> ResponseSt
                          100.0 * within / len(firsts))
 
 
+OWNED_SOURCES = frozenset({"mentions", "dms"})
+
+
+@dataclass(frozen=True)
+class Spend:
+    """Posts read from X this month and what they cost at the configured prices."""
+
+    reads: dict[str, int]
+    estimate: float
+    cap: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.reads.values())
+
+
+def spend(reads: dict[str, int], *, price: float, owned_price: float, cap: int) -> Spend:
+    cost = sum(n * (owned_price if source in OWNED_SOURCES else price)
+               for source, n in reads.items())
+    return Spend(reads=reads, estimate=cost, cap=cap)
+
+
 class QueueReport:
     def __init__(self, *, reports: Reports, policy: SlaPolicy, clock: Callable[[], datetime],
-                 slack_pending: Callable[[], int], x_backlog: Callable[[], int]) -> None:
+                 slack_pending: Callable[[], int], x_backlog: Callable[[], int],
+                 usage: Callable[[datetime], dict[str, int]] = lambda now: {},
+                 prices: tuple[float, float, int] = (0.005, 0.001, 0),
+                 crisis: Callable[[], str | None] = lambda: None) -> None:
+        self.usage = usage
+        self.prices = prices
+        self.crisis = crisis
         self.reports = reports
         self.policy = policy
         self.clock = clock
@@ -59,7 +87,10 @@ class QueueReport:
         return care_answers.status(
             snapshot=snapshot, stats=response_stats(snapshot.first_responses_today, self.policy),
             now=now, tz=self.tz, slack_pending=self.slack_pending(),
-            x_backlog=self.x_backlog())
+            x_backlog=self.x_backlog(),
+            spend=spend(self.usage(now), price=self.prices[0], owned_price=self.prices[1],
+                        cap=self.prices[2]),
+            crisis=self.crisis())
 
     def mine(self, user_id: str) -> str:
         lines, total = self.reports.mine(user_id=user_id, limit=care_answers.LIST_LIMIT)

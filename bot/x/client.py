@@ -142,6 +142,30 @@ class XClient:
         posts.sort(key=lambda p: int(p.id))
         return MentionsPage(posts=posts, newest_id=newest)
 
+    def search_recent(self, *, query: str, since_id: str | None,
+                      max_pages: int = 5) -> MentionsPage:
+        """Recent posts matching ``query`` newer than ``since_id``, oldest first (one page
+        without ``since_id``). Reads are billed per post: keep the query narrow."""
+        posts: list[InboundPost] = []
+        newest: str | None = None
+        token: str | None = None
+        for _ in range(max_pages if since_id else 1):
+            params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
+                      "expansions": "author_id", "user_fields": USER_FIELDS}
+            if since_id:
+                params["since_id"] = since_id
+            if token:
+                params["next_token"] = token
+            body = _call(lambda p=params: self.client.search_recent_tweets(query, **p))
+            meta = body.get("meta", {})
+            newest = newest or meta.get("newest_id")
+            posts.extend(_posts(body))
+            token = meta.get("next_token")
+            if not token:
+                break
+        posts.sort(key=lambda p: int(p.id))
+        return MentionsPage(posts=posts, newest_id=newest)
+
     def post_reply(self, *, text: str, in_reply_to_post_id: str) -> str:
         """Post ``text`` as a reply; returns the new post's id."""
         body = _call(lambda: self.client.create_tweet(text=text,

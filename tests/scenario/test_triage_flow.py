@@ -111,3 +111,47 @@ def test_sla_lists_high_priority_first_within_the_same_deadline_band(desk):
     assert "high priority" in str(urgent["blocks"]) and "normal priority" in str(calm["blocks"])
     status = desk.requests.command(user_id=AGENT, text="status", channel_id=CHANNEL).json()
     assert "1 high priority" in status["text"]
+
+
+@pytest.fixture
+def search_desk(database_url):
+    desk = Desk.start(database_url=database_url,
+                      X_SEARCH_QUERY='"acme air" OR acmeair -is:retweet',
+                      CARE_X_MONTHLY_READ_CAP="3", CARE_X_PRICE_PER_READ="0.01",
+                      CARE_X_PRICE_OWNED_READ="0.001")
+    yield desk
+    desk.stop()
+
+
+def poll_search(desk):
+    wait_until(lambda: desk.runtime.search_poller.poll().polled, message="a search poll")
+    desk.runtime.jobs.kick()
+
+
+def test_search_hits_without_a_mention_are_dm_only_and_never_doubled(search_desk):
+    desk = search_desk
+    hit = desk.x.post_as_customer(username="flyer",
+                                  text="Acme Air lost my luggage again, how do I claim it?")
+    both = desk.x.post_as_customer(username="other", text="@acme acmeair where is my bag?")
+    poll_search(desk)
+    desk.poll()
+    poll_search(desk)
+    parent = desk.parent_for(hit)
+    desk.parent_for(both)
+    assert len(desk.parents()) == 2
+    assert "DM only" in str(parent["blocks"])
+    assert "DM only" not in str(desk.parent_for(both)["blocks"])
+    desk.click(parent, ActionId.CLAIM, user=AGENT)
+    desk.wait_state(parent, "Claimed")
+    view = desk.open_modal(parent, ActionId.DRAFT, user=AGENT, callback_id=_draft_view())
+    assert "radio_buttons" not in str(view) and "DM only" in str(view)
+    status = desk.requests.command(user_id=AGENT, text="status", channel_id=CHANNEL).json()
+    assert "*X reads this month:* 3 (mentions 1 · search 2)" in status["text"]
+    assert "est. $0.02" in status["text"] and "100% of the monthly cap of 3" in status["text"]
+    assert "monthly read cap is reached" in status["text"]
+
+
+def _draft_view():
+    from bot.render.ids import ViewId
+
+    return ViewId.DRAFT

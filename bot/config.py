@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.domain.crisis import CrisisRules
 from bot.domain.office_hours import OfficeHours
 from bot.domain.office_hours_parse import (
     OfficeHoursError,
@@ -76,6 +77,7 @@ class Settings:
     price_per_owned_read: float = 0.001
     monthly_read_cap: int = 0
     silence_alert_hours: float = 0
+    crisis_rules: CrisisRules = field(default_factory=CrisisRules)
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -199,6 +201,17 @@ class Settings:
                 return default
             return value
 
+        try:
+            crisis_rules = CrisisRules.from_settings(
+                window_minutes=env.get("CARE_CRISIS_WINDOW_MINUTES"),
+                min_posts=env.get("CARE_CRISIS_MIN_POSTS"),
+                volume_factor=env.get("CARE_CRISIS_VOLUME_FACTOR"),
+                negative_share=env.get("CARE_CRISIS_NEGATIVE_SHARE"),
+                calm_minutes=env.get("CARE_CRISIS_CALM_MINUTES"),
+                ignore_terms=env.get("CARE_CRISIS_IGNORE_TERMS"))
+        except ValueError as exc:
+            problems.append(f"CARE_CRISIS_*: {exc}")
+            crisis_rules = CrisisRules()
         search_query = (env.get("X_SEARCH_QUERY") or "").strip() or None
         if search_query and len(search_query) > 512:
             problems.append("X_SEARCH_QUERY is longer than the 512 characters X accepts")
@@ -228,6 +241,7 @@ class Settings:
             price_per_owned_read=decimal("CARE_X_PRICE_OWNED_READ", 0.001, high=10),
             monthly_read_cap=number("CARE_X_MONTHLY_READ_CAP", 0, low=0, high=10**9),
             silence_alert_hours=decimal("CARE_SILENCE_ALERT_HOURS", 0, high=24 * 30),
+            crisis_rules=crisis_rules,
             x_bearer_token=bearer,
             x_api_key=key,
             x_api_secret=secret,

@@ -24,6 +24,8 @@ from slack_bolt import App
 from bot.config import Settings
 from bot.domain.triage import Triager
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
+from bot.services.alarms import Alarms
+from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import DmPoller
 from bot.services.intake import Intake, QuietLog, Routing
@@ -54,7 +56,7 @@ from storage.coordination import Cursors, Leases
 from storage.db import Database
 from storage.outbox import SlackOutbox, XOutbox
 from storage.reports import Reports
-from storage.screening import FilteredPosts, MutedAuthors, Usage
+from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
 
@@ -125,12 +127,21 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick,
                     agents=agents, signature_format=settings.signature_format)
     channel_posts = ChannelPosts(db)
-    screening = Screening(triager=Triager(rules=settings.triage_rules), muted=MutedAuthors(db),
+    triager = Triager(rules=settings.triage_rules)
+    screening = Screening(triager=triager, muted=MutedAuthors(db),
                           brand=lambda: (me.id, me.username))
+    shared = SharedState(db)
+    crisis = CrisisWatch(state=shared, rules=settings.crisis_rules, channel_posts=channel_posts,
+                         sentiment=lambda text: triager.classify(
+                             text=text, brand_handle=me.username).sentiment,
+                         channel=settings.care_channel_id, leads=leads, clock=clock, kick=kick)
+    alarms = Alarms(state=shared, channel_posts=channel_posts, channel=settings.care_channel_id,
+                    hours=policy.hours, silence_hours=settings.silence_alert_hours, leads=leads,
+                    clock=clock, kick=kick)
     quiet = (QuietLog(channel_posts=channel_posts, channel=settings.quiet_channel_id)
              if settings.quiet_channel_id else None)
     intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
-                    screening=screening, filtered=FilteredPosts(db), quiet=quiet,
+                    screening=screening, filtered=FilteredPosts(db), quiet=quiet, crisis=crisis,
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
                                     sticky_days=settings.sticky_days))
@@ -138,13 +149,13 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     poller = MentionPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, clock=clock, owner=owner,
                            lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick,
-                           usage=usage)
+                           usage=usage, crisis=crisis, alarms=alarms)
     search_poller = None
     if settings.x_search_query:
         query = settings.x_search_query
         search_poller = MentionPoller(
             x=x, intake=intake, leases=Leases(db), cursors=Cursors(db), brand_id=lambda: me.id,
-            clock=clock, owner=owner, kick=kick, usage=usage,
+            clock=clock, owner=owner, kick=kick, usage=usage, crisis=crisis, alarms=alarms,
             brand_handle=lambda: me.username,
             lease_seconds=max(180, settings.x_search_poll_seconds * 3),
             source=Source(name="search", cursor=SEARCH_CURSOR, lease=SEARCH_LEASE,
@@ -152,7 +163,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     dm_poller = DmPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                          brand_id=lambda: me.id, clock=clock, owner=owner,
                          lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick,
-                         usage=usage)
+                         usage=usage, alarms=alarms)
     sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
                          brand=lambda: (me.id, me.username), clock=clock, owner=owner,
                          kick=kick)
@@ -176,20 +187,20 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
               request_verification_enabled=not settings.socket_mode,
               process_before_response=False)
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, search_poller=search_poller, dm_poller=dm_poller, sender=sender, sync=sync,
-                      sweeper=sweeper, jobs=jobs,
-                      app=app, owner=owner,
+                      poller=poller, search_poller=search_poller, dm_poller=dm_poller,
+                      sender=sender, sync=sync, sweeper=sweeper, jobs=jobs, app=app, owner=owner,
                       listeners=listeners)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
                          slack_pending=lambda: sync.outbox.pending() + channel_posts.pending(),
                          x_backlog=sender.outbox.backlog, usage=usage.month,
                          prices=(settings.price_per_read, settings.price_per_owned_read,
-                                 settings.monthly_read_cap))
+                                 settings.monthly_read_cap), crisis=crisis.status_line)
     people = People(store=store, agents=agents, departments=dict(settings.escalation_channels),
                     signature_format=settings.signature_format, clock=clock, kick=kick)
     moderation = Moderation(store=store, muted=screening.muted, x=x, brand_id=lambda: me.id,
                             clock=clock, kick=kick)
-    triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick)
+    triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
+                                   crisis=crisis)
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions)

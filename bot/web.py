@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import json
+import threading
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import create_server
@@ -47,17 +48,22 @@ def make_server(runtime, *, host: str, port: int, threads: int = 32):
 
 
 def stop_server(server, *, timeout: float = 5.0) -> None:
-    """Stop listening, close keep-alive connections, let running requests finish.
+    """Let running requests finish, then stop listening and close every connection.
 
-    The closing runs inside the server's own loop thread (through its trigger), so
-    the loop never polls a socket that another thread has just closed; with no
-    sockets left, ``server.run()`` returns.
+    Requests in flight finish first (they wake the server loop through its trigger, so
+    the trigger must outlive them). The closing itself runs inside the server's own
+    loop thread, so the loop never polls a socket another thread has just closed; with
+    no sockets left, ``server.run()`` returns.
     """
+    server.task_dispatcher.shutdown(timeout=timeout)
+    closed = threading.Event()
+
     def close_all() -> None:
         for channel in list(server._map.values()):
             if channel is not server.trigger:
                 channel.close()
         server.close()
+        closed.set()
 
     server.trigger.pull_trigger(close_all)
-    server.task_dispatcher.shutdown(timeout=timeout)
+    closed.wait(timeout)

@@ -22,6 +22,7 @@ def register(app: App, services: HandlerServices) -> None:
         "hours": lambda user: report.hours(),
         "help": lambda user: care_answers.HELP,
         "signature": None,
+        "crisis": None,
         "": lambda user: care_answers.HELP,
     }
 
@@ -36,7 +37,9 @@ def register(app: App, services: HandlerServices) -> None:
                 blocks, text = services.triage.listing()
                 ack(text=text, blocks=blocks, response_type="ephemeral")
                 return
-            if sub == "signature":
+            if sub == "crisis":
+                text = services.triage.crisis_command(args=rest, user_id=user_id)
+            elif sub == "signature":
                 text = services.people.set_signature(user_id=user_id, text=rest)
             else:
                 text = answer(user_id) if answer else care_answers.unknown(escape(sub[:30]))

@@ -141,6 +141,23 @@ class CaseStore:
                 .order_by(CaseRow.id.desc()).limit(1)).first()
             return _load_case(s, row.id) if row else None
 
+    def digest_case(self, *, topic_key: str, since: datetime | None) -> int | None:
+        """The open digest case of ``topic_key`` opened in this crisis, if any."""
+        cond = [CaseRow.topic_key == topic_key, CaseRow.state.not_in(["closed", "ignored"])]
+        if since is not None:
+            cond.append(CaseRow.created_at >= since)
+        with self.db.transaction() as s:
+            return s.scalar(select(CaseRow.id).where(*cond).order_by(CaseRow.id.desc())
+                            .limit(1))
+
+    def add_to_digest(self, *, case_id: int, now: datetime) -> None:
+        """One more alike post grouped under a digest case (the parent shows the count)."""
+        with self.db.transaction() as s:
+            s.execute(update(CaseRow).where(CaseRow.id == case_id)
+                      .values(digest_count=CaseRow.digest_count + 1,
+                              version=CaseRow.version + 1, updated_at=now))
+            queue_slack(s, case_id=case_id, kind="update", now=now)
+
     def history(self, *, customer_id: str, before_case_id: int | None = None
                 ) -> CustomerHistory:
         with self.db.transaction() as s:
@@ -333,7 +350,8 @@ def _load_case(s: Session, case_id: int) -> Case | None:
         moved_to_dm=row.moved_to_dm, escalated_to=row.escalated_to,
         history=_history(s, row.customer_id, row.id),
         kind=row.kind, priority=row.priority or "normal", triage_reason=row.triage_reason,
-        topic_key=row.topic_key, replies_to_brand=row.replies_to_brand,
+        topic_key=row.topic_key, digest_count=row.digest_count or 0,
+        replies_to_brand=row.replies_to_brand,
         hidden_on_x=row.hidden_on_x,
         author_muted=s.get(MutedAuthorRow, row.customer_id) is not None,
         latest_customer_post_id=s.scalar(

@@ -83,6 +83,7 @@ class CaseRow(Base):
     triage_reason: Mapped[str | None] = mapped_column(String(240))
     # In crisis mode, alike posts share one digest case per topic.
     topic_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    digest_count: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped on every change.
     version: Mapped[int] = mapped_column(Integer, default=1)

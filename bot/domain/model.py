@@ -139,6 +139,7 @@ class Case:
     priority: str = "normal"
     triage_reason: str | None = None
     topic_key: str | None = None
+    digest_count: int = 0
     replies_to_brand: bool = False
     hidden_on_x: bool = False
     author_muted: bool = False

@@ -100,6 +100,9 @@ PRIORITY_ICONS = {"high": ":small_red_triangle: high priority", "normal": "norma
 
 def _flags(case: Case, now: datetime) -> list[str]:
     flags = []
+    if case.topic_key:
+        flags.append(f":rotating_light: *Crisis digest* · topic {safe(case.topic_key, 80)} · "
+                     f"{case.digest_count} alike post(s) grouped here (`/care filtered`)")
     if case.kind:
         triage = f"*{safe(case.kind, 20)}* · {PRIORITY_ICONS.get(case.priority, case.priority)}"
         if case.triage_reason:

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.services.alarms import Alarms
 from bot.services.intake import Intake
 from bot.services.polling import FIRST_START_WINDOW, PollResult
 from bot.x.client import XClient, XError
@@ -33,7 +34,8 @@ class DmPoller:
     def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
                  brand_id: Callable[[], str], clock: Callable[[], datetime], owner: str,
                  lease_seconds: float, kick: Callable[[], None] = lambda: None,
-                 usage: Usage | None = None) -> None:
+                 usage: Usage | None = None, alarms: Alarms | None = None) -> None:
+        self.alarms = alarms
         self.usage = usage
         self.x = x
         self.intake = intake
@@ -65,10 +67,14 @@ class DmPoller:
         except XError as exc:
             self.last_error = exc.reason
             log.warning("polling DMs failed: %s", exc.reason)
+            if self.alarms is not None:
+                self.alarms.poll_failed(source="dms", error=exc)
             return PollResult(polled=True, error=exc.reason)
         self.last_error = None
         if self.usage is not None:
             self.usage.add(source="dms", reads=len(events), now=self.clock())
+        if self.alarms is not None:
+            self.alarms.poll_succeeded(source="dms", posts=len(events))
         received = 0
         for event in events:
             if event.author.id == self.brand_id():

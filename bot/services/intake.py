@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,12 +23,16 @@ from datetime import datetime, timedelta
 from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, InboundPost
 from bot.domain.sla import SlaPolicy
+from bot.domain.topics import topic_key
 from bot.render import conversation_text
+from bot.services.crisis_watch import CrisisWatch
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.screening import FilteredPosts
+
+URL = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,9 @@ class Routing:
 class Intake:
     def __init__(self, *, store: CaseStore, policy: SlaPolicy, channel: str,
                  clock: Callable[[], datetime], screening: Screening, filtered: FilteredPosts,
-                 routing: Routing = Routing(), quiet: QuietLog | None = None) -> None:
+                 routing: Routing = Routing(), quiet: QuietLog | None = None,
+                 crisis: CrisisWatch | None = None) -> None:
+        self.crisis = crisis
         self.store = store
         self.screening = screening
         self.filtered = filtered
@@ -66,7 +73,18 @@ class Intake:
         verdict = self.screening.screen(post, origin=origin)
         if not verdict.case:
             return self._filter(post, origin, verdict, now)
-        return "opened" if self._open(post, now, origin, verdict.fields()) else "seen"
+        fields = verdict.fields()
+        mode = self.crisis.mode() if self.crisis is not None else None
+        if mode is not None and mode.active and post.kind == "post":
+            key = topic_key(text=post.text, urls=URL.findall(post.text), focus=mode.focus)
+            digest = self.store.digest_case(topic_key=key, since=mode.since)
+            if digest is not None:
+                self.filtered.add(post=post, origin=origin, kind=fields.get("kind"), now=now,
+                                  reason=f"grouped into crisis digest case #{digest}")
+                self.store.add_to_digest(case_id=digest, now=now)
+                return "grouped"
+            fields["topic_key"] = key
+        return "opened" if self._open(post, now, origin, fields) else "seen"
 
     def open_filtered(self, post: InboundPost, *, origin: str, by: str) -> int | None:
         """Make a case of a filtered post (the **Make it a case** button)."""

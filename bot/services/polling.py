@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.services.alarms import Alarms
+from bot.services.crisis_watch import CrisisWatch
 from bot.services.intake import Intake
 from bot.x.client import MentionsPage, XClient, XError
 from storage.coordination import Cursors, Leases
@@ -58,13 +60,14 @@ class MentionPoller:
                  lease_seconds: float, kick: Callable[[], None] = lambda: None,
                  source: Source | None = None, usage: Usage | None = None,
                  brand_handle: Callable[[], str] = lambda: "",
-                 observers: tuple[Callable[[list], None], ...] = ()) -> None:
+                 crisis: CrisisWatch | None = None, alarms: Alarms | None = None) -> None:
+        self.crisis = crisis
+        self.alarms = alarms
         self.source = source or Source(
             name="mentions", cursor=MENTIONS_CURSOR, lease=POLLER_LEASE,
             fetch=lambda since: x.fetch_mentions(user_id=brand_id(), since_id=since))
         self.usage = usage
         self.brand_handle = brand_handle
-        self.observers = observers
         self.x = x
         self.intake = intake
         self.leases = leases
@@ -98,29 +101,30 @@ class MentionPoller:
         except XError as exc:
             self.last_error = exc.reason
             log.warning("polling %s failed: %s", source.name, exc.reason)
-            for observe in self.observers:
-                observe(exc)
+            if self.alarms is not None:
+                self.alarms.poll_failed(source=source.name, error=exc)
             return PollResult(polled=True, error=exc.reason)
         self.last_error = None
         if self.usage is not None:
             self.usage.add(source=source.name, reads=len(page.posts), now=now)
-        opened, fresh = 0, []
-        for post in page.posts:
-            if post.author.id == self.brand_id():
-                continue  # our own replies mention the customer, not a case
-            if since_id is None and post.created_at < now - FIRST_START_WINDOW:
-                continue
+        posts = [p for p in page.posts
+                 if p.author.id != self.brand_id()  # our own replies are no cases
+                 and not (since_id is None and p.created_at < now - FIRST_START_WINDOW)]
+        if self.crisis is not None and posts:
+            # Before routing, so the first post of a burst already meets crisis mode.
+            self.crisis.observe(posts)
+        opened = 0
+        for post in posts:
             if self.intake.receive(post, origin=self._origin(post)) != "seen":
                 opened += 1
-                fresh.append(post)
         newest = max([int(p.id) for p in page.posts] + [int(page.newest_id or 0)]
                      + [int(since_id or 0)])
         if newest:
             self.cursors.set(source.cursor, str(newest), now=self.clock())
         if source.cursor == MENTIONS_CURSOR:
             self.cursors.set(LAST_POLL, self.clock().isoformat(), now=self.clock())
-        for observe in self.observers:
-            observe(fresh)
+        if self.alarms is not None:
+            self.alarms.poll_succeeded(source=source.name, posts=len(posts))
         if opened:
             self.kick()
         return PollResult(polled=True, opened=opened)

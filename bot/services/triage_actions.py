@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.render import filtered_blocks
+from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import Outcome
 from bot.services.intake import Intake
 from storage.screening import FilteredPosts
@@ -22,7 +23,9 @@ ALREADY = "That post is a case already."
 
 class TriageActions:
     def __init__(self, *, filtered: FilteredPosts, intake: Intake,
-                 kick: Callable[[], None] = lambda: None) -> None:
+                 kick: Callable[[], None] = lambda: None,
+                 crisis: CrisisWatch | None = None) -> None:
+        self.crisis = crisis
         self.filtered = filtered
         self.intake = intake
         self.kick = kick
@@ -30,6 +33,17 @@ class TriageActions:
     def listing(self) -> tuple[list[dict], str]:
         items, total = self.filtered.recent(limit=filtered_blocks.LIMIT)
         return filtered_blocks.filtered_list(items, total=total)
+
+    def crisis_command(self, *, args: str, user_id: str) -> str:
+        """``/care crisis on|off|status``."""
+        if self.crisis is None:
+            return "Crisis detection is not running."
+        arg = args.strip().lower()
+        if arg in ("on", "off"):
+            return self.crisis.force(on=arg == "on", user_id=user_id)
+        if arg in ("", "status"):
+            return self.crisis.status()
+        return "Use `/care crisis on`, `/care crisis off` or `/care crisis status`."
 
     def make_case(self, *, post_id: str, user_id: str) -> Outcome:
         item = self.filtered.get(post_id)

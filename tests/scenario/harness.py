@@ -109,7 +109,15 @@ class Desk:
             # The test moves the clock and sweeps when it chooses; a background sweep
             # at an arbitrary moment in between would race the test's own assertions.
             runtime.jobs.scheduler.remove_job("sweep_sla")
+        started = datetime.now(runtime.jobs.scheduler.timezone)
         runtime.start_jobs()
+        polls = [name for name in ("poll_x", "poll_dms", "poll_search")
+                 if name in runtime.jobs.jobs]
+        # The polls run once at start; let them finish so a test's own polls and injected
+        # faults meet a quiet poller.
+        wait_until(lambda: all(runtime.jobs.scheduler.get_job(name).next_run_time > started
+                               and not runtime.jobs.jobs[name].running.is_set()
+                               for name in polls), message="the first polls")
         return cls(slack=slack, x=x, runtime=runtime, requests=signed, server=server,
                    thread=thread, port=port)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 07:12:24.055222
+Create Date: 2026-11-25 07:17:17.327132
 """
 from alembic import op
 import sqlalchemy as sa
@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('sentiment', sa.Float(), nullable=True),
     sa.Column('triage_reason', sa.String(length=240), nullable=True),
     sa.Column('topic_key', sa.String(length=200), nullable=True),
+    sa.Column('digest_count', sa.Integer(), nullable=False),
     sa.Column('closed_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),

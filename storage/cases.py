@@ -126,20 +126,26 @@ class CaseStore:
         except (_AlreadyStored, IntegrityError):
             return False
 
+    def conversation_of(self, *, post: InboundPost,
+                        closed_since: datetime) -> tuple[bool, Case | None]:
+        """(whether ``post`` is stored already, the case it follows up), in one read."""
+        with self.db.transaction() as s:
+            if s.get(PostRow, post.id) is not None:
+                return True, None
+            case_id = _conversation_case_id(s, conversation_id=post.conversation_id,
+                                            customer_id=post.author.id, kind=post.kind,
+                                            closed_since=closed_since)
+            return False, _load_case(s, case_id) if case_id else None
+
     def case_for_conversation(self, *, conversation_id: str | None, customer_id: str,
                               kind: str, closed_since: datetime) -> Case | None:
         """The case a follow-up belongs to: the newest case of that X conversation (for a
         DM: of that customer) that is open, or was closed after ``closed_since``."""
-        if kind == "post" and not conversation_id:
-            return None
-        match = CaseRow.conversation_id == conversation_id if kind == "post" \
-            else CaseRow.customer_id == customer_id
         with self.db.transaction() as s:
-            row = s.scalars(select(CaseRow).where(
-                match, or_(CaseRow.state.not_in(["closed", "ignored"]),
-                           CaseRow.closed_at >= closed_since))
-                .order_by(CaseRow.id.desc()).limit(1)).first()
-            return _load_case(s, row.id) if row else None
+            case_id = _conversation_case_id(s, conversation_id=conversation_id,
+                                            customer_id=customer_id, kind=kind,
+                                            closed_since=closed_since)
+            return _load_case(s, case_id) if case_id else None
 
     def digest_case(self, *, topic_key: str, since: datetime | None) -> int | None:
         """The open digest case of ``topic_key`` opened in this crisis, if any."""
@@ -149,14 +155,6 @@ class CaseStore:
         with self.db.transaction() as s:
             return s.scalar(select(CaseRow.id).where(*cond).order_by(CaseRow.id.desc())
                             .limit(1))
-
-    def add_to_digest(self, *, case_id: int, now: datetime) -> None:
-        """One more alike post grouped under a digest case (the parent shows the count)."""
-        with self.db.transaction() as s:
-            s.execute(update(CaseRow).where(CaseRow.id == case_id)
-                      .values(digest_count=CaseRow.digest_count + 1,
-                              version=CaseRow.version + 1, updated_at=now))
-            queue_slack(s, case_id=case_id, kind="update", now=now)
 
     def history(self, *, customer_id: str, before_case_id: int | None = None
                 ) -> CustomerHistory:
@@ -291,6 +289,18 @@ def queue_slack_many(s: Session, work: list[dict], *, now: datetime) -> None:
     s.execute(insert(SlackOutboxRow), [
         {"blocks": None, "status": "pending", "attempts": 0, "next_attempt_at": now,
          "created_at": now, **item} for item in work])
+
+
+def _conversation_case_id(s: Session, *, conversation_id: str | None, customer_id: str,
+                          kind: str, closed_since: datetime) -> int | None:
+    if kind == "post" and not conversation_id:
+        return None
+    match = CaseRow.conversation_id == conversation_id if kind == "post" \
+        else CaseRow.customer_id == customer_id
+    return s.scalar(select(CaseRow.id).where(
+        match, or_(CaseRow.state.not_in(["closed", "ignored"]),
+                   CaseRow.closed_at >= closed_since))
+        .order_by(CaseRow.id.desc()).limit(1))
 
 
 class _AlreadyStored(Exception):

@@ -10,15 +10,25 @@ Example::
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.model import Author, InboundPost
+from storage.cases import queue_slack
 from storage.db import Database
-from storage.models import FilteredPostRow, MutedAuthorRow, StateRow, UsageRow
+from storage.models import (
+    CaseRow,
+    FilteredPostRow,
+    MutedAuthorRow,
+    SlackOutboxRow,
+    StateRow,
+    UsageRow,
+)
 
 
 @dataclass(frozen=True)
@@ -41,12 +51,8 @@ class FilteredPosts:
             with self.db.transaction() as s:
                 if s.get(FilteredPostRow, post.id) is not None:
                     return False
-                s.add(FilteredPostRow(
-                    id=post.id, author_id=post.author.id, author_handle=post.author.username,
-                    author_name=post.author.name, author_followers=post.author.followers,
-                    text=post.text, created_at=post.created_at,
-                    conversation_id=post.conversation_id, origin=origin, kind=kind,
-                    reason=reason[:240], filtered_at=now))
+                s.execute(insert(FilteredPostRow).values(**_values(
+                    post, origin=origin, kind=kind, reason=reason, now=now)))
                 return True
         except IntegrityError:
             return False
@@ -60,6 +66,30 @@ class FilteredPosts:
                                        FilteredPostRow.id.desc()).limit(limit)).all()
             return [_filtered(r) for r in rows], total
 
+    def group(self, *, post: InboundPost, origin: str, kind: str | None, case_id: int,
+              now: datetime) -> bool:
+        """File ``post`` under crisis digest case ``case_id``: kept in the log (answerable
+        with Make it a case) and counted on the digest's parent, in one transaction."""
+        try:
+            with self.db.transaction() as s:
+                if s.get(FilteredPostRow, post.id) is not None:
+                    return False
+                s.execute(insert(FilteredPostRow).values(**_values(
+                    post, origin=origin, kind=kind, now=now,
+                    reason=f"grouped into crisis digest case #{case_id}")))
+                s.execute(update(CaseRow).where(CaseRow.id == case_id)
+                          .values(digest_count=CaseRow.digest_count + 1,
+                                  version=CaseRow.version + 1, updated_at=now))
+                queued = s.scalar(select(SlackOutboxRow.id).where(
+                    SlackOutboxRow.case_id == case_id, SlackOutboxRow.kind == "update",
+                    SlackOutboxRow.status == "pending", SlackOutboxRow.lease_owner.is_(None))
+                    .limit(1))
+                if queued is None:  # one pending re-render shows every grouped post
+                    queue_slack(s, case_id=case_id, kind="update", now=now)
+                return True
+        except IntegrityError:
+            return False
+
     def get(self, post_id: str) -> FilteredPost | None:
         with self.db.transaction() as s:
             row = s.get(FilteredPostRow, post_id)
@@ -69,6 +99,15 @@ class FilteredPosts:
         with self.db.transaction() as s:
             s.execute(update(FilteredPostRow).where(FilteredPostRow.id == post_id)
                       .values(case_id=case_id))
+
+
+def _values(post: InboundPost, *, origin: str, kind: str | None, reason: str,
+            now: datetime) -> dict:
+    return dict(
+        id=post.id, author_id=post.author.id, author_handle=post.author.username,
+        author_name=post.author.name, author_followers=post.author.followers, text=post.text,
+        created_at=post.created_at, conversation_id=post.conversation_id, origin=origin,
+        kind=kind, reason=reason[:240], filtered_at=now)
 
 
 def _filtered(row: FilteredPostRow) -> FilteredPost:
@@ -81,12 +120,28 @@ def _filtered(row: FilteredPostRow) -> FilteredPost:
 
 
 class MutedAuthors:
+    """The local mute list. Reads come from a copy refreshed every few seconds (a burst
+    asks for every post); a mute or unmute in this process takes effect at once."""
+
+    REFRESH_SECONDS = 5.0
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._ids: frozenset[str] | None = None
+        self._read_at = 0.0
+        self._lock = threading.Lock()
 
     def is_muted(self, author_id: str) -> bool:
-        with self.db.transaction() as s:
-            return s.get(MutedAuthorRow, author_id) is not None
+        with self._lock:
+            if self._ids is None or time.monotonic() - self._read_at > self.REFRESH_SECONDS:
+                with self.db.transaction() as s:
+                    self._ids = frozenset(s.scalars(select(MutedAuthorRow.author_id)))
+                self._read_at = time.monotonic()
+            return author_id in self._ids
+
+    def _forget(self) -> None:
+        with self._lock:
+            self._ids = None
 
     def mute(self, *, author_id: str, handle: str, by: str, now: datetime,
              on_x: bool) -> bool:
@@ -96,17 +151,22 @@ class MutedAuthors:
                     return False
                 s.add(MutedAuthorRow(author_id=author_id, handle=handle, muted_by=by,
                                      muted_at=now, muted_on_x=on_x))
-                return True
+            return True
         except IntegrityError:
             return False
+        finally:
+            self._forget()
 
     def unmute(self, author_id: str) -> bool:
-        with self.db.transaction() as s:
-            row = s.get(MutedAuthorRow, author_id)
-            if row is None:
-                return False
-            s.delete(row)
-            return True
+        try:
+            with self.db.transaction() as s:
+                row = s.get(MutedAuthorRow, author_id)
+                if row is None:
+                    return False
+                s.delete(row)
+                return True
+        finally:
+            self._forget()
 
 
 class Usage:

@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from storage.channel_posts import ChannelPosts
 from storage.screening import FilteredPosts
 
 URL = re.compile(r"https?://\S+")
+DIGEST_MEMORY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Intake:
                  routing: Routing = Routing(), quiet: QuietLog | None = None,
                  crisis: CrisisWatch | None = None) -> None:
         self.crisis = crisis
+        self._digests: dict[tuple, tuple[int, float]] = {}  # (topic, since) -> (case, when)
         self.store = store
         self.screening = screening
         self.filtered = filtered
@@ -59,15 +62,14 @@ class Intake:
 
     def receive(self, post: InboundPost, *, origin: str = "mention") -> str:
         """Route one post: "opened", "followup", "filtered" or "seen" (already handled)."""
-        if self.store.post_seen(post.id):
-            return "seen"
         now = self.clock()
         gated = self.screening.gate(post)
+        seen, case = self.store.conversation_of(
+            post=post, closed_since=now - timedelta(days=self.routing.reopen_days))
+        if seen:
+            return "seen"
         if gated is not None:
             return self._filter(post, origin, gated, now)
-        case = self.store.case_for_conversation(
-            conversation_id=post.conversation_id, customer_id=post.author.id, kind=post.kind,
-            closed_since=now - timedelta(days=self.routing.reopen_days))
         if case is not None:
             return "followup" if self._follow_up(case, post, now) else "seen"
         verdict = self.screening.screen(post, origin=origin)
@@ -77,14 +79,24 @@ class Intake:
         mode = self.crisis.mode() if self.crisis is not None else None
         if mode is not None and mode.active and post.kind == "post":
             key = topic_key(text=post.text, urls=URL.findall(post.text), focus=mode.focus)
-            digest = self.store.digest_case(topic_key=key, since=mode.since)
+            digest = self._digest_case(key, mode.since)
             if digest is not None:
-                self.filtered.add(post=post, origin=origin, kind=fields.get("kind"), now=now,
-                                  reason=f"grouped into crisis digest case #{digest}")
-                self.store.add_to_digest(case_id=digest, now=now)
-                return "grouped"
+                grouped = self.filtered.group(post=post, origin=origin, now=now,
+                                              kind=fields.get("kind"), case_id=digest)
+                return "grouped" if grouped else "seen"
             fields["topic_key"] = key
         return "opened" if self._open(post, now, origin, fields) else "seen"
+
+    def _digest_case(self, key: str, since: datetime | None) -> int | None:
+        """The digest case of a topic, remembered for a few seconds (a burst asks for it
+        with every post)."""
+        cached = self._digests.get((key, since))
+        if cached and time.monotonic() - cached[1] < DIGEST_MEMORY_SECONDS:
+            return cached[0]
+        digest = self.store.digest_case(topic_key=key, since=since)
+        if digest is not None:
+            self._digests[(key, since)] = (digest, time.monotonic())
+        return digest
 
     def open_filtered(self, post: InboundPost, *, origin: str, by: str) -> int | None:
         """Make a case of a filtered post (the **Make it a case** button)."""

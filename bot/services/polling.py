@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.intake import Intake
-from bot.x.client import MentionsPage, XClient, XError
+from bot.x.client import NOTHING_YET, MentionsPage, XClient, XError
 from storage.coordination import Cursors, Leases
 from storage.screening import Usage
 
@@ -121,6 +121,8 @@ class MentionPoller:
                      + [int(since_id or 0)])
         if newest:
             self.cursors.set(source.cursor, str(newest), now=self.clock())
+        elif since_id is None:
+            self.cursors.set(source.cursor, NOTHING_YET, now=self.clock())
         if source.cursor == MENTIONS_CURSOR:
             self.cursors.set(LAST_POLL, self.clock().isoformat(), now=self.clock())
         if self.alarms is not None:

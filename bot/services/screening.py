@@ -56,9 +56,7 @@ class Screening:
         return None
 
     def screen(self, post: InboundPost, *, origin: str) -> Verdict:
-        gated = self.gate(post)
-        if gated is not None:
-            return gated
+        """Triage a post that passed :meth:`gate` (or that an agent chose to answer)."""
         _, handle = self.brand()
         triage = self.triager.classify(text=post.text, author_followers=post.author.followers,
                                        brand_handle=handle)

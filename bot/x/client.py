@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from bot.domain.model import Author, InboundPost
 
 TWEEPY_HOST = "https://api.twitter.com"
+NOTHING_YET = "0"  # a cursor meaning: the first poll found nothing, read every page since
 TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
 USER_FIELDS = "public_metrics,description,verified"
 
@@ -120,7 +121,8 @@ class XClient:
         """Every mention newer than ``since_id`` (all pages, up to X's 800), oldest first.
 
         Without ``since_id`` only the newest page is read, so a first start does not
-        bring in the account's whole history.
+        bring in the account's whole history. ``since_id`` "0" means: nothing was there
+        at the first start, so every page is new.
         """
         posts: list[InboundPost] = []
         newest: str | None = None
@@ -128,7 +130,7 @@ class XClient:
         for _ in range(max_pages if since_id else 1):
             params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
                       "expansions": "author_id", "user_fields": USER_FIELDS}
-            if since_id:
+            if since_id and since_id != NOTHING_YET:
                 params["since_id"] = since_id
             if token:
                 params["pagination_token"] = token
@@ -152,7 +154,7 @@ class XClient:
         for _ in range(max_pages if since_id else 1):
             params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
                       "expansions": "author_id", "user_fields": USER_FIELDS}
-            if since_id:
+            if since_id and since_id != NOTHING_YET:
                 params["since_id"] = since_id
             if token:
                 params["next_token"] = token

@@ -47,13 +47,14 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, modals
+from handlers import case_actions, commands, events, modals
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Leases
 from storage.db import Database
+from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
 from storage.reports import Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
@@ -204,6 +205,12 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions)
+    slack_events = SlackEvents(db)
+    jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
+    events.register(app, events=slack_events, clock=clock,
+                    care_channel=settings.care_channel_id,
+                    welcome=lambda channel, user: slack.ephemeral(
+                        channel=channel, user=user, text=events.WELCOME))
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

@@ -64,6 +64,11 @@ class Jobs:
                                    max_instances=1, coalesce=True,
                                    next_run_time=datetime.now(UTC), misfire_grace_time=None)
 
+    def add(self, name: str, work: Callable[[], object], *, seconds: float) -> None:
+        self.jobs[name] = _Job(name, work)
+        self.scheduler.add_job(self.jobs[name], "interval", seconds=seconds, id=name,
+                               max_instances=1, coalesce=True, misfire_grace_time=None)
+
     def start(self) -> None:
         self.scheduler.start()
 

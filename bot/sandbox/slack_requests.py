@@ -98,6 +98,21 @@ class SignedSlackRequests:
             "trigger_id": self.new_trigger_id(), "view": submitted,
         })
 
+    def event(self, *, event: dict, event_id: str,
+              retry_num: int | None = None) -> requests.Response:
+        """An Events API delivery (JSON); ``retry_num`` marks Slack's retry of it."""
+        body = json.dumps({"token": "unused", "team_id": self.team_id, "api_app_id": self.app_id,
+                           "event": event, "type": "event_callback", "event_id": event_id,
+                           "event_time": int(time.time())})
+        timestamp = int(time.time())
+        headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp":
+                   str(timestamp), "X-Slack-Signature": self.signer.generate_signature(
+                       timestamp=str(timestamp), body=body)}
+        if retry_num is not None:
+            headers.update({"X-Slack-Retry-Num": str(retry_num),
+                            "X-Slack-Retry-Reason": "http_timeout"})
+        return self.session.post(self.url, data=body.encode(), headers=headers, timeout=10)
+
     def command(self, *, user_id: str, text: str, channel_id: str,
                 command: str = "/care") -> requests.Response:
         return self.post_raw(urlencode({

@@ -108,3 +108,19 @@ def test_restart_neither_reposts_old_mentions_nor_misses_new_ones(database_url):
         assert len(second.parents()) == 3
     finally:
         second.stop()
+
+
+def test_slack_event_retries_are_handled_once(desk):
+    event = {"type": "member_joined_channel", "user": "UNEWAGENT", "channel": CHANNEL,
+             "channel_type": "C", "team": "T0CARE"}
+    assert desk.requests.event(event=event, event_id="Ev0001").status_code == 200
+    assert desk.requests.event(event=event, event_id="Ev0001", retry_num=1).status_code == 200
+    assert desk.requests.event(event=event, event_id="Ev0001", retry_num=2).status_code == 200
+    wait_until(lambda: desk.ephemerals_for("UNEWAGENT"), message="welcome")
+    time.sleep(0.3)
+    welcomes = desk.ephemerals_for("UNEWAGENT")
+    assert len(welcomes) == 1 and "Welcome to the care desk" in welcomes[0]
+    other = dict(event, channel="C0OTHER", user="UELSEWHERE")
+    assert desk.requests.event(event=other, event_id="Ev0002").status_code == 200
+    time.sleep(0.3)
+    assert desk.ephemerals_for("UELSEWHERE") == []

@@ -12,6 +12,7 @@ from bot.render.modals import (
     move_to_dm_modal,
     request_changes_modal,
 )
+from bot.services.desk import Outcome
 from handlers.context import HandlerServices, case_ref, guarded, read_click, tell
 
 
@@ -35,84 +36,47 @@ def register(app: App, services: HandlerServices) -> None:
                                                                   user_id=user))
     simple(ActionId.REOPEN, lambda ref, user: desk.reopen(case_id=ref.case_id, user_id=user))
 
-    @app.action(ActionId.DRAFT.value)
-    def open_draft(ack, body):
-        ack()
-        click = read_click(body)
-        ref = case_ref(click.value)
-        if ref is None:
-            return
+    def opens_modal(action: ActionId, check, view):
+        """A button that opens a modal: ``check(ref, user)`` says whether it may (an
+        Outcome carrying the case), ``view(case, ref, user)`` builds the modal."""
+        def listener(ack, body):
+            ack()
+            click = read_click(body)
+            ref = case_ref(click.value)
+            if ref is None:
+                return
 
-        def work():
-            allowed = desk.can_draft(case_id=ref.case_id, user_id=click.user_id)
-            if not allowed.ok:
-                return allowed
-            draft = allowed.case.latest_draft
-            services.slack.open_view(trigger_id=body["trigger_id"], view=draft_modal(
-                case=allowed.case, initial_text=draft.text if draft else "",
-                initial_channel=draft.channel if draft else None,
-                signature=desk.signature(click.user_id)))
-            return None
+            def work():
+                allowed = check(ref, click.user_id)
+                if not allowed.ok:
+                    return allowed
+                services.slack.open_view(trigger_id=body["trigger_id"],
+                                         view=view(allowed.case, ref, click.user_id))
+                return None
 
-        guarded(services, click, work)
+            guarded(services, click, work)
+        app.action(action.value)(listener)
 
-    @app.action(ActionId.MOVE_TO_DM.value)
-    def open_move_to_dm(ack, body):
-        ack()
-        click = read_click(body)
-        ref = case_ref(click.value)
-        if ref is None:
-            return
+    def may_draft(ref, user):
+        return desk.can_draft(case_id=ref.case_id, user_id=user)
 
-        def work():
-            allowed = desk.can_draft(case_id=ref.case_id, user_id=click.user_id)
-            if not allowed.ok:
-                return allowed
-            services.slack.open_view(trigger_id=body["trigger_id"], view=move_to_dm_modal(
-                case=allowed.case, brand_id=services.brand_id(),
-                signature=desk.signature(click.user_id)))
-            return None
+    def may_review(ref, user):
+        refusal = desk.review_refusal(case_id=ref.case_id, user_id=user, draft_id=ref.draft_id)
+        return refusal or Outcome(True, desk.store.get(ref.case_id))
 
-        guarded(services, click, work)
-
-    @app.action(ActionId.ESCALATE.value)
-    def open_escalate(ack, body):
-        ack()
-        click = read_click(body)
-        ref = case_ref(click.value)
-        if ref is None:
-            return
-
-        def work():
-            allowed = services.people.can_escalate(case_id=ref.case_id)
-            if not allowed.ok:
-                return allowed
-            services.slack.open_view(trigger_id=body["trigger_id"], view=escalate_modal(
-                case=allowed.case, departments=list(services.people.departments)))
-            return None
-
-        guarded(services, click, work)
-
-    @app.action(ActionId.REQUEST_CHANGES.value)
-    def open_request_changes(ack, body):
-        ack()
-        click = read_click(body)
-        ref = case_ref(click.value)
-        if ref is None:
-            return
-
-        def work():
-            refusal = desk.review_refusal(case_id=ref.case_id, user_id=click.user_id,
-                                          draft_id=ref.draft_id)
-            if refusal:
-                return refusal
-            draft_id = ref.draft_id or desk.store.get(ref.case_id).latest_draft.id
-            services.slack.open_view(trigger_id=body["trigger_id"],
-                                     view=request_changes_modal(case_id=ref.case_id,
-                                                                draft_id=draft_id))
-            return None
-
-        guarded(services, click, work)
+    opens_modal(ActionId.DRAFT, may_draft, lambda case, ref, user: draft_modal(
+        case=case, initial_text=case.latest_draft.text if case.latest_draft else "",
+        initial_channel=case.latest_draft.channel if case.latest_draft else None,
+        signature=desk.signature(user)))
+    opens_modal(ActionId.MOVE_TO_DM, may_draft, lambda case, ref, user: move_to_dm_modal(
+        case=case, brand_id=services.brand_id(), signature=desk.signature(user)))
+    opens_modal(ActionId.ESCALATE,
+                lambda ref, user: services.people.can_escalate(case_id=ref.case_id),
+                lambda case, ref, user: escalate_modal(
+                    case=case, departments=list(services.people.departments)))
+    opens_modal(ActionId.REQUEST_CHANGES, may_review, lambda case, ref, user:
+                request_changes_modal(case_id=case.id,
+                                      draft_id=ref.draft_id or case.latest_draft.id))
 
     @app.action(ActionId.MORE.value)
     def more(ack, body):

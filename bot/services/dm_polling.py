@@ -13,13 +13,12 @@ Example::
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
 from bot.services.alarms import Alarms
 from bot.services.intake import Intake
-from bot.services.polling import FIRST_START_WINDOW, PollResult
+from bot.services.polling import FIRST_START_WINDOW, OneAtATime, PollResult
 from bot.x.client import XClient, XError
 from storage.coordination import Cursors, Leases
 from storage.screening import Usage
@@ -30,7 +29,7 @@ DM_CURSOR = "dm_newest_id"
 DM_LEASE = "x_dm_poller"
 
 
-class DmPoller:
+class DmPoller(OneAtATime):
     def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
                  brand_id: Callable[[], str], clock: Callable[[], datetime], owner: str,
                  lease_seconds: float, kick: Callable[[], None] = lambda: None,
@@ -47,15 +46,7 @@ class DmPoller:
         self.lease_seconds = lease_seconds
         self.kick = kick
         self.last_error: str | None = None
-        self._one_at_a_time = threading.Lock()
-
-    def poll(self) -> PollResult:
-        if not self._one_at_a_time.acquire(blocking=False):
-            return PollResult(polled=False)
-        try:
-            return self._poll()
-        finally:
-            self._one_at_a_time.release()
+        super().__init__()
 
     def _poll(self) -> PollResult:
         if not self.leases.acquire(name=DM_LEASE, owner=self.owner, now=self.clock(),

@@ -52,7 +52,25 @@ class Source:
     fetch: Callable[[str | None], MentionsPage]
 
 
-class MentionPoller:
+class OneAtATime:
+    """``poll()`` runs ``_poll()`` unless a poll of this poller is already running here."""
+
+    def __init__(self) -> None:
+        self._running = threading.Lock()
+
+    def poll(self) -> PollResult:
+        if not self._running.acquire(blocking=False):
+            return PollResult(polled=False)
+        try:
+            return self._poll()
+        finally:
+            self._running.release()
+
+    def _poll(self) -> PollResult:
+        raise NotImplementedError
+
+
+class MentionPoller(OneAtATime):
     """Polls one source of posts: the brand's mentions by default, or a recent search."""
 
     def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
@@ -78,16 +96,7 @@ class MentionPoller:
         self.lease_seconds = lease_seconds
         self.kick = kick
         self.last_error: str | None = None
-        self._one_at_a_time = threading.Lock()
-
-    def poll(self) -> PollResult:
-        """Poll once, unless a poll is already running in this process."""
-        if not self._one_at_a_time.acquire(blocking=False):
-            return PollResult(polled=False)
-        try:
-            return self._poll()
-        finally:
-            self._one_at_a_time.release()
+        super().__init__()
 
     def _poll(self) -> PollResult:
         now = self.clock()

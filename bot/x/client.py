@@ -124,49 +124,15 @@ class XClient:
         bring in the account's whole history. ``since_id`` "0" means: nothing was there
         at the first start, so every page is new.
         """
-        posts: list[InboundPost] = []
-        newest: str | None = None
-        token: str | None = None
-        for _ in range(max_pages if since_id else 1):
-            params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
-                      "expansions": "author_id", "user_fields": USER_FIELDS}
-            if since_id and since_id != NOTHING_YET:
-                params["since_id"] = since_id
-            if token:
-                params["pagination_token"] = token
-            body = _call(lambda p=params: self.client.get_users_mentions(user_id, **p))
-            meta = body.get("meta", {})
-            newest = newest or meta.get("newest_id")
-            posts.extend(_posts(body))
-            token = meta.get("next_token")
-            if not token:
-                break
-        posts.sort(key=lambda p: int(p.id))
-        return MentionsPage(posts=posts, newest_id=newest)
+        return _paged(lambda **p: self.client.get_users_mentions(user_id, **p),
+                      since_id=since_id, max_pages=max_pages, token_param="pagination_token")
 
     def search_recent(self, *, query: str, since_id: str | None,
                       max_pages: int = 5) -> MentionsPage:
         """Recent posts matching ``query`` newer than ``since_id``, oldest first (one page
         without ``since_id``). Reads are billed per post: keep the query narrow."""
-        posts: list[InboundPost] = []
-        newest: str | None = None
-        token: str | None = None
-        for _ in range(max_pages if since_id else 1):
-            params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
-                      "expansions": "author_id", "user_fields": USER_FIELDS}
-            if since_id and since_id != NOTHING_YET:
-                params["since_id"] = since_id
-            if token:
-                params["next_token"] = token
-            body = _call(lambda p=params: self.client.search_recent_tweets(query, **p))
-            meta = body.get("meta", {})
-            newest = newest or meta.get("newest_id")
-            posts.extend(_posts(body))
-            token = meta.get("next_token")
-            if not token:
-                break
-        posts.sort(key=lambda p: int(p.id))
-        return MentionsPage(posts=posts, newest_id=newest)
+        return _paged(lambda **p: self.client.search_recent_tweets(query, **p),
+                      since_id=since_id, max_pages=max_pages, token_param="next_token")
 
     def post_reply(self, *, text: str, in_reply_to_post_id: str) -> str:
         """Post ``text`` as a reply; returns the new post's id."""
@@ -255,6 +221,29 @@ def same_reply_text(sent: str, ours: str) -> bool:
         return " ".join(text.split()).casefold()
 
     return norm(sent) == norm(ours)
+
+
+def _paged(read, *, since_id: str | None, max_pages: int, token_param: str) -> MentionsPage:
+    """Read post pages newer than ``since_id`` (one page without it), oldest first."""
+    posts: list[InboundPost] = []
+    newest: str | None = None
+    token: str | None = None
+    for _ in range(max_pages if since_id else 1):
+        params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
+                  "expansions": "author_id", "user_fields": USER_FIELDS}
+        if since_id and since_id != NOTHING_YET:
+            params["since_id"] = since_id
+        if token:
+            params[token_param] = token
+        body = _call(lambda p=params: read(**p))
+        meta = body.get("meta", {})
+        newest = newest or meta.get("newest_id")
+        posts.extend(_posts(body))
+        token = meta.get("next_token")
+        if not token:
+            break
+    posts.sort(key=lambda p: int(p.id))
+    return MentionsPage(posts=posts, newest_id=newest)
 
 
 def _posts(body: dict) -> list[InboundPost]:

@@ -153,10 +153,13 @@ window.BlockKit = (() => {
         value: e.value || "", selected: false }, b));
       return b;
     }
-    if (e.type === "static_select") {
-      const sel = el("select", "sk-select");
+    if (e.type === "static_select" || e.type === "overflow") {
+      // An overflow menu is a "⋯" button with options; a select shows the same choices.
+      const sel = el("select", "sk-select" + (e.type === "overflow" ? " sk-overflow" : ""));
       sel.dataset.actionId = e.action_id || "";
-      const ph = el("option", null, plain(e.placeholder) || "Choose…");
+      sel.title = e.type === "overflow" ? "More actions" : "";
+      const ph = el("option", null, e.type === "overflow" ? "⋯"
+        : (plain(e.placeholder) || "Choose…"));
       ph.value = ""; ph.disabled = true; ph.selected = true;
       sel.append(ph);
       const options = e.options || (e.option_groups || []).flatMap((g) => g.options || []);

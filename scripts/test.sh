@@ -38,6 +38,8 @@ trap cleanup EXIT
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w -o \
   "-p $port -k $work -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
 
+echo "== lint (ruff) =="
+.venv/bin/ruff check .
 echo "== tests on SQLite (and unit, browser) =="
 .venv/bin/python -m pytest "$@"
 echo "== database tests on PostgreSQL =="

@@ -125,6 +125,20 @@ class XOutbox:
                                              OutboundStatus.SENDING.value)))
         return jobs
 
+    def renew(self, *, job_id: int, owner: str, now: datetime, lease_seconds: float) -> bool:
+        """Extend our unexpired lease; False if it ran out (another worker may hold the row).
+
+        Called right before talking to X: a worker that stalled past its lease (a long
+        batch, a pause) must not send what another worker has taken over meanwhile.
+        """
+        with self.db.transaction() as s:
+            return s.execute(update(OutboundRow)
+                             .where(OutboundRow.id == job_id, OutboundRow.lease_owner == owner,
+                                    OutboundRow.status == OutboundStatus.SENDING.value,
+                                    OutboundRow.lease_expires_at > now)
+                             .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+                             ).rowcount == 1
+
     def postpone(self, *, job_id: int, owner: str, status: OutboundStatus,
                  next_attempt_at: datetime, error: str) -> bool:
         with self.db.transaction() as s:

@@ -64,6 +64,9 @@ class ReplySender:
         return settled
 
     def _deliver(self, job: OutboundJob) -> int:
+        if not self.outbox.renew(job_id=job.id, owner=self.owner, now=self.clock(),
+                                 lease_seconds=LEASE_SECONDS):
+            raise LeaseLost(job.id)  # our lease ran out while earlier jobs of the batch ran
         self.store.transition(case_id=job.case_id, action=Action.START_SEND, actor=SYSTEM,
                               now=self.clock())
         try:
@@ -78,19 +81,32 @@ class ReplySender:
                                             in_reply_to_post_id=job.in_reply_to_post_id)
             return self._sent(job, sent_id, reconciled=False)
         except XDuplicate as exc:
-            found = self._find_sent_quietly(job)
+            try:
+                found = self._find_sent(job)
+            except XError:  # the duplicate may be our own earlier try: look again later
+                self.outbox.postpone(job_id=job.id, owner=self.owner,
+                                     status=OutboundStatus.UNKNOWN,
+                                     next_attempt_at=self.clock() + backoff(job.attempts),
+                                     error=exc.reason)
+                return 0
             if found:
                 return self._sent(job, found, reconciled=True)
             return self._failed(job, f"{exc.reason}. The same text is already on the account; "
                                      "edit the draft to send something different.")
         except XRateLimited as exc:
             at = exc.reset_at or self.clock() + backoff(job.attempts)
+            # A 429 on the read that reconciles an earlier try leaves that try unresolved:
+            # stay "unknown", so that the next attempt reads again before posting.
             self.outbox.postpone(job_id=job.id, owner=self.owner,
-                                 status=OutboundStatus.PENDING, next_attempt_at=at,
+                                 status=OutboundStatus.UNKNOWN if job.must_reconcile
+                                 else OutboundStatus.PENDING, next_attempt_at=at,
                                  error=exc.reason)
             return 0
         except XAmbiguous as exc:
             if job.attempts >= MAX_AMBIGUOUS_ATTEMPTS:
+                found = self._find_sent_quietly(job)  # this last try may have reached X
+                if found:
+                    return self._sent(job, found, reconciled=True)
                 return self._failed(job, f"{exc.reason}, {job.attempts} times. It was not found "
                                          "among the brand's posts.")
             self.outbox.postpone(job_id=job.id, owner=self.owner,

@@ -26,7 +26,17 @@ from pathlib import Path
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.fake_x import FakeX
 from bot.sandbox.process import BotProcess
-from tests.reliability.world import DbView, Driver, Tally, count, start_fakes, wait_for
+from tests.reliability.world import (
+    NO_CRISIS,
+    DbView,
+    Driver,
+    Tally,
+    count,
+    customer_text,
+    parents_by_case,
+    start_fakes,
+    wait_for,
+)
 from tests.scenario.harness import env_for
 
 KILL_MODES = ("poll", "parent", "reply", "note", "random")
@@ -108,7 +118,7 @@ def run_crash(*, database_url: str, workdir: Path, rounds: int = 5, mentions_per
     rng = random.Random(seed)
     slack, x = start_fakes()
     view = DbView(database_url)
-    env = env_for(slack=slack, x=x, database_url=database_url, X_POLL_SECONDS="5")
+    env = env_for(slack=slack, x=x, database_url=database_url, X_POLL_SECONDS="5", **NO_CRISIS)
     bot = BotProcess(env=env, log_path=workdir / "bot.log")
     mentions: list[str] = []
     answered: list[str] = []
@@ -123,7 +133,7 @@ def run_crash(*, database_url: str, workdir: Path, rounds: int = 5, mentions_per
             mode = modes[n % len(modes)]
             for i in range(mentions_per_round):
                 post = x.post_as_customer(username=f"cust{n}_{i}",
-                                          text=f"@acme round {n} customer {i}: my bag is lost")
+                                          text=customer_text(len(mentions)))
                 mentions.append(post)
                 if i < answered_per_round:
                     answered.append(post)
@@ -164,8 +174,6 @@ def _settle(*, view: DbView, slack: FakeSlack, mentions: list[str], answered: li
             timeout: float) -> None:
     """Wait until every mention is a case with a parent, every answered case replied, and
     Slack's queue is empty."""
-    from tests.reliability.world import parents_by_case
-
     def settled() -> bool:
         cases = view.cases()
         if any(post not in cases for post in mentions):
@@ -177,5 +185,13 @@ def _settle(*, view: DbView, slack: FakeSlack, mentions: list[str], answered: li
         parents = parents_by_case(slack)
         return all(cases[post][0] in parents for post in mentions)
 
-    wait_for(settled, timeout=timeout, what="every case in Slack and every reply sent",
-             interval=0.2)
+    try:
+        wait_for(settled, timeout=timeout, what="every case in Slack and every reply sent",
+                 interval=0.2)
+    except AssertionError as exc:
+        cases = view.cases()
+        states = sorted((cases[p][0], cases[p][1]) for p in answered if p in cases)
+        raise AssertionError(f"{exc}: {len(cases)}/{len(mentions)} cases, answered cases "
+                             f"{states}, outbox {view.outbound()}, Slack pending "
+                             f"{view.slack_pending()}, parents "
+                             f"{sorted(parents_by_case(slack))}") from None

@@ -32,13 +32,14 @@ from bot.web import make_server, stop_server
 from bot.x.client import TWEEPY_HOST, RedirectAdapter
 from storage.models import Base
 from tests.reliability.world import (
+    NO_CRISIS,
     DbView,
     Driver,
     Tally,
     count,
+    customer_text,
     parents_by_case,
     start_fakes,
-    wait_for,
 )
 from tests.scenario.harness import env_for
 
@@ -71,7 +72,7 @@ class InProcessDesk:
     def __init__(self, *, database_url: str, slack: FakeSlack, x: FakeX,
                  clock: JumpClock) -> None:
         settings = Settings.from_env(env_for(slack=slack, x=x, database_url=database_url,
-                                             CARE_SLA_MINUTES="1440"))
+                                             CARE_SLA_MINUTES="1440", **NO_CRISIS))
         self.runtime = build_runtime(settings, clock=clock, pacer=ChannelPacer(per_second=0))
         self.runtime.x.client.session.mount(
             TWEEPY_HOST, RedirectAdapter(base_url=x.url, timeout=X_TIMEOUT))
@@ -136,7 +137,7 @@ def run_faults(*, database_url: str, workdir: Path, cases: int = 10, seed: int =
         chaos.start()
         driver.start()
         for i in range(cases):
-            post = x.post_as_customer(username=f"cust{i}", text=f"@acme customer {i}: help me")
+            post = x.post_as_customer(username=f"cust{i}", text=customer_text(i))
             mentions.append(post)
             answered.append(post)
         deadline = time.monotonic() + timeout
@@ -159,8 +160,14 @@ def run_faults(*, database_url: str, workdir: Path, cases: int = 10, seed: int =
         desk.stop()
         result = count(scenario="faults", injected=injected, slack=slack, x=x, view=view,
                        mentions=mentions, answered=answered)
-        result.faults = (len(x.injected)
-                         + sum(1 for c in slack.calls if c["status"] in (429, 500)))
+        slack_faults = sum(1 for c in slack.calls if c["status"] in (429, 500))
+        result.faults = len(x.injected) + slack_faults
+        result.recoveries.update({
+            "Slack 429/500 answers": slack_faults,
+            "X faults": len(x.injected),
+            "X POST faults after storing the post": sum(
+                1 for method, _path, _status, effect in x.injected
+                if method == "POST" and effect)})
         result.rounds = 1
         result.kills = 0
         view.dispose()

@@ -4,8 +4,11 @@ crash the worker (before or after X stored the post), with several workers, leas
 through an injected clock, double approvals, retries and edits after a failure.
 
 Invariants: never more than one post per draft, never two replies to one case; once
-everything is settled, every approved draft is sent and has exactly one post, which is
-the one recorded on its outbox row.
+everything is settled (faults off, failed sends retried), each case's newest approved draft
+is sent and has exactly one post, the one recorded on its outbox row.
+
+The plain tests at the end pin down the bugs this found or led to (fixed in
+bot/services/sending.py and storage/outbox.py).
 
 Two X models: one with X's duplicate-content refusal (403) and slow workers whose lease
 runs out while they wait (only that refusal can save those), one without it, where only
@@ -15,12 +18,13 @@ the bot's own reconciliation protects against doubles.
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    Bundle,
     RuleBasedStateMachine,
     initialize,
     invariant,
@@ -101,8 +105,6 @@ class OutboxMachine(RuleBasedStateMachine):
     refuse_duplicates = True
     slow_workers = True
 
-    cases = Bundle("cases")
-
     def __init__(self) -> None:
         super().__init__()
         self.db = Database.connect(self.database_url, migrate=False)
@@ -130,14 +132,14 @@ class OutboxMachine(RuleBasedStateMachine):
         self.db.dispose()
 
     # --- customers and agents -------------------------------------------------------------
-    @initialize(target=cases)
-    def first_case(self) -> int:
-        return self._new_case()
+    @initialize()
+    def first_case(self) -> None:
+        self._new_case()
 
     @precondition(lambda self: len(self.case_posts) < 3)
-    @rule(target=cases)
-    def another_case(self) -> int:
-        return self._new_case()
+    @rule()
+    def another_case(self) -> None:
+        self._new_case()
 
     def _new_case(self) -> int:
         post_id = str(next(_ids))
@@ -153,37 +155,42 @@ class OutboxMachine(RuleBasedStateMachine):
     def _text(self) -> str:
         return f"Sorry! We are on it, reference {next(_ids)}-{next(self.texts)}."
 
-    @rule(case_id=cases, twice=st.booleans())
-    def approve(self, case_id: int, twice: bool) -> None:
+    def _in_state(self, state: str) -> list[int]:
+        return [c for c in self.case_posts if self.store.get(c).state.value == state]
+
+    @precondition(lambda self: self._in_state("awaiting_approval"))
+    @rule(data=st.data(), twice=st.booleans())
+    def approve(self, data, twice: bool) -> None:
+        case_id = data.draw(st.sampled_from(self._in_state("awaiting_approval")))
         self.desk.approve(case_id=case_id, user_id=LEAD)
         if twice:  # a double click, or two leads at once
             self.desk.approve(case_id=case_id, user_id=LEAD)
 
-    @rule(case_id=cases)
-    def retry_send(self, case_id: int) -> None:
+    @precondition(lambda self: self._in_state("send_failed"))
+    @rule(data=st.data())
+    def retry_send(self, data) -> None:
+        case_id = data.draw(st.sampled_from(self._in_state("send_failed")))
         self.desk.retry_send(case_id=case_id, user_id=AGENT)
 
-    @rule(case_id=cases)
-    def edit_after_failure(self, case_id: int) -> None:
+    @precondition(lambda self: self._in_state("send_failed"))
+    @rule(data=st.data())
+    def edit_after_failure(self, data) -> None:
+        case_id = data.draw(st.sampled_from(self._in_state("send_failed")))
         self.desk.submit_draft(case_id=case_id, user_id=AGENT, text=self._text())
 
     # --- X and the workers ------------------------------------------------------------------
-    @rule(outcome=st.sampled_from(POST_OUTCOMES))
-    def next_post_goes(self, outcome: str) -> None:
-        self.x.post_script.append(outcome)
-
-    @rule(outcome=st.sampled_from(READ_OUTCOMES))
-    def next_read_goes(self, outcome: str) -> None:
-        self.x.read_script.append(outcome)
-
     @rule(seconds=st.sampled_from([1, 3, 10, 70, 130, 400]))
     def time_passes(self, seconds: int) -> None:
         self.now += timedelta(seconds=seconds)
 
-    @rule(worker=st.sampled_from(WORKERS))
-    def deliver(self, worker: str) -> None:
+    @rule(worker=st.sampled_from(WORKERS), post=st.sampled_from(POST_OUTCOMES),
+          read=st.sampled_from(READ_OUTCOMES))
+    def deliver(self, worker: str, post: str, read: str) -> None:
+        """A worker's delivery round; X's next post and next read go as given."""
         if self.held[worker]:
-            return  # this worker is paused in the middle of its own batch
+            return  # this worker is stalled in the middle of its own batch
+        self.x.post_script[:] = [post]
+        self.x.read_script[:] = [read]
         try:
             self.senders[worker].deliver_due()
         except Crash:
@@ -200,6 +207,8 @@ class OutboxMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.slow_workers)
     @rule(worker=st.sampled_from(WORKERS))
     def stalled_worker_resumes(self, worker: str) -> None:
+        self.x.post_script.clear()
+        self.x.read_script.clear()
         self._resume(worker)
 
     def _resume(self, worker: str) -> None:
@@ -261,13 +270,18 @@ class OutboxMachine(RuleBasedStateMachine):
                 break
         with self.db.transaction() as s:
             rows = s.execute(select(OutboundRow.case_id, OutboundRow.status,
-                                    OutboundRow.x_post_id, OutboundRow.text)).all()
-        counts = self._posts_per(lambda p: (p.in_reply_to_post_id, p.text))
-        for case_id, status, x_post_id, text in rows:
+                                    OutboundRow.x_post_id, OutboundRow.text)
+                             .order_by(OutboundRow.id)).all()
+        latest = {case_id: (status, x_post_id, text) for case_id, status, x_post_id, text in rows}
+        per_case = self._posts_per(lambda p: p.in_reply_to_post_id)
+        for case_id, (status, x_post_id, text) in latest.items():
+            # the newest approved draft of each case (older ones were edited after a failure)
             assert status == "sent", f"case {case_id}: approved reply ended {status}"
-            assert counts.get((self.case_posts[case_id], text)) == 1
-        approved = {(self.case_posts[c], t) for c, _, _, t in rows}
-        assert set(counts) <= approved, "a post that no outbox row accounts for"
+            post = next(p for p in self.x.posts if p.id == x_post_id)
+            assert post.text == text and post.in_reply_to_post_id == self.case_posts[case_id]
+            assert per_case[self.case_posts[case_id]] == 1
+        assert sum(per_case.values()) == len(latest), "a post that no outbox row accounts for"
+        self.never_two_replies_to_one_case()
 
 
 class WithDuplicateRefusal(OutboxMachine):
@@ -280,7 +294,9 @@ class WithoutDuplicateRefusal(OutboxMachine):
     slow_workers = False
 
 
-SETTINGS = settings(max_examples=40, stateful_step_count=25, deadline=None,
+# CARE_MACHINE_EXAMPLES=500 for a longer search
+SETTINGS = settings(max_examples=int(os.environ.get("CARE_MACHINE_EXAMPLES", "30")),
+                    stateful_step_count=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 
@@ -315,3 +331,123 @@ def test_outbox_with_x_duplicate_refusal_and_stalled_workers(database_url):
 
 def test_outbox_without_duplicate_refusal_crashes_only(database_url):
     _run(WithoutDuplicateRefusal, database_url)
+
+
+def _machine(database_url: str) -> OutboxMachine:
+    Database.connect(database_url).dispose()
+
+    class Machine(WithoutDuplicateRefusal):
+        pass
+
+    Machine.database_url = database_url
+    return Machine()
+
+
+def test_retry_after_an_edit_sends_only_the_new_draft(database_url):
+    """Found by reasoning over the machine's rules: X rejects a reply, the agent edits it,
+    the lead approves, X rejects again, the agent clicks Retry: only the edited text goes."""
+    m = _machine(database_url)
+    try:
+        case_id = m._new_case()
+        first = m.store.get(case_id).latest_draft.text
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        m.x.post_script[:] = ["reject"]
+        m.senders["w0"].deliver_due()
+        assert m.desk.submit_draft(case_id=case_id, user_id=AGENT, text="Edited: so sorry!").ok
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        m.x.post_script[:] = ["reject"]
+        m.senders["w0"].deliver_due()
+        assert m.store.get(case_id).state.value == "send_failed"
+        assert m.desk.retry_send(case_id=case_id, user_id=AGENT).ok
+        m.now += timedelta(seconds=1)
+        m.senders["w0"].deliver_due()
+        assert [p.text for p in m.x.posts] == ["Edited: so sorry!"]
+        assert first not in [p.text for p in m.x.posts]
+        assert m.store.get(case_id).state.value == "replied"
+    finally:
+        m.teardown()
+
+
+def test_rate_limited_reconciliation_read_still_reconciles(database_url):
+    """Found by the machine (without X's duplicate refusal): X stores the reply and answers
+    503; the read before the retry gets 429; the retry must read again, not post again."""
+    m = _machine(database_url)
+    try:
+        case_id = m._new_case()
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        m.x.post_script[:] = ["ambiguous_after"]
+        m.senders["w0"].deliver_due()
+        m.now += timedelta(seconds=3)
+        m.x.read_script[:] = ["rate_limit"]
+        m.senders["w0"].deliver_due()
+        for _ in range(3):
+            m.now += timedelta(seconds=30)
+            m.senders["w0"].deliver_due()
+        assert len(m.x.posts) == 1
+        assert m.outbox.statuses() == [(case_id, "sent", m.x.posts[0].id)]
+    finally:
+        m.teardown()
+
+
+def test_giving_up_after_unconfirmed_tries_looks_for_the_last_one_first(database_url):
+    """X does not confirm six tries; the sixth did post. The bot must not report a failure
+    (which invites an edit and a second reply) for a reply that is on X."""
+    m = _machine(database_url)
+    try:
+        case_id = m._new_case()
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        for outcome in ["ambiguous_before"] * 5 + ["ambiguous_after"]:
+            m.x.post_script[:] = [outcome]
+            m.senders["w0"].deliver_due()
+            m.now += timedelta(seconds=400)
+        assert len(m.x.posts) == 1
+        assert m.outbox.statuses() == [(case_id, "sent", m.x.posts[0].id)]
+        assert m.store.get(case_id).state.value == "replied"
+    finally:
+        m.teardown()
+
+
+def test_duplicate_refusal_with_an_unreadable_timeline_is_not_a_failure(database_url):
+    """X stored the reply but the answer was lost; the retry's read did not show it yet,
+    so the bot posts again and X refuses the duplicate; the read after that fails. The reply
+    is on X: it must end sent, not failed."""
+    m = _machine(database_url)
+    try:
+        m.x.refuse_duplicates = True
+        case_id = m._new_case()
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        text = m.store.get(case_id).latest_draft.text
+        m.x.posts.append(OwnReply(id="77", text=text, in_reply_to_post_id=m.case_posts[case_id]))
+        m.x.read_script[:] = ["ambiguous"]
+        m.senders["w0"].deliver_due()  # fresh row: posts, X says duplicate, the read fails
+        assert m.store.get(case_id).state.value != "send_failed"
+        m.now += timedelta(seconds=30)
+        m.senders["w0"].deliver_due()
+        assert m.outbox.statuses() == [(case_id, "sent", "77")]
+        assert len(m.x.posts) == 1
+    finally:
+        m.teardown()
+
+
+def test_a_worker_that_stalled_past_its_lease_does_not_send(database_url):
+    """Found by the machine: worker 1 claims a reply and stalls past its lease; worker 0
+    takes it over, X rejects it, the agent edits the draft. When worker 1 wakes up it must
+    not post the old text (the customer would get both)."""
+    m = _machine(database_url)
+    try:
+        case_id = m._new_case()
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        stalled = m.outbox.claim_due(owner="w1", now=m.now, lease_seconds=120)
+        assert len(stalled) == 1
+        m.now += timedelta(seconds=400)
+        m.x.post_script[:] = ["reject"]
+        m.senders["w0"].deliver_due()
+        assert m.desk.submit_draft(case_id=case_id, user_id=AGENT, text="Edited: so sorry!").ok
+        with pytest.raises(LeaseLost):
+            m.senders["w1"]._deliver(stalled[0])
+        assert m.x.posts == []
+        assert m.desk.approve(case_id=case_id, user_id=LEAD).ok
+        m.senders["w0"].deliver_due()
+        assert [p.text for p in m.x.posts] == ["Edited: so sorry!"]
+    finally:
+        m.teardown()

@@ -29,6 +29,19 @@ from storage.models import Base, CaseRow, DraftRow, LeaseRow, OutboundRow, Slack
 from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, SIGNING_SECRET
 
 RECEIPT = "Sent publicly on X"
+# Crisis mode groups a burst of alike complaints into one digest case; these scenarios post
+# bursts on purpose and count one case per mention, so the detector's floor is set high.
+NO_CRISIS = {"CARE_CRISIS_MIN_POSTS": "100000"}
+_TEXTS = ("my bag did not arrive on flight AC{n}, can you help?",
+          "I was charged twice for booking {n}, please refund one",
+          "why was flight AC{n} cancelled? I need a new seat today",
+          "the app will not let me check in for AC{n}, help please",
+          "where is my refund for booking {n}? it has been weeks")
+
+
+def customer_text(n: int) -> str:
+    """A customer's request mentioning the brand; different for every ``n``."""
+    return "@acme " + _TEXTS[n % len(_TEXTS)].format(n=1000 + n)
 DONE_STATES = {"approved", "sending", "replied"}
 
 
@@ -131,14 +144,6 @@ def parents_by_case(slack: FakeSlack) -> dict[int, list[dict]]:
     return found
 
 
-def button_value(parent: dict, action: ActionId) -> str | None:
-    for block in parent.get("blocks") or []:
-        for element in block.get("elements") or []:
-            if element.get("action_id") == action.value:
-                return element.get("value")
-    return None
-
-
 @dataclass
 class Tally:
     scenario: str
@@ -156,6 +161,8 @@ class Tally:
     notes_doubled: int = 0
     faults: int = 0
     problems: list[str] = field(default_factory=list)
+    recoveries: Counter = field(default_factory=Counter)
+    """How often a recovery path ran: Slack look-ups before a re-post, X reconciliations."""
 
     @property
     def lost(self) -> int:
@@ -171,13 +178,15 @@ class Tally:
                      "receipts_doubled", "notes_doubled", "faults"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems += other.problems
+        self.recoveries.update(other.recoveries)
 
     def summary(self) -> str:
         return (f"{self.scenario}: mentions {self.mentions} (lost {self.mentions_lost}), "
                 f"parents doubled {self.parents_doubled}, replies {self.replies} "
                 f"(lost {self.replies_lost}, doubled {self.replies_doubled}), receipts lost "
                 f"{self.receipts_lost} doubled {self.receipts_doubled}, notes doubled "
-                f"{self.notes_doubled}, kills {self.kills}, faults {self.faults}"
+                f"{self.notes_doubled}, kills {self.kills}, faults {self.faults}, "
+                f"recoveries {dict(self.recoveries)}"
                 + (f"; problems: {self.problems[:5]}" if self.problems else ""))
 
 
@@ -224,12 +233,17 @@ def count(*, scenario: str, injected: str, slack: FakeSlack, x: FakeX, view: DbV
                 tally.receipts_lost += 1
                 tally.problems.append(f"case {case_id}: no receipt in its thread")
             tally.receipts_doubled += max(0, len(receipts) - 1)
+    tally.recoveries.update({
+        "slack look-ups": sum(1 for c in slack.calls if c["method"] in (
+            "conversations.history", "conversations.replies") and c["ok"]),
+        "replies retried": sum(1 for *_, attempts in view.outbound() if attempts > 1)})
     return tally
 
 
 # --- agents at work -----------------------------------------------------------------------------
 class Driver(threading.Thread):
-    """Works the ``answered`` posts' cases to an approved reply by clicking what Slack shows.
+    """Works the ``answered`` posts' cases to an approved reply through signed requests,
+    on a case's parent once Slack shows it.
 
     State-driven and idempotent: it looks at each case's state, does the next step (claim,
     submit a draft, approve) and repeats it later if the step did not land (a click lost

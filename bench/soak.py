@@ -24,36 +24,17 @@ import shlex
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 
+from tests.databases import throwaway_database  # noqa: E402
 from tests.reliability.crash_run import KILL_MODES, run_crash  # noqa: E402
 from tests.reliability.fault_run import run_faults  # noqa: E402
 from tests.reliability.world import Tally  # noqa: E402
-
-
-@contextmanager
-def fresh_database(base_url: str | None, workdir: Path):
-    if not base_url or base_url.startswith("sqlite"):
-        yield f"sqlite:///{workdir / f'soak-{uuid.uuid4().hex[:8]}.db'}"
-        return
-    name = f"care_soak_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{base_url.rpartition('/')[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def soak_crash(args, workdir: Path) -> Tally:
@@ -64,7 +45,7 @@ def soak_crash(args, workdir: Path) -> Tally:
         rounds = min(left, args.rounds_per_run)
         run_dir = workdir / f"crash-{run}"
         run_dir.mkdir()
-        with fresh_database(args.database_url, run_dir) as url:
+        with throwaway_database(args.database_url, run_dir) as url:
             tally = run_crash(database_url=url, workdir=run_dir, rounds=rounds,
                               mentions_per_round=args.mentions_per_round,
                               answered_per_round=args.answered_per_round,
@@ -80,7 +61,7 @@ def soak_crash(args, workdir: Path) -> Tally:
 def soak_faults(args, workdir: Path) -> Tally:
     total = Tally(scenario="faults (in-process app)", injected="")
     for run in range(args.rounds):
-        with fresh_database(args.database_url, workdir) as url:
+        with throwaway_database(args.database_url, workdir) as url:
             tally = run_faults(database_url=url, workdir=workdir, cases=args.cases,
                                seed=args.seed + run)
         print(f"  fault run {run}: {tally.summary()}", file=sys.stderr, flush=True)

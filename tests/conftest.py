@@ -4,30 +4,19 @@ named by CARE_TEST_DATABASE_URL (``.ci/run`` starts one and runs the suite on bo
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from storage.db import Database
+from tests.databases import throwaway_database
 
 PG_URL = os.environ.get("CARE_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture
 def database_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'care.db'}"
-        return
-    name = f"care_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = PG_URL.rpartition("/")
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database(PG_URL, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

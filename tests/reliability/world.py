@@ -26,7 +26,7 @@ from bot.sandbox.fake_x import FakeX
 from bot.sandbox.slack_requests import SignedSlackRequests
 from storage.db import Database
 from storage.models import Base, CaseRow, DraftRow, LeaseRow, OutboundRow, SlackOutboxRow
-from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, SIGNING_SECRET
+from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, SIGNING_SECRET, wait_until
 
 RECEIPT = "Sent publicly on X"
 # Crisis mode groups a burst of alike complaints into one digest case; these scenarios post
@@ -45,16 +45,8 @@ def customer_text(n: int) -> str:
 DONE_STATES = {"approved", "sending", "replied"}
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float, what: str,
-              interval: float = 0.05) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
+def wait_for(predicate: Callable[[], object], *, timeout: float, what: str) -> object:
+    return wait_until(predicate, timeout=timeout, message=what)
 
 
 def start_fakes() -> tuple[FakeSlack, FakeX]:

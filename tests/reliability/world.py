@@ -45,8 +45,9 @@ def customer_text(n: int) -> str:
 DONE_STATES = {"approved", "sending", "replied"}
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float, what: str) -> object:
-    return wait_until(predicate, timeout=timeout, message=what)
+def wait_for(predicate: Callable[[], object], *, timeout: float, what: str,
+             interval: float = 0.05) -> object:
+    return wait_until(predicate, timeout=timeout, message=what, interval=interval)
 
 
 def start_fakes() -> tuple[FakeSlack, FakeX]:

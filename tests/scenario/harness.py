@@ -57,7 +57,7 @@ class FakeClock:
 
 
 def wait_until(predicate: Callable[[], object], *, timeout: float = 10.0,
-               message: str = "condition") -> object:
+               message: str = "condition", interval: float = 0.02) -> object:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -65,7 +65,7 @@ def wait_until(predicate: Callable[[], object], *, timeout: float = 10.0,
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.02)
+        time.sleep(interval)
 
 
 def env_for(*, slack: FakeSlack, x: FakeX, database_url: str, **extra: str) -> dict[str, str]:

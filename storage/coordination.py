@@ -69,15 +69,6 @@ class Cursors:
 
     def set(self, name: str, value: str, *, now: datetime) -> None:
         """Store ``value`` under ``name`` (an upsert that is safe under concurrency)."""
-        for _ in range(3):
-            with self.db.transaction() as s:
-                changed = s.execute(update(CursorRow).where(CursorRow.name == name)
-                                    .values(value=value, updated_at=now)).rowcount
-            if changed:
-                return
-            try:
-                with self.db.transaction() as s:
-                    s.add(CursorRow(name=name, value=value, updated_at=now))
-                return
-            except IntegrityError:
-                continue  # someone inserted it meanwhile: update it on the next round
+        self.db.upsert(change=update(CursorRow).where(CursorRow.name == name)
+                       .values(value=value, updated_at=now),
+                       new_row=lambda: CursorRow(name=name, value=value, updated_at=now))

@@ -13,12 +13,13 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -56,6 +57,20 @@ class Database:
         """A write transaction: committed on success, rolled back on error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    def upsert(self, *, change, new_row: Callable[[], object], attempts: int = 3) -> None:
+        """Run the UPDATE ``change``; if it matched no row, insert ``new_row()``. Safe when
+        another writer inserts the same key meanwhile (the update then runs again)."""
+        for _ in range(attempts):
+            with self.transaction() as s:
+                if s.execute(change).rowcount:
+                    return
+            try:
+                with self.transaction() as s:
+                    s.add(new_row())
+                return
+            except IntegrityError:
+                continue
 
     def ping(self) -> bool:
         try:

@@ -179,19 +179,10 @@ class Usage:
         if reads <= 0:
             return
         month = f"{now:%Y-%m}"
-        for _ in range(3):
-            with self.db.transaction() as s:
-                changed = s.execute(update(UsageRow)
-                                    .where(UsageRow.month == month, UsageRow.source == source)
-                                    .values(reads=UsageRow.reads + reads)).rowcount
-            if changed:
-                return
-            try:
-                with self.db.transaction() as s:
-                    s.add(UsageRow(month=month, source=source, reads=reads))
-                return
-            except IntegrityError:
-                continue
+        self.db.upsert(change=update(UsageRow)
+                       .where(UsageRow.month == month, UsageRow.source == source)
+                       .values(reads=UsageRow.reads + reads),
+                       new_row=lambda: UsageRow(month=month, source=source, reads=reads))
 
     def month(self, now: datetime) -> dict[str, int]:
         with self.db.transaction() as s:

@@ -12,7 +12,6 @@ from bot.render.modals import (
     move_to_dm_modal,
     request_changes_modal,
 )
-from bot.services.desk import Outcome
 from handlers.context import HandlerServices, case_ref, guarded, read_click, tell
 
 
@@ -61,8 +60,7 @@ def register(app: App, services: HandlerServices) -> None:
         return desk.can_draft(case_id=ref.case_id, user_id=user)
 
     def may_review(ref, user):
-        refusal = desk.review_refusal(case_id=ref.case_id, user_id=user, draft_id=ref.draft_id)
-        return refusal or Outcome(True, desk.store.get(ref.case_id))
+        return desk.can_review(case_id=ref.case_id, user_id=user, draft_id=ref.draft_id)
 
     opens_modal(ActionId.DRAFT, may_draft, lambda case, ref, user: draft_modal(
         case=case, initial_text=case.latest_draft.text if case.latest_draft else "",

@@ -147,9 +147,9 @@ class CareDesk:
         return self.signature_format.format(initials=initials) if initials else ""
 
     # --- reviewing ----------------------------------------------------------------
-    def review_refusal(self, *, case_id: int, user_id: str,
-                       draft_id: int | None) -> Outcome | None:
-        """Why ``user_id`` may not review the pending draft (recorded), or None."""
+    def can_review(self, *, case_id: int, user_id: str, draft_id: int | None) -> Outcome:
+        """Whether ``user_id`` may review the pending draft: ok with the case, or why not
+        (a refusal is recorded)."""
         case = self.store.get(case_id)
         if case is None:
             return Outcome(False, None, strings.NO_SUCH_CASE)
@@ -170,13 +170,13 @@ class CareDesk:
                               note=strings.note_refused(user_id, why))
             self.kick()
             return Outcome(False, case, why)
-        return None
+        return Outcome(True, case)
 
     def approve(self, *, case_id: int, user_id: str, draft_id: int | None = None) -> Outcome:
-        refusal = self.review_refusal(case_id=case_id, user_id=user_id, draft_id=draft_id)
-        if refusal:
-            return refusal
-        case = self.store.get(case_id)
+        allowed = self.can_review(case_id=case_id, user_id=user_id, draft_id=draft_id)
+        if not allowed.ok:
+            return allowed
+        case = allowed.case
         draft = case.latest_draft
         now = self.clock()
 
@@ -206,10 +206,10 @@ class CareDesk:
         reason = reason.strip()
         if not reason:
             return Outcome(False, None, strings.EMPTY_REASON)
-        refusal = self.review_refusal(case_id=case_id, user_id=user_id, draft_id=draft_id)
-        if refusal:
-            return refusal
-        case = self.store.get(case_id)
+        allowed = self.can_review(case_id=case_id, user_id=user_id, draft_id=draft_id)
+        if not allowed.ok:
+            return allowed
+        case = allowed.case
         draft = case.latest_draft
         result = self.store.transition(
             case_id=case_id, action=Action.REQUEST_CHANGES, actor=user_id, now=self.clock(),

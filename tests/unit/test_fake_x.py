@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from requests.adapters import HTTPAdapter
 
-from bot.sandbox.fake_x import FakeX
-from bot.sandbox.fake_x_store import DUPLICATE_DETAIL, REPLY_GONE_DETAIL
+from sandbox.fake_x import FakeX
+from sandbox.fake_x_store import DUPLICATE_DETAIL, REPLY_GONE_DETAIL
 
 X_HOST = "https://api.twitter.com"
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

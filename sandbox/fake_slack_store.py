@@ -1,7 +1,7 @@
 """State and method semantics of the fake Slack Web API (no HTTP here).
 
 ``SlackStore`` keeps channels, messages, ephemerals, views, users and user groups and answers
-Web API methods with the JSON bodies Slack would send. ``bot.sandbox.fake_slack.FakeSlack``
+Web API methods with the JSON bodies Slack would send. ``sandbox.fake_slack.FakeSlack``
 wraps it in an HTTP server and adds auth, faults and rate limits. Callers hold ``store.lock``.
 
 Example::

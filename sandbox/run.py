@@ -66,7 +66,9 @@ class SandboxUser:
 
 USERS = (SandboxUser("UAGENT1", "Alex (agent)", "agent"),
          SandboxUser("UAGENT2", "Sam (agent)", "agent"),
-         SandboxUser("ULEAD1", "Lee (lead)", "lead"))
+         SandboxUser("ULEAD1", "Lee (lead)", "lead"),
+         # A second lead: a lead's own draft needs another lead's approval.
+         SandboxUser("ULEAD2", "Kim (lead)", "lead"))
 LEAD_IDS = tuple(u.id for u in USERS if u.role == "lead")
 
 # (username, display name, followers, minutes ago, text): what the page starts with.

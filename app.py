@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="sandbox: port of the web page (default 3000)")
     args = parser.parse_args(argv)
     if args.sandbox:
-        from bot.sandbox.run import run_sandbox
+        from sandbox.run import run_sandbox
 
         return run_sandbox(port=args.sandbox_port)
     load_dotenv(args.env_file)

@@ -108,7 +108,7 @@ def test_customer_question_to_approved_reply_on_x(open_page):
     alex.mouse.move(0, 0)
     case.evaluate("node => node.scrollIntoView({block: 'start'})")
     alex.locator("#slack-pane").screenshot(path=str(ARTIFACTS / "sandbox-slack.png"))
-    alex.screenshot(path=str(ARTIFACTS / "sandbox-page.png"))
+    alex.screenshot(path=str(ARTIFACTS / "sandbox-page.png"))  # the README picture
     assert time.monotonic() - started < LIMIT_SECONDS
 
 

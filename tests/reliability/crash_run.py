@@ -23,9 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.fake_x import FakeX
-from bot.sandbox.process import BotProcess
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_x import FakeX
+from sandbox.process import BotProcess
 from tests.reliability.world import (
     NO_CRISIS,
     DbView,

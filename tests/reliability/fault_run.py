@@ -25,11 +25,11 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.runtime import build_runtime
-from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.fake_x import FakeX
 from bot.slack_out import ChannelPacer
 from bot.web import make_server, stop_server
 from bot.x.client import TWEEPY_HOST, RedirectAdapter
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_x import FakeX
 from storage.models import Base
 from tests.reliability.world import (
     NO_CRISIS,

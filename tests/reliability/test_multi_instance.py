@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import func, select
 
 from bot.render.ids import ActionId, CaseRef
-from bot.sandbox.process import BotProcess
+from sandbox.process import BotProcess
 from storage.models import EventRow, OutboundRow
 from tests.reliability.world import (
     NO_CRISIS,

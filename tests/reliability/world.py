@@ -21,9 +21,9 @@ from sqlalchemy import create_engine, func, inspect, select, update
 from sqlalchemy.engine import Engine
 
 from bot.render.ids import ActionId, BlockId, CaseRef, InputId, ViewId
-from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.fake_x import FakeX
-from bot.sandbox.slack_requests import SignedSlackRequests
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_x import FakeX
+from sandbox.slack_requests import SignedSlackRequests
 from storage.db import Database
 from storage.models import Base, CaseRow, DraftRow, LeaseRow, OutboundRow, SlackOutboxRow
 from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, SIGNING_SECRET, wait_until

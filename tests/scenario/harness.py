@@ -1,7 +1,7 @@
 """The real app over HTTP against the local fake Slack and X servers.
 
 A ``Desk`` starts FakeSlack and FakeX, builds the runtime exactly as app.py does
-(only base URLs differ), serves it with waitress on a loopback port, and offers
+(only base URLs differ) and serves it on a loopback port (``sandbox.stack``), and offers
 helpers to act as agents (signed requests) and to wait for what Slack shows.
 """
 
@@ -10,17 +10,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Settings
 from bot.render.ids import ActionId, BlockId, InputId, ViewId
-from bot.runtime import Runtime, build_runtime
-from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.fake_x import FakeX
-from bot.sandbox.slack_requests import SignedSlackRequests, choice
+from bot.runtime import Runtime
 from bot.slack_out import ChannelPacer
-from bot.web import make_server, stop_server
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_x import FakeX
+from sandbox.slack_requests import SignedSlackRequests, choice
+from sandbox.stack import Stack, start_stack
 
 CHANNEL = "C0CARE"
 AGENT, AGENT2, LEAD, LEAD2 = "UAGENT1", "UAGENT2", "ULEAD1", "ULEAD2"
@@ -83,28 +82,27 @@ class Desk:
     x: FakeX
     runtime: Runtime
     requests: SignedSlackRequests
-    server: object
-    thread: threading.Thread
-    port: int
-    _stopped: bool = field(default=False)
+    stack: Stack
+
+    @property
+    def port(self) -> int:
+        return self.stack.port
+
+    @property
+    def server(self) -> object:
+        return self.stack.server
 
     @classmethod
     def start(cls, *, database_url: str, slack: FakeSlack | None = None,
               x: FakeX | None = None, clock: Callable[[], datetime] | None = None,
               **extra_env: str) -> Desk:
-        slack = slack or FakeSlack(bot_token=SECRETS["SLACK_BOT_TOKEN"]).start()
-        slack.add_channel(channel_id=CHANNEL, name="care")
-        x = x or FakeX(brand_username="acme", brand_name="Acme Air").start()
-        settings = Settings.from_env(env_for(slack=slack, x=x, database_url=database_url,
-                                             **extra_env))
-        runtime = build_runtime(settings, pacer=ChannelPacer(per_second=0),
-                                **({"clock": clock} if clock else {}))
-        server = make_server(runtime, host="127.0.0.1", port=0)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        port = server.effective_port
-        signed = SignedSlackRequests(url=f"http://127.0.0.1:{port}/slack/events",
-                                     signing_secret=SIGNING_SECRET, team_id=slack.team_id)
+        settings = {"CARE_CHANNEL_ID": CHANNEL, "CARE_LEAD_IDS": f"{LEAD},{LEAD2}",
+                    "X_POLL_SECONDS": "3600", "DATABASE_URL": database_url, **extra_env}
+        stack = start_stack(tokens=SECRETS, signing_secret=SIGNING_SECRET, settings=settings,
+                            channels=((CHANNEL, "care"),), slack=slack, x=x,
+                            runtime_options={"pacer": ChannelPacer(per_second=0),
+                                             **({"clock": clock} if clock else {})})
+        runtime = stack.runtime
         if clock is not None:
             # The test moves the clock and sweeps when it chooses; a background sweep
             # at an arbitrary moment in between would race the test's own assertions.
@@ -118,19 +116,11 @@ class Desk:
         wait_until(lambda: all(runtime.jobs.scheduler.get_job(name).next_run_time > started
                                and not runtime.jobs.jobs[name].running.is_set()
                                for name in polls), message="the first polls")
-        return cls(slack=slack, x=x, runtime=runtime, requests=signed, server=server,
-                   thread=thread, port=port)
+        return cls(slack=stack.slack, x=stack.x, runtime=runtime, requests=stack.requests,
+                   stack=stack)
 
     def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        self.requests.session.close()
-        stop_server(self.server)
-        self.thread.join(timeout=5)
-        self.runtime.stop()
-        self.slack.stop()
-        self.x.stop()
+        self.stack.stop()
 
     # --- X side ---------------------------------------------------------------------
     def mention(self, text: str, *, username: str = "jane_doe", **kwargs) -> str:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.sandbox.fake_slack import FakeSlack
+from sandbox.fake_slack import FakeSlack
 
 CASES = "C0CASES"
 

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from requests.adapters import HTTPAdapter
 
-from bot.sandbox.fake_x import FakeX
-from bot.sandbox.fake_x_store import DUPLICATE_DETAIL, REPLY_GONE_DETAIL
+from sandbox.fake_x import FakeX
+from sandbox.fake_x_store import DUPLICATE_DETAIL, REPLY_GONE_DETAIL
 
 X_HOST = "https://api.twitter.com"
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -425,7 +425,7 @@ def test_thread_safety(fake):
 
 # ---- every answer checked against X's own OpenAPI file -------------------------------------
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/specs/x-api-v2-openapi-2.162.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "data" / "x-api-v2-openapi-2.162.json"
 
 
 def _conforms(spec: dict, value, schema: dict, where: str = "$") -> list[str]:
@@ -475,8 +475,7 @@ def _conforms(spec: dict, value, schema: dict, where: str = "$") -> list[str]:
 
 
 def test_answers_match_the_openapi_spec(fake):
-    assert SPEC_PATH.exists(), (f"X's OpenAPI file is expected at {SPEC_PATH} (shared/ beside "
-                                "the repository)")
+    assert SPEC_PATH.exists(), f"X's OpenAPI file is expected at {SPEC_PATH} (tests/data)"
     spec = json.loads(SPEC_PATH.read_text())
     brand_post = requests.post(fake.url + "/2/tweets", json={"text": "Launch!"}, headers=AUTH,
                                timeout=5)

@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.sandbox.fake_slack_store import Body, SlackStore, error
+from sandbox.fake_slack_store import Body, SlackStore, error
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from bot.sandbox.fake_x_store import (
+from sandbox.fake_x_store import (
     Problem,
     Request,
     XStore,

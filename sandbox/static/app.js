@@ -240,22 +240,50 @@
   }
 
   // ---- X pane -------------------------------------------------------------------------
-  function postNode(p) {
-    const node = el("article", `xpost d${p.depth}` + (p.is_brand ? " brand" : ""));
+  function postNode(p, brand) {
+    const node = el("article", `xpost d${p.depth}` + (p.is_brand ? " brand" : "")
+      + (p.hidden ? " hidden-reply" : ""));
     node.dataset.postId = p.id;
     const head = el("div", "xmeta");
     head.append(el("strong", null, p.name), el("span", "handle", "@" + p.username));
     if (p.is_brand) head.append(el("span", "brand-badge", "brand"));
+    if (p.hidden) {
+      const badge = el("span", "hidden-badge", `Hidden by @${brand.username}`);
+      badge.title = "The brand hid this reply: X shows it only behind “View hidden replies”.";
+      head.append(badge);
+    }
     head.append(el("span", "time", time(p.created_at)));
     node.append(head, el("div", "xtext", p.text));
+    if (p.is_brand) {
+      // A customer answers the brand's post or reply: a follow-up in the same conversation.
+      const answer = el("button", "x-reply-btn", "Reply");
+      answer.type = "button";
+      answer.title = p.reply_to_username ? `Reply as @${p.reply_to_username}` : "Reply as a customer";
+      answer.addEventListener("click", () => replyTo(p));
+      node.append(answer);
+    }
     return node;
+  }
+
+  function replyTo(p) {
+    const kind = $("x-kind");
+    kind.value = "reply";
+    kind.dispatchEvent(new Event("change"));
+    $("x-reply-to").value = p.id;
+    if (p.reply_to_username) $("x-username").value = p.reply_to_username;
+    $("x-text").focus();
+  }
+
+  function brandPostLabel(p) {
+    const text = p.text.length > 60 ? p.text.slice(0, 59) + "…" : p.text;
+    return p.reply_to_username ? `↩ to @${p.reply_to_username}: ${text}` : text;
   }
 
   function renderX(x) {
     const select = $("x-reply-to");
     const keep = select.value;
     select.replaceChildren(...x.brand_posts.map((p) => {
-      const o = el("option", null, p.text.length > 70 ? p.text.slice(0, 69) + "…" : p.text);
+      const o = el("option", null, brandPostLabel(p));
       o.value = p.id;
       return o;
     }));
@@ -265,7 +293,7 @@
     for (const t of x.threads) {
       const thread = el("div", "xthread");
       thread.dataset.rootId = t.id;
-      t.posts.forEach((p) => thread.append(postNode(p)));
+      t.posts.forEach((p) => thread.append(postNode(p, x.brand)));
       tl.append(thread);
     }
     const dms = $("x-dms");

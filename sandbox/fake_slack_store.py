@@ -1,7 +1,7 @@
 """State and method semantics of the fake Slack Web API (no HTTP here).
 
 ``SlackStore`` keeps channels, messages, ephemerals, views, users and user groups and answers
-Web API methods with the JSON bodies Slack would send. ``bot.sandbox.fake_slack.FakeSlack``
+Web API methods with the JSON bodies Slack would send. ``sandbox.fake_slack.FakeSlack``
 wraps it in an HTTP server and adds auth, faults and rate limits. Callers hold ``store.lock``.
 
 Example::
@@ -22,67 +22,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
-MAX_TEXT_CHARS = 40000
-MAX_TITLE_CHARS = 24
-
-Body = dict[str, Any]
-
-
-def error(code: str, *messages: str) -> Body:
-    body: Body = {"ok": False, "error": code}
-    if messages:
-        body["response_metadata"] = {"messages": [f"[ERROR] {m}" for m in messages]}
-    return body
-
-
-def blocks_problem(blocks: Any, *, limit: int) -> str | None:
-    """Return why ``blocks`` breaks a Block Kit limit Slack enforces, or None if it is fine."""
-    if not isinstance(blocks, list):
-        return "blocks must be an array"
-    if len(blocks) > limit:
-        return f"no more than {limit} items allowed [json-pointer:/blocks]"
-    for i, block in enumerate(blocks):
-        if not isinstance(block, dict) or not block.get("type"):
-            return f"missing required field: type [json-pointer:/blocks/{i}]"
-        if len(str(block.get("block_id", ""))) > 255:
-            return f"block_id too long [json-pointer:/blocks/{i}/block_id]"
-        text = block.get("text")
-        if block["type"] == "section" and isinstance(text, dict):
-            if len(str(text.get("text", ""))) > 3000:
-                return f"must be less than 3001 characters [json-pointer:/blocks/{i}/text]"
-        elements = list(block.get("elements") or [])
-        if isinstance(block.get("accessory"), dict):
-            elements.append(block["accessory"])
-        for el in elements:
-            if not isinstance(el, dict):
-                continue
-            if len(str(el.get("action_id", ""))) > 255:
-                return f"action_id too long [json-pointer:/blocks/{i}]"
-            if el.get("type") == "button" and len(str(el.get("value", ""))) > 2000:
-                return f"button value too long [json-pointer:/blocks/{i}]"
-    return None
-
-
-def _plain_len(obj: Any) -> int:
-    return len(obj.get("text", "")) if isinstance(obj, dict) else len(str(obj or ""))
-
-
-def view_problem(view: Any) -> str | None:
-    """Return why Slack would refuse ``view`` for views.open/update/push, or None."""
-    if not isinstance(view, dict) or not view.get("type"):
-        return "missing required field: type"
-    if view["type"] == "modal":
-        if "title" not in view:
-            return "missing required field: title"
-        for key in ("title", "submit", "close"):
-            if key in view and _plain_len(view[key]) > MAX_TITLE_CHARS:
-                limit = MAX_TITLE_CHARS + 1
-                return f"must be less than {limit} characters [json-pointer:/view/{key}]"
-    if len(str(view.get("private_metadata", ""))) > 3000:
-        return "private_metadata must be less than 3001 characters"
-    return blocks_problem(view.get("blocks", []), limit=MAX_VIEW_BLOCKS)
+from sandbox.fake_slack_views import SlackViews
+from sandbox.slack_limits import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_TEXT_CHARS,
+    Body,
+    blocks_problem,
+    error,
+)
 
 
 class SlackStore:
@@ -107,19 +54,19 @@ class SlackStore:
         self.replies: dict[tuple[str, str], list[Body]] = {}
         self.by_ts: dict[tuple[str, str], Body] = {}
         self.ephemeral_log: list[Body] = []
-        self.view_log: dict[str, Body] = {}
-        self.triggers: dict[str, tuple[str, float]] = {}
         self._last_us = 0
         self._ids = itertools.count(1)
+        self.modals = SlackViews(team_id=team_id, app_id=app_id, bot_id=bot_id, ids=self._ids)
+        self.view_log, self.triggers = self.modals.view_log, self.modals.triggers
         self.handlers: dict[str, Callable[[Body], Body]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
             "chat.update": self.update_message,
             "chat.postEphemeral": self.post_ephemeral,
             "chat.getPermalink": self.get_permalink,
-            "views.open": self.views_open,
-            "views.push": self.views_push,
-            "views.update": self.views_update,
+            "views.open": self.modals.views_open,
+            "views.push": self.modals.views_push,
+            "views.update": self.modals.views_update,
             "users.info": self.users_info,
             "usergroups.users.list": self.usergroup_users,
             "conversations.info": self.conversations_info,
@@ -163,10 +110,7 @@ class SlackStore:
         self.top.setdefault(channel_id, [])
 
     def issue_trigger(self, *, user_id: str, ttl: float) -> str:
-        trigger_id = f"{next(self._ids)}.{self.team_id}.{time.time_ns():x}"
-        self.triggers[trigger_id] = (user_id, time.monotonic() + ttl)
-        return trigger_id
-
+        return self.modals.issue_trigger(user_id=user_id, ttl=ttl)
     def resolve(self, channel: Any) -> str | None:
         """Channel id for an id, a ``#name`` or a user id (their DM); None if unknown."""
         if not isinstance(channel, str) or not channel:
@@ -359,96 +303,6 @@ class SlackStore:
         if rec.get("thread_ts"):
             link += f"?thread_ts={rec['thread_ts']}&cid={channel}"
         return {"ok": True, "channel": channel, "permalink": link}
-
-    def _trigger_user(self, args: Body) -> tuple[Body | None, str | None]:
-        trigger_id = args.get("trigger_id")
-        if not trigger_id:
-            return error("invalid_trigger_id"), None
-        user, expires = self.triggers.get(trigger_id, (None, float("inf")))
-        if time.monotonic() > expires:
-            return error("expired_trigger_id"), None
-        return None, user
-
-    def _build_view(self, view: Body, *, view_id: str, root: str, previous: str | None) -> Body:
-        full: Body = {
-            "id": view_id,
-            "team_id": self.team_id,
-            "type": view["type"],
-            "blocks": [],
-            "private_metadata": "",
-            "callback_id": "",
-            "external_id": "",
-            "clear_on_close": False,
-            "notify_on_close": False,
-            "root_view_id": root,
-            "previous_view_id": previous,
-            "app_id": self.app_id,
-            "bot_id": self.bot_id,
-        }
-        full.update(copy.deepcopy(view))
-        full["id"], full["state"] = view_id, {"values": {}}
-        full["hash"] = f"{int(time.time())}.{next(self._ids):08x}"
-        return full
-
-    def _open(self, args: Body, *, push: bool) -> Body:
-        problem, user = self._trigger_user(args)
-        if problem:
-            return problem
-        view = args.get("view")
-        why = view_problem(view)
-        if why:
-            return error("invalid_arguments", why)
-        external_id = view.get("external_id")
-        if external_id and any(
-            v["view"].get("external_id") == external_id for v in self.view_log.values()
-        ):
-            return error("duplicate_external_id")
-        view_id = f"V{next(self._ids):08d}"
-        previous = None
-        if push:
-            same = [v for v in self.view_log.values() if v["trigger_id"] == args["trigger_id"]]
-            previous = same[-1]["id"] if same else None
-        root = self.view_log[previous]["view"]["root_view_id"] if previous else view_id
-        full = self._build_view(view, view_id=view_id, root=root, previous=previous)
-        self.view_log[view_id] = {
-            "id": view_id,
-            "trigger_id": args["trigger_id"],
-            "user": user,
-            "view": full,
-            "hash": full["hash"],
-        }
-        return {"ok": True, "view": copy.deepcopy(full)}
-
-    def views_open(self, args: Body) -> Body:
-        return self._open(args, push=False)
-
-    def views_push(self, args: Body) -> Body:
-        return self._open(args, push=True)
-
-    def views_update(self, args: Body) -> Body:
-        view_id, external_id = args.get("view_id"), args.get("external_id")
-        if not view_id and not external_id:
-            return error("invalid_arguments", "view_id or external_id is required")
-        found = [
-            v
-            for v in self.view_log.values()
-            if v["id"] == view_id or (external_id and v["view"]["external_id"] == external_id)
-        ]
-        if not found:
-            return error("not_found")
-        record = found[0]
-        if args.get("hash") and args["hash"] != record["hash"]:
-            return error("hash_conflict")
-        view = args.get("view")
-        why = view_problem(view)
-        if why:
-            return error("invalid_arguments", why)
-        old = record["view"]
-        full = self._build_view(
-            view, view_id=record["id"], root=old["root_view_id"], previous=old["previous_view_id"]
-        )
-        record["view"], record["hash"] = full, full["hash"]
-        return {"ok": True, "view": copy.deepcopy(full)}
 
     def users_info(self, args: Body) -> Body:
         user = self.users.get(str(args.get("user")))

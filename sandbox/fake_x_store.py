@@ -1,6 +1,6 @@
 """State of the local fake X API (users, posts, DMs), shaped like X API v2 objects.
 
-Used by :mod:`bot.sandbox.fake_x`. Writers take ``lock`` (an RLock); the HTTP side holds it
+Used by :mod:`sandbox.fake_x`. Writers take ``lock`` (an RLock); the HTTP side holds it
 around whole requests. Objects are stored with every field filled in and trimmed to the
 requested ``tweet.fields`` / ``user.fields`` on the way out. Also here: timeline paging
 (since_id/until_id/pagination tokens) and the search-query subset.

@@ -2,7 +2,8 @@
 
 ``GET /`` is the page (``static/``: index.html, blockkit.js, app.js, style.css): a Slack
 pane rendered from the Block Kit the bot sent (the care channel and the escalation teams'
-channels), and an X pane to post or DM as customers, with the brand's replies and DMs. The page
+channels), and an X pane to post or DM as customers, with the brand's replies and DMs (a
+customer can answer any brand post, its replies too; replies the brand hid are marked). The page
 polls ``GET /api/state?user=U...`` and acts through ``POST /api/...`` (JSON bodies only,
 so another web site cannot post forms here; the Host header must be a loopback name).
 
@@ -85,12 +86,18 @@ def x_state(sandbox) -> dict[str, Any]:
         inbound = [dict(e, recipient_id=e["_to"]) for e in x.store.dms.values()
                    if e["sender_id"] != x.brand_id]
     posts = sorted(x.all_posts(), key=lambda p: int(p["id"]))
+    hidden = x.hidden_post_ids()
+
+    def username_of(user_id: str | None) -> str | None:
+        return users[user_id]["username"] if user_id in users else None
 
     def view(post: dict[str, Any], depth: int) -> dict[str, Any]:
         author = users.get(post["author_id"], {"username": "?", "name": "?"})
         return {"id": post["id"], "text": post["text"], "created_at": post.get("created_at"),
                 "username": author["username"], "name": author["name"],
                 "is_brand": post["author_id"] == x.brand_id, "depth": min(depth, 4),
+                "hidden": post["id"] in hidden,
+                "reply_to_username": username_of(post.get("in_reply_to_user_id")),
                 "url": f"https://x.com/{author['username']}/status/{post['id']}"}
 
     children: dict[str, list[dict[str, Any]]] = {}
@@ -130,8 +137,10 @@ def x_state(sandbox) -> dict[str, Any]:
         "brand": {"id": x.brand_id, "username": brand["username"], "name": brand["name"]},
         "threads": threads,
         "dms": sorted(conversations.values(), key=lambda c: -int(c["last_id"])),
-        "brand_posts": [{"id": p["id"], "text": p["text"]} for p in x.brand_posts()
-                        if not p.get("in_reply_to_tweet_id")],
+        # Every brand post can be replied to, its replies to customers too (a follow-up).
+        "brand_posts": [{"id": p["id"], "text": p["text"],
+                         "reply_to_username": username_of(p.get("in_reply_to_user_id"))}
+                        for p in x.brand_posts()],
     }
 
 

@@ -1,5 +1,5 @@
 """The sandbox: the real bot on this machine against local stand-ins of Slack and X,
-with a web page (``bot.sandbox.web_ui``) to play the customers, the agents and the lead.
+with a web page (``sandbox.web_ui``) to play the customers, the agents and the lead.
 
 Everything listens on 127.0.0.1 only: FakeSlack, FakeX (brand @acme "Acme Air"), the
 bot's own HTTP endpoint (``/slack/events``, served by ``bot.web``) and the page. The
@@ -35,16 +35,16 @@ from typing import Any
 
 from bot.config import Settings
 from bot.logs import configure_logging
-from bot.runtime import Runtime, build_runtime
-from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.fake_x import FakeX
-from bot.sandbox.slack_requests import SignedSlackRequests
-from bot.sandbox.web_ui import make_ui_server
-from bot.web import make_server, stop_server
+from bot.runtime import Runtime
+from bot.web import stop_server
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_x import FakeX
+from sandbox.slack_requests import SignedSlackRequests
+from sandbox.stack import HOST, Stack, made_up_tokens, start_stack
+from sandbox.web_ui import make_ui_server
 
 log = logging.getLogger(__name__)
 
-HOST = "127.0.0.1"
 CHANNEL = "C0CARE"
 CHANNEL_NAME = "care"
 BRAND_USERNAME = "acme"
@@ -66,7 +66,9 @@ class SandboxUser:
 
 USERS = (SandboxUser("UAGENT1", "Alex (agent)", "agent"),
          SandboxUser("UAGENT2", "Sam (agent)", "agent"),
-         SandboxUser("ULEAD1", "Lee (lead)", "lead"))
+         SandboxUser("ULEAD1", "Lee (lead)", "lead"),
+         # A second lead: a lead's own draft needs another lead's approval.
+         SandboxUser("ULEAD2", "Kim (lead)", "lead"))
 LEAD_IDS = tuple(u.id for u in USERS if u.role == "lead")
 
 # (username, display name, followers, minutes ago, text): what the page starts with.
@@ -107,7 +109,8 @@ class Sandbox:
         self.runtime: Runtime | None = None
         self.settings: Settings | None = None
         self.requests: SignedSlackRequests | None = None
-        self._bot_server = self._ui_server = None
+        self.stack: Stack | None = None
+        self._ui_server = None
         self._threads: list[threading.Thread] = []
         self._tmp: str | None = None
         self._lock = threading.Lock()
@@ -130,36 +133,22 @@ class Sandbox:
 
     def _start_backends(self) -> None:
         self._tmp = tempfile.mkdtemp(prefix="care-sandbox-")
-        bot_token = f"xoxb-sandbox-{secrets.token_hex(8)}"
-        signing_secret = secrets.token_hex(16)
-        self.slack = FakeSlack(bot_token=bot_token, host=HOST).start()
-        self.slack.add_channel(channel_id=CHANNEL, name=CHANNEL_NAME)
-        for _, channel_id, name in ESCALATION_CHANNELS:
-            self.slack.add_channel(channel_id=channel_id, name=name)
-        for user in self.users:
-            self.slack.add_user(user_id=user.id, name=user.name.split()[0].lower(),
-                                real_name=user.name)
-        self.x = FakeX(brand_username=BRAND_USERNAME, brand_name=BRAND_NAME, host=HOST).start()
-        env = {
-            "SLACK_BOT_TOKEN": bot_token, "SLACK_SIGNING_SECRET": signing_secret,
-            "SLACK_API_URL": self.slack.url, "CARE_CHANNEL_ID": CHANNEL,
-            "CARE_LEAD_IDS": ",".join(LEAD_IDS), "X_API_URL": self.x.url,
-            "X_POLL_SECONDS": str(self.poll_seconds),
-            "X_DM_POLL_SECONDS": str(DM_POLL_SECONDS),
-            "CARE_ESCALATION_CHANNELS": ",".join(f"{dept}={cid}"
-                                                 for dept, cid, _ in ESCALATION_CHANNELS),
-            "DATABASE_URL": f"sqlite:///{self._tmp}/sandbox.db",
-            **{name: f"sandbox-{name.lower()}-{secrets.token_hex(6)}" for name in (
-                "X_BEARER_TOKEN", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN",
-                "X_ACCESS_TOKEN_SECRET")},
-        }
-        self.settings = Settings.from_env(env)
-        self.runtime = build_runtime(self.settings)
-        self._bot_server = make_server(self.runtime, host=HOST, port=0)
-        self._serve(self._bot_server, "sandbox-bot")
-        self.requests = SignedSlackRequests(
-            url=f"http://{HOST}:{self._bot_server.effective_port}/slack/events",
-            signing_secret=signing_secret, team_id=self.slack.team_id)
+        self.stack = start_stack(
+            tokens=made_up_tokens(), signing_secret=secrets.token_hex(16),
+            channels=((CHANNEL, CHANNEL_NAME),) + tuple(
+                (channel_id, name) for _, channel_id, name in ESCALATION_CHANNELS),
+            users=tuple((user.id, user.name.split()[0].lower(), user.name)
+                        for user in self.users),
+            brand_username=BRAND_USERNAME, brand_name=BRAND_NAME,
+            settings={
+                "CARE_CHANNEL_ID": CHANNEL, "CARE_LEAD_IDS": ",".join(LEAD_IDS),
+                "X_POLL_SECONDS": str(self.poll_seconds),
+                "X_DM_POLL_SECONDS": str(DM_POLL_SECONDS),
+                "CARE_ESCALATION_CHANNELS": ",".join(f"{dept}={cid}"
+                                                     for dept, cid, _ in ESCALATION_CHANNELS),
+                "DATABASE_URL": f"sqlite:///{self._tmp}/sandbox.db"})
+        self.slack, self.x, self.runtime = self.stack.slack, self.stack.x, self.stack.runtime
+        self.settings, self.requests = self.stack.settings, self.stack.requests
         if self.seed:
             self._seed()
         self.runtime.start_jobs()
@@ -183,24 +172,19 @@ class Sandbox:
     def stop(self) -> None:
         """Stop the page, the bot, its jobs and the fakes; remove the temporary database."""
         self._started = False
-        for server in (self._ui_server, self._bot_server):
-            if server is not None:
-                try:
-                    stop_server(server)
-                except Exception:  # noqa: BLE001 - stopping must go on
-                    log.exception("stopping a sandbox server failed")
-        self._ui_server = self._bot_server = None
+        if self._ui_server is not None:
+            try:
+                stop_server(self._ui_server)
+            except Exception:  # noqa: BLE001 - stopping must go on
+                log.exception("stopping the sandbox page failed")
+        self._ui_server = None
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
-        if self.requests is not None:
-            self.requests.session.close()
-        if self.runtime is not None:
-            self.runtime.stop()
-            self.runtime = None
-        for fake in (self.slack, self.x):
-            if fake is not None:
-                fake.stop()
+        if self.stack is not None:
+            self.stack.stop()
+            self.stack = None
+        self.runtime = None
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.domain.case import Action
 from bot.domain.model import OutboundStatus, post_url
 from bot.domain.transition import FinishOutbound, LeaseLost, RecordFirstResponse, Step, StopClock
-from bot.render import strings
+from bot.render import sending_text, strings
 from bot.x.client import XAmbiguous, XClient, XDuplicate, XError, XRateLimited, same_reply_text
 from storage.cases import SYSTEM, CaseStore
 from storage.outbox import OutboundJob, XOutbox
@@ -93,8 +93,7 @@ class ReplySender:
                 return 0
             if found:
                 return self._sent(job, found, reconciled=True)
-            return self._failed(job, f"{exc.reason}. The same text is already on the account; "
-                                     "edit the draft to send something different.")
+            return self._failed(job, sending_text.duplicate(exc.reason))
         except XRateLimited as exc:
             at = exc.reset_at or self.clock() + backoff(job.attempts)
             # A 429 on the read that reconciles an earlier try leaves that try unresolved:
@@ -109,8 +108,7 @@ class ReplySender:
                 found = self._find_sent_quietly(job)  # this last try may have reached X
                 if found:
                     return self._sent(job, found, reconciled=True)
-                return self._failed(job, f"{exc.reason}, {job.attempts} times. It was not found "
-                                         "among the brand's posts.")
+                return self._failed(job, sending_text.gave_up(exc.reason, job.attempts))
             self.outbox.postpone(job_id=job.id, owner=self.owner,
                                  status=OutboundStatus.UNKNOWN,
                                  next_attempt_at=self.clock() + backoff(job.attempts),
@@ -165,7 +163,7 @@ class ReplySender:
         now = self.clock()
         finish = FinishOutbound(job_id=job.id, owner=self.owner, status=OutboundStatus.FAILED,
                                 error=reason)
-        label = "The DM" if job.channel == "dm" else "The public reply"
+        label = sending_text.message_label(job.channel)
         result = self.store.transition(case_id=job.case_id, now=now, step=Step(
             action=Action.SEND_FAILED, actor=SYSTEM, detail=reason, effects=(finish,),
             note=strings.note_send_failed(f"{label}: {reason}")))

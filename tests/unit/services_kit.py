@@ -66,7 +66,8 @@ def post(*, text: str = "@acme where is my bag?", author: Author = JANE,
 
 
 def open_case(store: CaseStore, clock: Clock, **kwargs) -> int:
-    case_id = store.open_case(post=post(**kwargs), channel="C0CARE", now=clock())
+    case_id = store.open_case(post=post(**kwargs), channel="C0CARE", now=clock(),
+                              brand_id=BRAND[0])
     assert case_id is not None
     return case_id
 

@@ -89,8 +89,10 @@ def note_retry(agent: str) -> str:
     return f":repeat: {user(agent)} asked to retry sending."
 
 
-def note_refused(agent: str, why: str) -> str:
-    return f":no_entry: {user(agent)} tried to approve, refused: {why}"
+def note_refused(agent: str, why: str, *, attempt: str = "approve") -> str:
+    """``attempt``: the action refused, ``approve`` or ``request_changes``."""
+    tried = "ask for changes" if attempt == "request_changes" else "approve"
+    return f":no_entry: {user(agent)} tried to {tried}, refused: {why}"
 
 
 # --- ephemeral answers ----------------------------------------------------------------------
@@ -100,6 +102,8 @@ NOT_IN_STATE = "That can't be done now: the case is {state}."
 NO_SUCH_CASE = "That case no longer exists."
 NOT_A_LEAD = "Only a team lead can approve or request changes. Leads: {leads}."
 OWN_DRAFT = "You wrote this draft, so you can't approve it: another lead has to."
+OWN_DRAFT_CHANGES = ("You wrote this draft, so you can't review it: edit it yourself, "
+                     "or another lead reviews it.")
 NO_PENDING_DRAFT = "There is no draft waiting for approval on this case."
 STALE_DRAFT = "That draft has been replaced by a newer one; review the newest draft."
 CLAIM_FIRST = "Claim the case first, then draft the reply."

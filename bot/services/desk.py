@@ -22,14 +22,27 @@ from bot.domain.case import Action, CaseState, CloseReason
 from bot.domain.model import Case, Channel, DraftStatus
 from bot.domain.reply_text import check_dm_text, check_reply_text
 from bot.domain.sla import SlaPolicy
+from bot.domain.transition import (
+    AddDraft,
+    AssigneeIs,
+    MarkMovedToDm,
+    RequeueFailedOutbound,
+    ReviewDraft,
+    SetAssignee,
+    SetClosedAt,
+    SetCloseReason,
+    StartClock,
+    Step,
+    StopClock,
+    approval_effects,
+    review_problem,
+)
 from bot.render import strings
 from bot.render.mrkdwn import escape, quote
 from bot.services.leads import LeadDirectory
-from bot.services.sla_clock import STOP_CLOCK, start_clock
+from bot.services.sla_clock import start_clock
 from storage.agents import AgentProfiles
-from storage.cases import CaseStore, TransitionResult, add_draft, review_draft
-from storage.models import CaseRow
-from storage.outbox import queue_outbound, requeue_failed
+from storage.cases import CaseStore, TransitionResult
 
 
 @dataclass(frozen=True)
@@ -57,9 +70,9 @@ class CareDesk:
 
     # --- claiming -----------------------------------------------------------------
     def claim(self, *, case_id: int, user_id: str) -> Outcome:
-        result = self.store.transition(
-            case_id=case_id, action=Action.CLAIM, actor=user_id, now=self.clock(),
-            updates={"assignee_id": user_id}, note=strings.note_claimed(user_id))
+        result = self.store.transition(case_id=case_id, now=self.clock(), step=Step(
+            action=Action.CLAIM, actor=user_id, effects=(SetAssignee(user_id),),
+            note=strings.note_claimed(user_id)))
         if result.ok:
             return self._done(result)
         case = result.case
@@ -71,10 +84,10 @@ class CareDesk:
         return self._refused(result)
 
     def unclaim(self, *, case_id: int, user_id: str) -> Outcome:
-        where = () if self.leads.is_lead(user_id) else (CaseRow.assignee_id == user_id,)
-        result = self.store.transition(
-            case_id=case_id, action=Action.UNCLAIM, actor=user_id, now=self.clock(),
-            updates={"assignee_id": None}, where=where, note=strings.note_unclaimed(user_id))
+        guards = () if self.leads.is_lead(user_id) else (AssigneeIs(user_id),)
+        result = self.store.transition(case_id=case_id, now=self.clock(), step=Step(
+            action=Action.UNCLAIM, actor=user_id, guards=guards,
+            effects=(SetAssignee(None),), note=strings.note_unclaimed(user_id)))
         return self._done(result) if result.ok else self._refused(result, user_id=user_id)
 
     # --- drafting -----------------------------------------------------------------
@@ -123,9 +136,8 @@ class CareDesk:
                 return Outcome(False, case, check.problem, field=field)
         now = self.clock()
         if case.state is CaseState.SEND_FAILED:
-            step = self.store.transition(case_id=case_id, action=Action.EDIT_AFTER_FAILURE,
-                                         actor=user_id, now=now,
-                                         where=(CaseRow.assignee_id == user_id,))
+            step = self.store.transition(case_id=case_id, now=now, step=Step(
+                action=Action.EDIT_AFTER_FAILURE, actor=user_id, guards=(AssigneeIs(user_id),)))
             if not step.ok:
                 return self._refused(step, user_id=user_id)
         public = text + signature if channel.public else None
@@ -133,13 +145,13 @@ class CareDesk:
         note = strings.note_draft(user_id, public=quote(escape(public)) if public else None,
                                   public_length=checks[0][1].weighted_length if public else 0,
                                   direct=quote(escape(direct)) if direct else None)
-        result = self.store.transition(
-            case_id=case_id, action=Action.SUBMIT_DRAFT, actor=user_id, now=now,
-            where=(CaseRow.assignee_id == user_id,), note=note, detail=(public or direct)[:500],
-            updates={"moved_to_dm": True} if (move_to_dm or channel.dm) else None,
-            also=lambda s, cid: add_draft(s, case_id=cid, author_id=user_id, text=text, now=now,
-                                          channel=channel, dm_text=dm_text,
-                                          signature=signature))
+        effects = (AddDraft(author_id=user_id, text=text, channel=channel, dm_text=dm_text,
+                            signature=signature),)
+        if move_to_dm or channel.dm:
+            effects = (MarkMovedToDm(), *effects)
+        result = self.store.transition(case_id=case_id, now=now, step=Step(
+            action=Action.SUBMIT_DRAFT, actor=user_id, guards=(AssigneeIs(user_id),),
+            effects=effects, note=note, detail=(public or direct)[:500]))
         return self._done(result) if result.ok else self._refused(result, user_id=user_id)
 
     def signature(self, user_id: str) -> str:
@@ -147,95 +159,98 @@ class CareDesk:
         return self.signature_format.format(initials=initials) if initials else ""
 
     # --- reviewing ----------------------------------------------------------------
-    def can_review(self, *, case_id: int, user_id: str, draft_id: int | None) -> Outcome:
-        """Whether ``user_id`` may review the pending draft: ok with the case, or why not
+    def can_review(self, *, case_id: int, user_id: str, draft_id: int | None,
+                   action: Action = Action.REQUEST_CHANGES) -> Outcome:
+        """Whether ``user_id`` may review the pending draft (``action``: approve it, or ask
+        for changes, the check made before the modal opens): ok with the case, or why not
         (a refusal is recorded)."""
-        case = self.store.get(case_id)
+        return self._review_outcome(self.store.get(case_id), user_id=user_id,
+                                    draft_id=draft_id, action=action,
+                                    is_lead=self.leads.is_lead(user_id))
+
+    def approve(self, *, case_id: int, user_id: str, draft_id: int | None = None) -> Outcome:
+        return self._review(case_id=case_id, user_id=user_id, draft_id=draft_id,
+                            action=Action.APPROVE, step=lambda case: Step(
+                                action=Action.APPROVE, actor=user_id,
+                                effects=approval_effects(case, reviewer_id=user_id),
+                                note=strings.note_approved(user_id, case.latest_draft.author_id,
+                                                           case.latest_draft.channel.value),
+                                detail=f"draft {case.latest_draft.id}"))
+
+    def request_changes(self, *, case_id: int, user_id: str, draft_id: int | None,
+                        reason: str) -> Outcome:
+        reason = reason.strip()[:1000]
+        if not reason:
+            return Outcome(False, None, strings.EMPTY_REASON)
+        return self._review(case_id=case_id, user_id=user_id, draft_id=draft_id,
+                            action=Action.REQUEST_CHANGES, step=lambda case: Step(
+                                action=Action.REQUEST_CHANGES, actor=user_id,
+                                effects=(ReviewDraft(draft_id=case.latest_draft.id,
+                                                     reviewer_id=user_id,
+                                                     status=DraftStatus.CHANGES_REQUESTED,
+                                                     note=reason),),
+                                note=strings.note_changes_requested(
+                                    user_id, case.latest_draft.author_id, quote(escape(reason))),
+                                detail=reason))
+
+    def _review(self, *, case_id: int, user_id: str, draft_id: int | None, action: Action,
+                step: Callable[[Case], Step]) -> Outcome:
+        """One transaction reads the case, checks the draft and applies ``step`` to it."""
+        if not self.leads.is_lead(user_id):
+            return self.can_review(case_id=case_id, user_id=user_id, draft_id=draft_id,
+                                   action=action)
+
+        def checked(case: Case) -> Step | None:
+            if review_problem(case, draft_id=draft_id) \
+                    or case.latest_draft.author_id == user_id:
+                return None
+            return step(case)
+
+        result = self.store.transition(case_id=case_id, now=self.clock(), step=checked)
+        if result.ok:
+            return self._done(result)
+        refused = self._review_outcome(result.case, user_id=user_id, draft_id=draft_id,
+                                       action=action, is_lead=True)
+        # Checks passed on a case another transaction changed meanwhile: a newer draft.
+        return refused if not refused.ok else Outcome(False, result.case, strings.STALE_DRAFT)
+
+    def _review_outcome(self, case: Case | None, *, user_id: str, draft_id: int | None,
+                        action: Action, is_lead: bool) -> Outcome:
         if case is None:
             return Outcome(False, None, strings.NO_SUCH_CASE)
-        draft = case.latest_draft
-        if case.state is not CaseState.AWAITING_APPROVAL or draft is None \
-                or draft.status is not DraftStatus.PENDING:
+        problem = review_problem(case, draft_id=draft_id)
+        if problem == "state":
             return self._refused(TransitionResult(False, case))
-        if draft_id is not None and draft.id != draft_id:
+        if problem == "stale":
             return Outcome(False, case, strings.STALE_DRAFT)
         why = None
-        if not self.leads.is_lead(user_id):
+        if not is_lead:
             why = strings.NOT_A_LEAD.format(leads=self.leads.mention_list())
-        elif draft.author_id == user_id:
-            why = strings.OWN_DRAFT
+        elif case.latest_draft.author_id == user_id:
+            why = strings.OWN_DRAFT if action is Action.APPROVE else strings.OWN_DRAFT_CHANGES
         if why:
-            self.store.record(case_id=case_id, actor=user_id, action="approval_refused",
+            approving = action is Action.APPROVE
+            self.store.record(case_id=case.id, actor=user_id,
+                              action="approval_refused" if approving else "changes_refused",
                               now=self.clock(), detail=why,
-                              note=strings.note_refused(user_id, why))
+                              note=strings.note_refused(user_id, why, attempt=action.value))
             self.kick()
             return Outcome(False, case, why)
         return Outcome(True, case)
 
-    def approve(self, *, case_id: int, user_id: str, draft_id: int | None = None) -> Outcome:
-        allowed = self.can_review(case_id=case_id, user_id=user_id, draft_id=draft_id)
-        if not allowed.ok:
-            return allowed
-        case = allowed.case
-        draft = case.latest_draft
-        now = self.clock()
-
-        def approve_and_queue(s, cid):
-            review_draft(s, draft_id=draft.id, reviewer_id=user_id, status=DraftStatus.APPROVED)
-            if draft.public_text is not None:
-                queue_outbound(s, case_id=cid, draft_id=draft.id, text=draft.public_text,
-                               channel="public", in_reply_to_post_id=case.reply_to_post_id,
-                               now=now)
-            if draft.direct_text is not None:
-                queue_outbound(s, case_id=cid, draft_id=draft.id, text=draft.direct_text,
-                               channel="dm", recipient_id=case.customer.id, now=now)
-
-        result = self.store.transition(
-            case_id=case_id, action=Action.APPROVE, actor=user_id, now=now,
-            note=strings.note_approved(user_id, draft.author_id, draft.channel.value),
-            detail=f"draft {draft.id}",
-            where=(CaseRow.version == case.version,), also=approve_and_queue)
-        if not result.ok and result.case and result.case.state is not case.state:
-            return self._refused(result)
-        if not result.ok:
-            return Outcome(False, result.case, strings.STALE_DRAFT)
-        return self._done(result)
-
-    def request_changes(self, *, case_id: int, user_id: str, draft_id: int | None,
-                        reason: str) -> Outcome:
-        reason = reason.strip()
-        if not reason:
-            return Outcome(False, None, strings.EMPTY_REASON)
-        allowed = self.can_review(case_id=case_id, user_id=user_id, draft_id=draft_id)
-        if not allowed.ok:
-            return allowed
-        case = allowed.case
-        draft = case.latest_draft
-        result = self.store.transition(
-            case_id=case_id, action=Action.REQUEST_CHANGES, actor=user_id, now=self.clock(),
-            note=strings.note_changes_requested(user_id, draft.author_id,
-                                                quote(escape(reason[:1000]))),
-            detail=reason[:1000], where=(CaseRow.version == case.version,),
-            also=lambda s, cid: review_draft(s, draft_id=draft.id, reviewer_id=user_id,
-                                             status=DraftStatus.CHANGES_REQUESTED,
-                                             note=reason[:1000]))
-        return self._done(result) if result.ok else self._refused(result)
-
     # --- after sending / closing ------------------------------------------------------
     def retry_send(self, *, case_id: int, user_id: str) -> Outcome:
         now = self.clock()
-        result = self.store.transition(
-            case_id=case_id, action=Action.RETRY_SEND, actor=user_id, now=now,
-            note=strings.note_retry(user_id),
-            also=lambda s, cid: requeue_failed(s, case_id=cid, now=now))
+        result = self.store.transition(case_id=case_id, now=now, step=Step(
+            action=Action.RETRY_SEND, actor=user_id, effects=(RequeueFailedOutbound(),),
+            note=strings.note_retry(user_id)))
         return self._done(result) if result.ok else self._refused(result)
 
     def close(self, *, case_id: int, user_id: str, reason: CloseReason) -> Outcome:
-        result = self.store.transition(
-            case_id=case_id, action=reason.action, actor=user_id, now=self.clock(),
-            updates={"close_reason": reason.value, "closed_at": self.clock(), **STOP_CLOCK},
-            detail=reason.value,
-            note=strings.note_closed(user_id, reason.value))
+        result = self.store.transition(case_id=case_id, now=self.clock(), step=Step(
+            action=reason.action, actor=user_id,
+            effects=(SetCloseReason(reason.value), SetClosedAt(self.clock()), StopClock()),
+            detail=reason.value, note=strings.note_closed(user_id, reason.value)))
         if not result.ok and result.case and result.case.close_reason == reason.value \
                 and result.case.state in (CaseState.CLOSED, CaseState.IGNORED):
             return Outcome(True, result.case)  # already closed that way: a double click
@@ -243,11 +258,11 @@ class CareDesk:
 
     def reopen(self, *, case_id: int, user_id: str) -> Outcome:
         now = self.clock()
-        result = self.store.transition(
-            case_id=case_id, action=Action.REOPEN, actor=user_id, now=now,
-            updates={"assignee_id": None, "close_reason": None},
-            new_clock=start_clock(self.policy, start=now, minutes=self.policy.followup_minutes),
-            note=strings.note_reopened(user_id))
+        clock = start_clock(self.policy, start=now, minutes=self.policy.followup_minutes)
+        result = self.store.transition(case_id=case_id, now=now, step=Step(
+            action=Action.REOPEN, actor=user_id,
+            effects=(SetAssignee(None), SetCloseReason(None), StartClock(clock)),
+            note=strings.note_reopened(user_id)))
         return self._done(result) if result.ok else self._refused(result)
 
     # --- helpers --------------------------------------------------------------------

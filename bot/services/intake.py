@@ -25,11 +25,19 @@ from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, InboundPost
 from bot.domain.sla import SlaPolicy
 from bot.domain.topics import topic_key
+from bot.domain.transition import (
+    MarkMovedToDm,
+    SetAssignee,
+    SetClosedAt,
+    SetCloseReason,
+    StartClock,
+    Step,
+)
 from bot.render import conversation_text
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
-from storage.cases import CaseStore
+from storage.cases import SYSTEM, CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.screening import FilteredPosts
 
@@ -122,22 +130,22 @@ class Intake:
     def _follow_up(self, case: Case, post: InboundPost, now: datetime) -> bool:
         from_customer = post.author.id == case.customer.id
         note = conversation_text.inbound(post, from_customer=from_customer)
-        dm_flag = {"moved_to_dm": True} if post.kind == "dm" else {}
+        dm_flag = (MarkMovedToDm(),) if post.kind == "dm" else ()
         if not from_customer or case.state in WAITING_ON_US:
             return self.store.attach_post(case_id=case.id, post=post, from_customer=from_customer,
-                                          now=now, note=note, updates=dm_flag or None,
-                                          action=None)
+                                          now=now, note=note, effects=dm_flag)
         clock = start_clock(self.policy, start=now, minutes=self.policy.followup_minutes)
         if case.state is CaseState.REPLIED and case.assignee_id:
-            action, updates = Action.FOLLOWUP_ASSIGNED, {}
+            action, effects = Action.FOLLOWUP_ASSIGNED, ()
         else:
-            action, updates = Action.FOLLOWUP, {"assignee_id": None, "close_reason": None,
-                                                "closed_at": None}
+            action = Action.FOLLOWUP
+            effects = (SetAssignee(None), SetCloseReason(None), SetClosedAt(None))
             if case.assignee_id and case.state is not CaseState.REPLIED:
                 note += "\n" + conversation_text.previous_agent(case.assignee_id)
+        step = Step(action=action, actor=SYSTEM,
+                    effects=(*effects, *dm_flag, StartClock(clock)))
         return self.store.attach_post(case_id=case.id, post=post, from_customer=True, now=now,
-                                      note=note, action=action, updates={**updates, **dm_flag},
-                                      new_clock=clock)
+                                      note=note, step=step)
 
     def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict) -> bool:
         history = self.store.history(customer_id=post.author.id)

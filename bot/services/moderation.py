@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.domain.transition import QueueParentUpdate, SetHiddenOnX
 from bot.render import moderation_text
 from bot.services.desk import Outcome
 from bot.x.client import XClient, XError
@@ -53,7 +54,7 @@ class Moderation:
         else:
             self.muted.unmute(case.customer.id)
         self.store.record(case_id=case_id, actor=user_id, action="mute" if muted else "unmute",
-                          now=now, detail=problem, updates={},
+                          now=now, detail=problem, effects=(QueueParentUpdate(),),
                           note=moderation_text.muted(by=user_id, handle=case.customer.username,
                                                      muted=muted, x_problem=problem))
         self.kick()
@@ -72,7 +73,7 @@ class Moderation:
                               now=self.clock(), detail=exc.reason)
             return Outcome(False, case, moderation_text.x_refused(exc.reason))
         self.store.record(case_id=case_id, actor=user_id, action="hide" if hidden else "unhide",
-                          now=self.clock(), updates={"hidden_on_x": hidden},
+                          now=self.clock(), effects=(SetHiddenOnX(hidden),),
                           note=moderation_text.hidden(by=user_id, hidden=hidden))
         self.kick()
         return Outcome(True, case)

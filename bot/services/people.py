@@ -15,11 +15,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.domain.case import CaseState
+from bot.domain.transition import QueueChannelPost, SetEscalatedTo
 from bot.render import people_text
 from bot.services.desk import Outcome
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
-from storage.channel_posts import queue_channel_post
 
 INITIALS = re.compile(r"^[A-Za-z0-9]{1,4}$")
 
@@ -77,13 +77,10 @@ class People:
         channel = self.departments[department]
         summary = people_text.escalation_summary(case=case, department=department, note=note,
                                                  by=user_id)
-
-        def post_summary(s, _cid):
-            queue_channel_post(s, channel=channel, text=summary, now=now)
-
         self.store.record(case_id=case.id, actor=user_id, action="escalate", now=now,
                           detail=f"{department}: {note[:500]}",
-                          updates={"escalated_to": department}, also=post_summary,
+                          effects=(QueueChannelPost(channel=channel, text=summary),
+                                   SetEscalatedTo(department)),
                           note=people_text.escalated_note(department=department, channel=channel,
                                                           note=note, by=user_id))
         self.kick()

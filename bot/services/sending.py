@@ -21,11 +21,13 @@ from datetime import datetime, timedelta
 
 from bot.domain.case import Action
 from bot.domain.model import OutboundStatus, post_url
-from bot.render import strings
-from bot.services.sla_clock import STOP_CLOCK
+from bot.domain.transition import FinishOutbound, LeaseLost, RecordFirstResponse, Step, StopClock
+from bot.render import sending_text, strings
 from bot.x.client import XAmbiguous, XClient, XDuplicate, XError, XRateLimited, same_reply_text
-from storage.cases import SYSTEM, CaseStore, first_response
-from storage.outbox import OutboundJob, XOutbox, finish_outbound
+from storage.cases import SYSTEM, CaseStore
+from storage.outbox import OutboundJob, XOutbox
+
+__all__ = ["LeaseLost", "ReplySender", "backoff"]
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +69,8 @@ class ReplySender:
         if not self.outbox.renew(job_id=job.id, owner=self.owner, now=self.clock(),
                                  lease_seconds=LEASE_SECONDS):
             raise LeaseLost(job.id)  # our lease ran out while earlier jobs of the batch ran
-        self.store.transition(case_id=job.case_id, action=Action.START_SEND, actor=SYSTEM,
-                              now=self.clock())
+        self.store.transition(case_id=job.case_id, now=self.clock(),
+                              step=Step(action=Action.START_SEND, actor=SYSTEM))
         try:
             if job.must_reconcile:
                 found = self._find_sent(job)
@@ -91,8 +93,7 @@ class ReplySender:
                 return 0
             if found:
                 return self._sent(job, found, reconciled=True)
-            return self._failed(job, f"{exc.reason}. The same text is already on the account; "
-                                     "edit the draft to send something different.")
+            return self._failed(job, sending_text.duplicate(exc.reason))
         except XRateLimited as exc:
             at = exc.reset_at or self.clock() + backoff(job.attempts)
             # A 429 on the read that reconciles an earlier try leaves that try unresolved:
@@ -107,8 +108,7 @@ class ReplySender:
                 found = self._find_sent_quietly(job)  # this last try may have reached X
                 if found:
                     return self._sent(job, found, reconciled=True)
-                return self._failed(job, f"{exc.reason}, {job.attempts} times. It was not found "
-                                         "among the brand's posts.")
+                return self._failed(job, sending_text.gave_up(exc.reason, job.attempts))
             self.outbox.postpone(job_id=job.id, owner=self.owner,
                                  status=OutboundStatus.UNKNOWN,
                                  next_attempt_at=self.clock() + backoff(job.attempts),
@@ -149,42 +149,27 @@ class ReplySender:
                   + (" (found after an unconfirmed try)" if reconciled else ""))
         note = (strings.note_dm_sent(author) if job.channel == "dm"
                 else strings.note_sent(post_url(username, post_id), author))
-
-        def finish(s, _cid):
-            _finish(s, job, self.owner, OutboundStatus.SENT, now, post_id)
-
-        result = self.store.transition(
-            case_id=job.case_id, action=Action.SEND_SUCCEEDED, actor=SYSTEM, now=now,
-            updates={**STOP_CLOCK, **first_response(now=now, by=author)},
-            detail=detail, note=note, also=finish)
+        finish = FinishOutbound(job_id=job.id, owner=self.owner, status=OutboundStatus.SENT,
+                                post_id=post_id)
+        result = self.store.transition(case_id=job.case_id, now=now, step=Step(
+            action=Action.SEND_SUCCEEDED, actor=SYSTEM, detail=detail, note=note,
+            effects=(StopClock(), RecordFirstResponse(at=now, by=author), finish)))
         if not result.ok:  # the other half of a public-and-DM draft settled the case first
             self.store.record(case_id=job.case_id, actor=SYSTEM, action="sent", now=now,
-                              detail=detail, note=note, also=finish)
+                              detail=detail, note=note, effects=(finish,))
         return 1
 
     def _failed(self, job: OutboundJob, reason: str) -> int:
         now = self.clock()
-
-        def finish(s, _cid):
-            _finish(s, job, self.owner, OutboundStatus.FAILED, now, error=reason)
-
-        label = "The DM" if job.channel == "dm" else "The public reply"
-        result = self.store.transition(
-            case_id=job.case_id, action=Action.SEND_FAILED, actor=SYSTEM, now=now,
-            detail=reason, note=strings.note_send_failed(f"{label}: {reason}"), also=finish)
+        finish = FinishOutbound(job_id=job.id, owner=self.owner, status=OutboundStatus.FAILED,
+                                error=reason)
+        label = sending_text.message_label(job.channel)
+        result = self.store.transition(case_id=job.case_id, now=now, step=Step(
+            action=Action.SEND_FAILED, actor=SYSTEM, detail=reason, effects=(finish,),
+            note=strings.note_send_failed(f"{label}: {reason}")))
         if not result.ok:
             self.store.record(case_id=job.case_id, actor=SYSTEM, action="send_failed",
-                              now=now, detail=reason, also=finish,
+                              now=now, detail=reason, effects=(finish,),
                               note=strings.note_send_failed_after_other(label, reason))
         return 1
 
-
-def _finish(s, job: OutboundJob, owner: str, status: OutboundStatus, now: datetime,
-            post_id: str | None = None, error: str | None = None) -> None:
-    if not finish_outbound(s, job_id=job.id, owner=owner, status=status, now=now,
-                           x_post_id=post_id, error=error):
-        raise LeaseLost(job.id)
-
-
-class LeaseLost(RuntimeError):
-    """Another worker took this reply over (our lease expired): leave the outcome to it."""

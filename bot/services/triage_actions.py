@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.render import filtered_blocks
+from bot.render import filtered_blocks, triage_text
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import Outcome
 from bot.services.intake import Intake
 from storage.screening import FilteredPosts
-
-NOT_FOUND = "That post is not in the filtered log any more."
-ALREADY = "That post is a case already."
 
 
 class TriageActions:
@@ -37,22 +34,22 @@ class TriageActions:
     def crisis_command(self, *, args: str, user_id: str) -> str:
         """``/care crisis on|off|status``."""
         if self.crisis is None:
-            return "Crisis detection is not running."
+            return triage_text.CRISIS_NOT_RUNNING
         arg = args.strip().lower()
         if arg in ("on", "off"):
             return self.crisis.force(on=arg == "on", user_id=user_id)
         if arg in ("", "status"):
             return self.crisis.status()
-        return "Use `/care crisis on`, `/care crisis off` or `/care crisis status`."
+        return triage_text.CRISIS_USAGE
 
     def make_case(self, *, post_id: str, user_id: str) -> Outcome:
         item = self.filtered.get(post_id)
         if item is None:
-            return Outcome(False, None, NOT_FOUND)
+            return Outcome(False, None, triage_text.NOT_FOUND)
         if item.case_id is not None:
-            return Outcome(False, None, ALREADY)
+            return Outcome(False, None, triage_text.ALREADY)
         case_id = self.intake.open_filtered(item.post, origin=item.origin, by=user_id)
         if case_id is None:
-            return Outcome(False, None, ALREADY)
+            return Outcome(False, None, triage_text.ALREADY)
         self.kick()
-        return Outcome(True, None, f"Case #{case_id} opened in the care channel.")
+        return Outcome(True, None, triage_text.case_opened(case_id))

@@ -43,6 +43,7 @@ from bot.services.queue_report import QueueReport
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
+from bot.services.slack_events import EventsOnce
 from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
@@ -206,7 +207,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions)
-    slack_events = SlackEvents(db)
+    slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
                     care_channel=settings.care_channel_id,

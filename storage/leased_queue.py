@@ -4,8 +4,9 @@ A job table has ``id``, ``attempts``, ``lease_owner`` and ``lease_expires_at`` c
 what "due" means is the table's own (a status, a time, an expired lease). A claim is ONE
 statement, ``UPDATE ... WHERE id IN (SELECT ... LIMIT n) AND <due> RETURNING ...``, so two
 workers (threads or processes) never hold the same row, on SQLite (whose write
-transactions queue) as on PostgreSQL (where the inner select skips rows another claim
-has locked, and the repeated ``<due>`` re-checks a row that changed meanwhile).
+transactions queue) as on PostgreSQL (where the rows are picked once, in a CTE that
+skips rows another claim has locked, and the repeated ``<due>`` re-checks a row that
+changed meanwhile).
 
 Every later write of a job is fenced on its owner: once a lease ran out and another
 worker claimed the row, the first worker can neither renew nor record anything.
@@ -61,7 +62,11 @@ class LeasedQueue:
         due = self.due(now)
         pick = select(table.id).where(due, *where).order_by(table.id).limit(limit)
         if self.db.dialect == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
+            # Picked once (a materialised CTE): a locking subquery under IN could be run
+            # again for each row and pick rows the statement had just leased.
+            picked = (pick.with_for_update(skip_locked=True).cte("picked")
+                      .prefix_with("MATERIALIZED"))
+            pick = select(picked.c.id)
         claim = (update(table.__table__)
                  .where(table.id.in_(pick), due)
                  .values(lease_owner=owner,

@@ -27,7 +27,7 @@ from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Job
 from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import CareDesk
-from bot.services.dm_polling import DmPoller
+from bot.services.dm_polling import dm_source
 from bot.services.intake import Intake, QuietLog, Routing
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
@@ -36,13 +36,14 @@ from bot.services.polling import (
     LAST_POLL,
     SEARCH_CURSOR,
     SEARCH_LEASE,
-    MentionPoller,
     Source,
+    XPoller,
 )
 from bot.services.queue_report import QueueReport
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
+from bot.services.slack_events import EventsOnce
 from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
@@ -74,9 +75,9 @@ class Runtime:
     slack: SlackOut
     store: CaseStore
     desk: CareDesk
-    poller: MentionPoller
-    search_poller: MentionPoller | None
-    dm_poller: DmPoller
+    poller: XPoller
+    search_poller: XPoller | None
+    dm_poller: XPoller
     sender: ReplySender
     sync: SlackSync
     sweeper: SlaSweeper
@@ -147,24 +148,25 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                     sticky_assign=settings.sticky_assign,
                                     sticky_days=settings.sticky_days))
     usage = Usage(db)
-    poller = MentionPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
+    poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, clock=clock, owner=owner,
                            lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick,
                            usage=usage, crisis=crisis, alarms=alarms)
     search_poller = None
     if settings.x_search_query:
         query = settings.x_search_query
-        search_poller = MentionPoller(
+        search_poller = XPoller(
             x=x, intake=intake, leases=Leases(db), cursors=Cursors(db), brand_id=lambda: me.id,
             clock=clock, owner=owner, kick=kick, usage=usage, crisis=crisis, alarms=alarms,
             brand_handle=lambda: me.username,
             lease_seconds=max(180, settings.x_search_poll_seconds * 3),
             source=Source(name="search", cursor=SEARCH_CURSOR, lease=SEARCH_LEASE,
                           fetch=lambda since: x.search_recent(query=query, since_id=since)))
-    dm_poller = DmPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
-                         brand_id=lambda: me.id, clock=clock, owner=owner,
-                         lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick,
-                         usage=usage, alarms=alarms)
+    dm_poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
+                        brand_id=lambda: me.id, clock=clock, owner=owner,
+                        lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick,
+                        usage=usage, alarms=alarms,
+                        source=dm_source(x=x, brand_id=lambda: me.id))
     sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
                          brand=lambda: (me.id, me.username), clock=clock, owner=owner,
                          kick=kick)
@@ -205,7 +207,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions)
-    slack_events = SlackEvents(db)
+    slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
                     care_channel=settings.care_channel_id,

@@ -1,8 +1,10 @@
 """Posting to Slack through one WebClient: retries on 429 / 5xx, paced per channel.
 
 slack_sdk's WebClient retries only connection errors by default; here it also waits
-out 429s (honouring Retry-After) and retries server errors. A token bucket per channel
-keeps chat.postMessage near Slack's one-message-per-second-per-channel rule.
+out short 429s (honouring Retry-After up to MAX_RETRY_AFTER_SECONDS; a longer wait is
+left to the caller) and retries server errors, so one call takes at most
+``longest_call_seconds()``. A token bucket per channel keeps chat.postMessage near Slack's
+one-message-per-second-per-channel rule. This is the only module that calls WebClient.
 
 Example::
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -23,10 +26,37 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+MAX_RETRY_AFTER_SECONDS = 10
+RETRY_BACKOFF_ALLOWANCE_SECONDS = 5  # per retry: the client's own backoff between tries
+HISTORY_PAGES = 10  # how far back a look-up for an earlier try of ours reads
+
+
+class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Waits out a 429 only when Slack asks for at most MAX_RETRY_AFTER_SECONDS."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response,
+                                  error=error):
+            return False
+        wait = retry_after_seconds(response.headers)
+        return wait is None or wait <= MAX_RETRY_AFTER_SECONDS
+
+
+def retry_after_seconds(headers) -> float | None:
+    """Slack's Retry-After (seconds) from response headers, or None."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            value = value[0] if isinstance(value, list | tuple) else value
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
 
 def build_web_client(*, token: str, base_url: str, timeout: int = 15) -> WebClient:
     client = WebClient(token=token, base_url=base_url, timeout=timeout)
-    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=2),
+    client.retry_handlers.extend([ShortRateLimitRetryHandler(max_retry_count=2),
                                   ServerErrorRetryHandler(max_retry_count=2)])
     if not any(isinstance(h, ConnectionErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(ConnectionErrorRetryHandler())
@@ -60,6 +90,16 @@ class SlackOut:
         self.client = client
         self.pacer = pacer or ChannelPacer()
 
+    def longest_call_seconds(self) -> float:
+        """An upper bound on one call, its retries and their waits included: a lease
+        renewed right before a call and longer than this outlives the call."""
+        handlers = self.client.retry_handlers
+        retries = sum(h.max_retry_count for h in handlers)
+        waits = sum(h.max_retry_count * (MAX_RETRY_AFTER_SECONDS + 1) for h in handlers
+                    if isinstance(h, RateLimitErrorRetryHandler))
+        return ((1 + retries) * (self.client.timeout or 30) + waits
+                + retries * RETRY_BACKOFF_ALLOWANCE_SECONDS)
+
     def post(self, *, channel: str, blocks: list[dict], text: str,
              thread_ts: str | None = None, metadata: dict | None = None) -> str:
         self.pacer.wait(channel)
@@ -85,3 +125,33 @@ class SlackOut:
 
     def usergroup_members(self, group_id: str) -> list[str]:
         return list(self.client.usergroups_users_list(usergroup=group_id).get("users") or [])
+
+    def find_posted(self, *, channel: str, marker: dict, since: datetime | None = None,
+                    thread_ts: str | None = None) -> str | None:
+        """The ts of a message of ours carrying ``marker`` (message metadata), or None.
+
+        Reads the thread ``thread_ts``, or the channel from a little before ``since``.
+        Errors propagate: whoever cannot look must not post.
+        """
+        want = {k: str(v) for k, v in marker["event_payload"].items()}
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            if thread_ts:
+                page = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, limit=200, cursor=cursor,
+                    include_all_metadata=True)
+            else:
+                oldest = (since - timedelta(minutes=5)).timestamp() if since else 0
+                page = self.client.conversations_history(
+                    channel=channel, oldest=f"{oldest:.6f}", limit=200, cursor=cursor,
+                    include_all_metadata=True)
+            for message in page.get("messages") or []:
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == marker["event_type"] \
+                        and {k: str(v) for k, v in payload.items()} == want:
+                    return message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None

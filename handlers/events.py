@@ -9,12 +9,12 @@ from datetime import datetime
 from slack_bolt import App, BoltResponse
 
 from bot.render import care_answers
-from storage.events import SlackEvents
+from bot.services.slack_events import EventsOnce
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, *, events: SlackEvents, clock: Callable[[], datetime],
+def register(app: App, *, events: EventsOnce, clock: Callable[[], datetime],
              care_channel: str, welcome: Callable[[str, str], None]) -> None:
     @app.middleware
     def handle_each_event_once(body, next):  # noqa: A002 - Bolt's argument name

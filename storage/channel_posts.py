@@ -1,4 +1,5 @@
-"""Top-level channel messages (overnight summaries, alerts), delivered like the outbox.
+"""Top-level channel messages (overnight summaries, alerts), delivered like the outbox
+(a storage.leased_queue table).
 
 Example::
 
@@ -11,12 +12,13 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from storage.db import Database
+from storage.leased_queue import LeasedQueue
 from storage.models import ChannelPostRow
 
 
@@ -26,6 +28,7 @@ class ChannelPostJob:
     channel: str
     text: str
     attempts: int
+    created_at: datetime | None = None
 
 
 def queue_channel_post(s: Session, *, channel: str, text: str, now: datetime) -> None:
@@ -33,9 +36,14 @@ def queue_channel_post(s: Session, *, channel: str, text: str, now: datetime) ->
                          next_attempt_at=now, created_at=now))
 
 
+def _due(now: datetime):
+    return and_(ChannelPostRow.status == "pending", ChannelPostRow.next_attempt_at <= now)
+
+
 class ChannelPosts:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.jobs = LeasedQueue(db, table=ChannelPostRow, due=_due)
 
     def queue(self, *, channel: str, text: str, now: datetime) -> None:
         with self.db.transaction() as s:
@@ -43,36 +51,27 @@ class ChannelPosts:
 
     def claim_due(self, *, owner: str, now: datetime, lease_seconds: float,
                   limit: int = 20) -> list[ChannelPostJob]:
-        due = and_(ChannelPostRow.status == "pending", ChannelPostRow.next_attempt_at <= now,
-                   or_(ChannelPostRow.lease_expires_at.is_(None),
-                       ChannelPostRow.lease_expires_at < now))
-        with self.db.transaction() as s:
-            ids = s.scalars(select(ChannelPostRow.id).where(due).order_by(ChannelPostRow.id)
-                            .limit(limit)).all()
-        jobs = []
-        for row_id in ids:
-            with self.db.transaction() as s:
-                taken = s.execute(update(ChannelPostRow).where(ChannelPostRow.id == row_id, due)
-                                  .values(lease_owner=owner,
-                                          lease_expires_at=now + timedelta(seconds=lease_seconds),
-                                          attempts=ChannelPostRow.attempts + 1)).rowcount
-                if taken == 1:
-                    row = s.get(ChannelPostRow, row_id)
-                    jobs.append(ChannelPostJob(id=row.id, channel=row.channel, text=row.text,
-                                               attempts=row.attempts))
-        return jobs
+        return [ChannelPostJob(id=row.id, channel=row.channel, text=row.text,
+                               attempts=row.attempts, created_at=row.created_at)
+                for row in self.jobs.claim(owner=owner, now=now,
+                                            lease_seconds=lease_seconds, limit=limit)]
+
+    def renew(self, *, job: ChannelPostJob, owner: str, now: datetime,
+              lease_seconds: float) -> bool:
+        """Extend our lease right before a call to Slack; False if another worker may
+        hold the row now (then we must not post it)."""
+        return self.jobs.renew(row_id=job.id, owner=owner, now=now,
+                                lease_seconds=lease_seconds)
 
     def finish(self, *, job: ChannelPostJob, owner: str, status: str,
                slack_ts: str | None = None, error: str | None = None,
-               retry_at: datetime | None = None) -> None:
-        values = {"lease_owner": None, "lease_expires_at": None, "slack_ts": slack_ts,
-                  "last_error": error[:500] if error else None, "status": status}
+               retry_at: datetime | None = None) -> bool:
+        """Record the attempt's outcome; False if our lease was lost meanwhile."""
+        values = {"slack_ts": slack_ts, "last_error": error[:500] if error else None,
+                  "status": status}
         if retry_at is not None:
             values["next_attempt_at"] = retry_at
-        with self.db.transaction() as s:
-            s.execute(update(ChannelPostRow).where(ChannelPostRow.id == job.id,
-                                                   ChannelPostRow.lease_owner == owner)
-                      .values(**values))
+        return self.jobs.release(row_id=job.id, owner=owner, values=values)
 
     def pending(self) -> int:
         with self.db.transaction() as s:

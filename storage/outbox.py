@@ -1,7 +1,8 @@
 """The two outboxes: replies to X and work for Slack. Rows are claimed with a lease.
 
-A claim is one conditional UPDATE, so two workers (threads or processes) never hold
-the same row; a lease that expires (its holder died) makes the row claimable again.
+Both are worked through storage.leased_queue: a claim is one conditional UPDATE, so two
+workers (threads or processes) never hold the same row; a lease that expires (its holder
+died) makes the row claimable again, and every later write is fenced on the lease owner.
 
 Example::
 
@@ -13,13 +14,14 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.domain.model import OutboundStatus
 from storage.db import Database
+from storage.leased_queue import LeasedQueue
 from storage.models import CaseRow, OutboundRow, SlackOutboxRow
 
 
@@ -48,6 +50,7 @@ class SlackJob:
     attempts: int
     channel: str
     parent_ts: str | None
+    created_at: datetime | None = None
 
 
 def queue_outbound(s: Session, *, case_id: int, draft_id: int, text: str, now: datetime,
@@ -91,39 +94,40 @@ def finish_outbound(s: Session, *, job_id: int, owner: str, status: OutboundStat
     return changed == 1
 
 
+def _x_due(now: datetime):
+    return or_(and_(OutboundRow.status.in_([OutboundStatus.PENDING.value,
+                                            OutboundStatus.UNKNOWN.value]),
+                    OutboundRow.next_attempt_at <= now),
+               and_(OutboundRow.status == OutboundStatus.SENDING.value,
+                    OutboundRow.lease_expires_at < now))
+
+
 class XOutbox:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # A row being sent is marked by its status: an expired SENDING row is due again.
+        self.jobs = LeasedQueue(db, table=OutboundRow, due=_x_due, lease_free_when_due=False)
 
     def claim_due(self, *, owner: str, now: datetime, lease_seconds: float,
                   limit: int = 20) -> list[OutboundJob]:
-        due = or_(and_(OutboundRow.status.in_([OutboundStatus.PENDING.value,
-                                               OutboundStatus.UNKNOWN.value]),
-                       OutboundRow.next_attempt_at <= now),
-                  and_(OutboundRow.status == OutboundStatus.SENDING.value,
-                       OutboundRow.lease_expires_at < now))
-        jobs: list[OutboundJob] = []
-        with self.db.transaction() as s:
-            candidates = s.execute(select(OutboundRow.id, OutboundRow.status)
-                                   .where(due).order_by(OutboundRow.id).limit(limit)).all()
-        for row_id, prior in candidates:
-            with self.db.transaction() as s:
-                changed = s.execute(
-                    update(OutboundRow).where(OutboundRow.id == row_id, due)
-                    .values(status=OutboundStatus.SENDING.value, lease_owner=owner,
-                            lease_expires_at=now + timedelta(seconds=lease_seconds),
-                            attempts=OutboundRow.attempts + 1)).rowcount
-                if changed != 1:
-                    continue
-                row = s.get(OutboundRow, row_id)
-                jobs.append(OutboundJob(
-                    id=row.id, case_id=row.case_id, draft_id=row.draft_id, text=row.text,
-                    in_reply_to_post_id=row.in_reply_to_post_id, attempts=row.attempts,
-                    created_at=row.created_at, channel=row.channel,
-                    recipient_id=row.recipient_id,
-                    must_reconcile=prior in (OutboundStatus.UNKNOWN.value,
-                                             OutboundStatus.SENDING.value)))
-        return jobs
+        """Fresh rows first, then rows an earlier try may have sent (those reconcile first)."""
+        sending = {"status": OutboundStatus.SENDING.value}
+        fresh = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds,
+                                 limit=limit, values=sending,
+                                 where=[OutboundRow.status == OutboundStatus.PENDING.value])
+        doubtful = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds,
+                                    limit=limit - len(fresh), values=sending,
+                                    where=[OutboundRow.status != OutboundStatus.PENDING.value])
+        jobs = [self._job(row, must_reconcile=False) for row in fresh]
+        jobs += [self._job(row, must_reconcile=True) for row in doubtful]
+        return sorted(jobs, key=lambda job: job.id)
+
+    @staticmethod
+    def _job(row, *, must_reconcile: bool) -> OutboundJob:
+        return OutboundJob(id=row.id, case_id=row.case_id, draft_id=row.draft_id, text=row.text,
+                           in_reply_to_post_id=row.in_reply_to_post_id, attempts=row.attempts,
+                           created_at=row.created_at, channel=row.channel,
+                           recipient_id=row.recipient_id, must_reconcile=must_reconcile)
 
     def renew(self, *, job_id: int, owner: str, now: datetime, lease_seconds: float) -> bool:
         """Extend our unexpired lease; False if it ran out (another worker may hold the row).
@@ -131,22 +135,16 @@ class XOutbox:
         Called right before talking to X: a worker that stalled past its lease (a long
         batch, a pause) must not send what another worker has taken over meanwhile.
         """
-        with self.db.transaction() as s:
-            return s.execute(update(OutboundRow)
-                             .where(OutboundRow.id == job_id, OutboundRow.lease_owner == owner,
-                                    OutboundRow.status == OutboundStatus.SENDING.value,
-                                    OutboundRow.lease_expires_at > now)
-                             .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
-                             ).rowcount == 1
+        return self.jobs.renew(row_id=job_id, owner=owner, now=now,
+                                lease_seconds=lease_seconds,
+                                where=[OutboundRow.status == OutboundStatus.SENDING.value])
 
     def postpone(self, *, job_id: int, owner: str, status: OutboundStatus,
                  next_attempt_at: datetime, error: str) -> bool:
-        with self.db.transaction() as s:
-            return s.execute(update(OutboundRow)
-                             .where(OutboundRow.id == job_id, OutboundRow.lease_owner == owner)
-                             .values(status=status.value, next_attempt_at=next_attempt_at,
-                                     last_error=error, lease_owner=None,
-                                     lease_expires_at=None)).rowcount == 1
+        return self.jobs.release(row_id=job_id, owner=owner,
+                                  values={"status": status.value,
+                                          "next_attempt_at": next_attempt_at,
+                                          "last_error": error})
 
     def backlog(self) -> int:
         with self.db.transaction() as s:
@@ -162,79 +160,79 @@ class XOutbox:
                 .order_by(OutboundRow.id))]
 
 
+def _slack_due(now: datetime):
+    return and_(SlackOutboxRow.status == "pending", SlackOutboxRow.next_attempt_at <= now)
+
+
 class SlackOutbox:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.jobs = LeasedQueue(db, table=SlackOutboxRow, due=_slack_due)
 
     def claim_due(self, *, owner: str, now: datetime, lease_seconds: float,
                   limit: int = 50) -> list[SlackJob]:
-        """Due rows in order; a case's rows wait until its parent message exists."""
-        due = and_(SlackOutboxRow.status == "pending",
-                   or_(SlackOutboxRow.lease_expires_at.is_(None),
-                       SlackOutboxRow.lease_expires_at < now),
-                   SlackOutboxRow.next_attempt_at <= now)
+        """Due rows in order; a case's rows wait until its parent message exists, and
+        while another worker holds an earlier row of the case."""
+        self._drop_moot_updates(now=now)
+        earlier = aliased(SlackOutboxRow)
+        held_before = exists().where(earlier.case_id == SlackOutboxRow.case_id,
+                                     earlier.id < SlackOutboxRow.id,
+                                     earlier.status == "pending",
+                                     earlier.lease_expires_at >= now)
+        has_parent = exists().where(CaseRow.id == SlackOutboxRow.case_id,
+                                    CaseRow.slack_ts.is_not(None))
+        rows = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds, limit=limit,
+                                where=[or_(SlackOutboxRow.kind == "parent", has_parent),
+                                       ~held_before])
+        if not rows:
+            return []
         with self.db.transaction() as s:
-            rows = s.execute(
-                select(SlackOutboxRow.id, SlackOutboxRow.case_id, SlackOutboxRow.kind,
-                       CaseRow.slack_ts)
-                .join(CaseRow, CaseRow.id == SlackOutboxRow.case_id)
-                .where(due, or_(SlackOutboxRow.kind == "parent", CaseRow.slack_ts.is_not(None)))
-                .order_by(SlackOutboxRow.id).limit(limit)).all()
-        # An update re-renders the case as it is when delivered, so of several queued
-        # updates of one case only the newest needs to go out.
-        newest_update = {case_id: row_id for row_id, case_id, kind, _ts in rows
-                         if kind == "update"}
-        moot = [row_id for row_id, case_id, kind, _ts in rows
-                if kind == "update" and newest_update[case_id] != row_id]
-        if moot:
-            with self.db.transaction() as s:
-                s.execute(update(SlackOutboxRow).where(SlackOutboxRow.id.in_(moot), due)
-                          .values(status="done"))
-        jobs: list[SlackJob] = []
-        blocked: set[int] = set()
-        for row_id, case_id, _kind, _ts in rows:
-            if case_id in blocked or row_id in moot:
-                continue
-            with self.db.transaction() as s:
-                changed = s.execute(
-                    update(SlackOutboxRow).where(SlackOutboxRow.id == row_id, due)
-                    .values(lease_owner=owner,
-                            lease_expires_at=now + timedelta(seconds=lease_seconds),
-                            attempts=SlackOutboxRow.attempts + 1)).rowcount
-                if changed != 1:
-                    blocked.add(case_id)  # another worker has this case's next row
-                    continue
-                row = s.get(SlackOutboxRow, row_id)
-                case = s.get(CaseRow, case_id)
-                jobs.append(SlackJob(id=row.id, case_id=case_id, kind=row.kind, text=row.text,
-                                     blocks=row.blocks, attempts=row.attempts,
-                                     channel=case.slack_channel, parent_ts=case.slack_ts))
-        return jobs
+            cases = {case_id: (channel, ts) for case_id, channel, ts in s.execute(
+                select(CaseRow.id, CaseRow.slack_channel, CaseRow.slack_ts)
+                .where(CaseRow.id.in_({row.case_id for row in rows})))}
+        return [SlackJob(id=row.id, case_id=row.case_id, kind=row.kind, text=row.text,
+                         blocks=row.blocks, attempts=row.attempts,
+                         channel=cases[row.case_id][0], parent_ts=cases[row.case_id][1],
+                         created_at=row.created_at)
+                for row in rows]
 
-    def done(self, *, job: SlackJob, owner: str, slack_ts: str | None) -> None:
+    def _drop_moot_updates(self, *, now: datetime) -> None:
+        """An update re-renders the case as it is when delivered, so of several queued
+        updates of one case only the newest needs to go out."""
+        newer = aliased(SlackOutboxRow)
         with self.db.transaction() as s:
-            s.execute(update(SlackOutboxRow)
-                      .where(SlackOutboxRow.id == job.id, SlackOutboxRow.lease_owner == owner)
-                      .values(status="done", slack_ts=slack_ts, lease_owner=None,
-                              lease_expires_at=None))
+            s.execute(update(SlackOutboxRow.__table__)
+                      .where(SlackOutboxRow.kind == "update", self.jobs.due(now),
+                             exists().where(newer.case_id == SlackOutboxRow.case_id,
+                                            newer.kind == "update", newer.status == "pending",
+                                            newer.id > SlackOutboxRow.id))
+                      .values(status="done"))
+
+    def renew(self, *, job: SlackJob, owner: str, now: datetime, lease_seconds: float) -> bool:
+        """Extend our lease right before a call to Slack; False if another worker may
+        hold the row now (then we must not post it)."""
+        return self.jobs.renew(row_id=job.id, owner=owner, now=now,
+                                lease_seconds=lease_seconds)
+
+    def done(self, *, job: SlackJob, owner: str, slack_ts: str | None) -> bool:
+        """Record delivery; False (and nothing recorded) if our lease was lost meanwhile."""
+        with self.db.transaction() as s:
+            if not self.jobs.release_in(s, row_id=job.id, owner=owner,
+                                         values={"status": "done", "slack_ts": slack_ts}):
+                return False
             if job.kind == "parent" and slack_ts:
                 s.execute(update(CaseRow).where(CaseRow.id == job.case_id,
                                                 CaseRow.slack_ts.is_(None))
                           .values(slack_ts=slack_ts))
+            return True
 
-    def retry_later(self, *, job: SlackJob, owner: str, at: datetime, error: str) -> None:
-        with self.db.transaction() as s:
-            s.execute(update(SlackOutboxRow)
-                      .where(SlackOutboxRow.id == job.id, SlackOutboxRow.lease_owner == owner)
-                      .values(next_attempt_at=at, last_error=error[:500], lease_owner=None,
-                              lease_expires_at=None))
+    def retry_later(self, *, job: SlackJob, owner: str, at: datetime, error: str) -> bool:
+        return self.jobs.release(row_id=job.id, owner=owner,
+                                  values={"next_attempt_at": at, "last_error": error[:500]})
 
-    def give_up(self, *, job: SlackJob, owner: str, error: str) -> None:
-        with self.db.transaction() as s:
-            s.execute(update(SlackOutboxRow)
-                      .where(SlackOutboxRow.id == job.id, SlackOutboxRow.lease_owner == owner)
-                      .values(status="failed", last_error=error[:500], lease_owner=None,
-                              lease_expires_at=None))
+    def give_up(self, *, job: SlackJob, owner: str, error: str) -> bool:
+        return self.jobs.release(row_id=job.id, owner=owner,
+                                  values={"status": "failed", "last_error": error[:500]})
 
     def pending(self) -> int:
         with self.db.transaction() as s:

@@ -1,12 +1,14 @@
-"""Bringing new mentions in from X: one instance at a time, never re-reading a post.
+"""Bringing posts in from X: one instance at a time, never re-reading a post.
 
-The poller holds a lease in the database; the mentions ``since_id`` is stored and
-advanced only after every post it covers is stored (as a case, or a follow-up in one),
-so a crash or restart neither loses a mention nor shows it twice (posts are unique by id).
+One poller serves every source (the brand's mentions, a recent search, direct messages:
+see bot/services/dm_polling.py). It holds the source's lease in the database; the
+source's cursor is stored and advanced only after every post it covers is stored (as a
+case, or a follow-up in one), so a crash or restart neither loses a post nor shows it
+twice (posts are unique by id). A failed read raises the source's alarm.
 
 Example::
 
-    poller = MentionPoller(x=x, intake=intake, leases=leases, cursors=cursors, ...)
+    poller = XPoller(x=x, intake=intake, leases=leases, cursors=cursors, ...)
     poller.poll()
 """
 
@@ -44,12 +46,16 @@ class PollResult:
 
 @dataclass(frozen=True)
 class Source:
-    """What a poller reads: its name (for read counts), cursor and lease names, and how."""
+    """What a poller reads: its name (for read counts and alarms), cursor and lease names,
+    how to fetch what is newer than the cursor, and what the posts are: ``mention``,
+    ``search`` (a hit that mentions the brand counts as a mention) or ``dm``."""
 
     name: str
     cursor: str
     lease: str
     fetch: Callable[[str | None], MentionsPage]
+    origin: str = "search"
+    watch_crisis: bool = True
 
 
 class OneAtATime:
@@ -70,8 +76,8 @@ class OneAtATime:
         raise NotImplementedError
 
 
-class MentionPoller(OneAtATime):
-    """Polls one source of posts: the brand's mentions by default, or a recent search."""
+class XPoller(OneAtATime):
+    """Polls one source of posts: the brand's mentions by default, a search, or DMs."""
 
     def __init__(self, *, x: XClient, intake: Intake, leases: Leases, cursors: Cursors,
                  brand_id: Callable[[], str], clock: Callable[[], datetime], owner: str,
@@ -82,7 +88,7 @@ class MentionPoller(OneAtATime):
         self.crisis = crisis
         self.alarms = alarms
         self.source = source or Source(
-            name="mentions", cursor=MENTIONS_CURSOR, lease=POLLER_LEASE,
+            name="mentions", cursor=MENTIONS_CURSOR, lease=POLLER_LEASE, origin="mention",
             fetch=lambda since: x.fetch_mentions(user_id=brand_id(), since_id=since))
         self.usage = usage
         self.brand_handle = brand_handle
@@ -119,7 +125,7 @@ class MentionPoller(OneAtATime):
         posts = [p for p in page.posts
                  if p.author.id != self.brand_id()  # our own replies are no cases
                  and not (since_id is None and p.created_at < now - FIRST_START_WINDOW)]
-        if self.crisis is not None and posts:
+        if self.crisis is not None and posts and source.watch_crisis:
             # Before routing, so the first post of a burst already meets crisis mode.
             self.crisis.observe(posts)
         opened = 0
@@ -143,8 +149,8 @@ class MentionPoller(OneAtATime):
     def _origin(self, post) -> str:
         """A search hit that mentions the brand (or answers it) is a mention: X lets the
         brand reply publicly. Otherwise it can only be answered by DM."""
-        if self.source.cursor == MENTIONS_CURSOR:
-            return "mention"
+        if self.source.origin != "search":
+            return self.source.origin
         handle = self.brand_handle().lower()
         mentions = handle and f"@{handle}" in post.text.lower()
         return "mention" if mentions or post.in_reply_to_user_id == self.brand_id() \

@@ -1,8 +1,13 @@
-"""Delivering the Slack outbox: parent messages, their updates, thread notes.
+"""Delivering the Slack outbox: parent messages, their updates, thread notes, and the
+top-level channel posts (summaries, alerts).
 
-Rows are worked in order per case; a case's notes wait for its parent message. A
-failure is retried later (Slack's Retry-After honoured by the client first), so
-nothing queued is dropped while Slack is down or throttling.
+Rows are worked in order per case; a case's notes wait for its parent message. One
+failure policy (``judge_failure``) decides for every kind of message: retry after Slack's
+Retry-After or a backoff, or set the row aside for good. One rule guards every post
+(``_post_once``): the row's lease is renewed right before each call to Slack and is
+longer than the longest call can take, so a worker whose lease ran out never posts; and
+a row claimed again (attempts > 1) first looks for the message an earlier try may have
+posted (by its message metadata) and adopts it instead of posting it twice.
 
 Example::
 
@@ -15,15 +20,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
 from bot.render.case_message import case_parent, thread_note
-from bot.slack_out import SlackOut
+from bot.slack_out import SlackOut, retry_after_seconds
 from storage.cases import CaseStore
-from storage.channel_posts import ChannelPosts
+from storage.channel_posts import ChannelPostJob, ChannelPosts
 from storage.outbox import SlackJob, SlackOutbox
 
 log = logging.getLogger(__name__)
@@ -33,17 +39,47 @@ PERMANENT_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "inval
                     "msg_too_long", "no_text", "invalid_auth", "account_inactive",
                     "missing_scope", "message_not_found", "cant_update_message"}
 MAX_ATTEMPTS = 50
+MAX_BACKOFF_SECONDS = 120
 # Message metadata on what we post, so a retry can find an earlier try that Slack stored.
 CASE_EVENT = "care_case"
 NOTE_EVENT = "care_note"
-HISTORY_PAGES = 10
+CHANNEL_POST_EVENT = "care_channel_post"
+LEASE_MARGIN_SECONDS = 15  # pacing and a database round trip beside the call itself
 UTC_ZONE = ZoneInfo("UTC")
+
+
+class LeaseLost(Exception):  # noqa: N818 - not an error: another worker has the row now
+    """Our lease on a row ran out and could not be renewed: leave the row alone."""
+
+
+@dataclass(frozen=True)
+class Setback:
+    """What to do after a failed attempt: give up for good, or retry at ``retry_at``."""
+
+    error: str
+    give_up: bool
+    retry_at: datetime
+
+
+def judge_failure(exc: Exception, *, attempts: int, now: datetime) -> Setback:
+    """The Slack failure policy for every message the desk delivers."""
+    retry_after = None
+    if isinstance(exc, SlackApiError):
+        error = exc.response.get("error") or str(exc.response.status_code)
+        retry_after = retry_after_seconds(getattr(exc.response, "headers", None))
+    else:  # network trouble
+        error = type(exc).__name__
+    backoff = min(MAX_BACKOFF_SECONDS, 2 ** min(attempts, 7))
+    delay = max(backoff, retry_after or 0)
+    return Setback(error=error, give_up=error in PERMANENT_ERRORS or attempts >= MAX_ATTEMPTS,
+                   retry_at=now + timedelta(seconds=delay))
 
 
 class SlackSync:
     def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
                  clock: Callable[[], datetime], owner: str, tz: ZoneInfo = UTC_ZONE,
-                 channel_posts: ChannelPosts | None = None, can_escalate: bool = False) -> None:
+                 channel_posts: ChannelPosts | None = None, can_escalate: bool = False,
+                 lease_seconds: float | None = None) -> None:
         self.can_escalate = can_escalate
         self.outbox = outbox
         self.tz = tz
@@ -52,6 +88,7 @@ class SlackSync:
         self.slack = slack
         self.clock = clock
         self.owner = owner
+        self.lease_seconds = lease_seconds or slack.longest_call_seconds() + LEASE_MARGIN_SECONDS
 
     def deliver_due(self) -> int:
         """Deliver what is due; a parent posted in one pass frees its thread notes for the
@@ -67,24 +104,23 @@ class SlackSync:
     def _pass(self) -> tuple[int, int]:
         delivered = parents = 0
         failed_cases: set[int] = set()
-        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), lease_seconds=60):
+        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(),
+                                         lease_seconds=self.lease_seconds):
             if job.case_id in failed_cases:  # keep each case's order: retry after the first
                 self.outbox.retry_later(job=job, owner=self.owner, at=self.clock(),
                                         error="waiting for an earlier message of this case")
                 continue
             try:
                 ts = self._deliver(job)
-            except SlackApiError as exc:
-                failed_cases.add(job.case_id)
-                self._failed(job, exc.response.get("error") or str(exc.response.status_code))
+            except LeaseLost:
                 continue
-            except Exception as exc:  # noqa: BLE001 - network trouble: retry later
+            except Exception as exc:  # noqa: BLE001 - judged by the one failure policy
                 failed_cases.add(job.case_id)
-                self._failed(job, type(exc).__name__)
+                self._failed(job, judge_failure(exc, attempts=job.attempts, now=self.clock()))
                 continue
-            self.outbox.done(job=job, owner=self.owner, slack_ts=ts)
-            delivered += 1
-            parents += job.kind == "parent"
+            if self.outbox.done(job=job, owner=self.owner, slack_ts=ts):
+                delivered += 1
+                parents += job.kind == "parent"
         return delivered, parents
 
     def _deliver_channel_posts(self) -> int:
@@ -92,86 +128,86 @@ class SlackSync:
             return 0
         delivered = 0
         for job in self.channel_posts.claim_due(owner=self.owner, now=self.clock(),
-                                                lease_seconds=60):
-            blocks, text = thread_note(job.text)
+                                                lease_seconds=self.lease_seconds):
             try:
-                ts = self.slack.post(channel=job.channel, blocks=blocks, text=text)
-            except Exception as exc:  # noqa: BLE001 - Slack trouble: retry later
-                error = (exc.response.get("error") if isinstance(exc, SlackApiError)
-                         else type(exc).__name__) or "error"
-                permanent = error in PERMANENT_ERRORS or job.attempts >= MAX_ATTEMPTS
-                log.warning("Slack channel message failed (%s)", error)
-                self.channel_posts.finish(
-                    job=job, owner=self.owner, status="failed" if permanent else "pending",
-                    error=error, retry_at=self.clock() + timedelta(
-                        seconds=min(120, 2 ** min(job.attempts, 7))))
+                ts = self._deliver_channel_post(job)
+            except LeaseLost:
                 continue
-            self.channel_posts.finish(job=job, owner=self.owner, status="done", slack_ts=ts)
-            delivered += 1
+            except Exception as exc:  # noqa: BLE001 - judged by the one failure policy
+                setback = judge_failure(exc, attempts=job.attempts, now=self.clock())
+                log.warning("Slack channel message failed (%s)", setback.error)
+                self.channel_posts.finish(
+                    job=job, owner=self.owner, status="failed" if setback.give_up else "pending",
+                    error=setback.error, retry_at=setback.retry_at)
+                continue
+            if self.channel_posts.finish(job=job, owner=self.owner, status="done", slack_ts=ts):
+                delivered += 1
         return delivered
 
+    def _deliver_channel_post(self, job: ChannelPostJob) -> str:
+        blocks, text = thread_note(job.text)
+        return self._post_once(
+            hold=lambda: self.channel_posts.renew(job=job, owner=self.owner, now=self.clock(),
+                                                  lease_seconds=self.lease_seconds),
+            attempts=job.attempts, channel=job.channel, blocks=blocks, text=text,
+            marker={"event_type": CHANNEL_POST_EVENT,
+                    "event_payload": {"channel_post_id": job.id}},
+            since=job.created_at)
+
     def _deliver(self, job: SlackJob) -> str | None:
+        def hold() -> bool:
+            return self.outbox.renew(job=job, owner=self.owner, now=self.clock(),
+                                     lease_seconds=self.lease_seconds)
+
         if job.kind == "note":
             blocks, text = (job.blocks, job.text) if job.blocks else thread_note(job.text)
-            marker = {"event_type": NOTE_EVENT, "event_payload": {"outbox_id": job.id}}
-            if job.attempts > 1:  # an earlier try may have been posted (answer lost, crash)
-                found = self._find_posted(job.channel, marker, thread_ts=job.parent_ts)
-                if found:
-                    return found
-            return self.slack.post(channel=job.channel, blocks=blocks, text=text,
-                                   thread_ts=job.parent_ts, metadata=marker)
+            return self._post_once(
+                hold=hold, attempts=job.attempts, channel=job.channel, blocks=blocks,
+                text=text, thread_ts=job.parent_ts,
+                marker={"event_type": NOTE_EVENT, "event_payload": {"outbox_id": job.id}})
         case = self.store.get(job.case_id)
         blocks, text = case_parent(case, now=self.clock(), tz=self.tz,
                                    can_escalate=self.can_escalate)
         if job.kind == "parent" and not job.parent_ts:
-            marker = {"event_type": CASE_EVENT, "event_payload": {"case_id": case.id}}
-            if job.attempts > 1:  # adopt the parent an earlier try posted, if Slack has it
-                found = self._find_posted(job.channel, marker, since=case.created_at)
-                if found:
-                    return found
-            return self.slack.post(channel=job.channel, blocks=blocks, text=text,
-                                   metadata=marker)
+            return self._post_once(
+                hold=hold, attempts=job.attempts, channel=job.channel, blocks=blocks,
+                text=text, since=case.created_at,
+                marker={"event_type": CASE_EVENT, "event_payload": {"case_id": case.id}})
+        if not hold():
+            raise LeaseLost()
         self.slack.update(channel=job.channel, ts=job.parent_ts, blocks=blocks, text=text)
         return job.parent_ts
 
-    def _find_posted(self, channel: str, marker: dict, *, since: datetime | None = None,
-                     thread_ts: str | None = None) -> str | None:
-        """The ts of a message of ours carrying ``marker`` (message metadata), or None.
+    def _post_once(self, *, hold: Callable[[], bool], attempts: int, channel: str,
+                   blocks: list, text: str, marker: dict, thread_ts: str | None = None,
+                   since: datetime | None = None) -> str:
+        """Post one message at most once, whoever held its row before.
 
-        A crash (or a lost answer) between Slack storing a message and us recording its ts
-        leaves the outbox row pending; reading the channel (or thread) first means the retry
-        adopts that message instead of posting it twice. Errors propagate: if we cannot
-        look, we do not post (the row is retried later).
+        A crash, a lost answer or a lease that ran out between Slack storing a message
+        and us recording its ts leaves the row to be claimed again; that claim reads the
+        channel (or thread) first and adopts the message instead of posting it twice.
+        Renewing the lease before each call means a worker that stalled past its lease
+        stops before posting, and a post under a renewed lease ends before the lease does.
         """
-        want = {k: str(v) for k, v in marker["event_payload"].items()}
-        cursor = None
-        for _ in range(HISTORY_PAGES):
-            if thread_ts:
-                page = self.slack.client.conversations_replies(
-                    channel=channel, ts=thread_ts, limit=200, cursor=cursor,
-                    include_all_metadata=True)
-            else:
-                oldest = (since - timedelta(minutes=5)).timestamp() if since else 0
-                page = self.slack.client.conversations_history(
-                    channel=channel, oldest=f"{oldest:.6f}", limit=200, cursor=cursor,
-                    include_all_metadata=True)
-            for message in page.get("messages") or []:
-                meta = message.get("metadata") or {}
-                payload = meta.get("event_payload") or {}
-                if meta.get("event_type") == marker["event_type"] \
-                        and {k: str(v) for k, v in payload.items()} == want:
-                    return message["ts"]
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return None
-        return None
+        if not hold():
+            raise LeaseLost()
+        if attempts > 1:
+            found = self.slack.find_posted(channel=channel, marker=marker, since=since,
+                                           thread_ts=thread_ts)
+            if found:
+                return found
+            if not hold():
+                raise LeaseLost()
+        return self.slack.post(channel=channel, blocks=blocks, text=text, thread_ts=thread_ts,
+                               metadata=marker)
 
-    def _failed(self, job: SlackJob, error: str) -> None:
-        if error in PERMANENT_ERRORS or job.attempts >= MAX_ATTEMPTS:
-            log.error("Slack refused %s for case %s: %s; set aside", job.kind, job.case_id, error)
-            self.outbox.give_up(job=job, owner=self.owner, error=error)
+    def _failed(self, job: SlackJob, setback: Setback) -> None:
+        if setback.give_up:
+            log.error("Slack refused %s for case %s: %s; set aside", job.kind, job.case_id,
+                      setback.error)
+            self.outbox.give_up(job=job, owner=self.owner, error=setback.error)
             return
-        delay = timedelta(seconds=min(120, 2 ** min(job.attempts, 7)))
-        log.warning("Slack %s for case %s failed (%s); retrying in %ss", job.kind, job.case_id,
-                    error, int(delay.total_seconds()))
-        self.outbox.retry_later(job=job, owner=self.owner, at=self.clock() + delay, error=error)
+        log.warning("Slack %s for case %s failed (%s); retrying at %s", job.kind, job.case_id,
+                    setback.error, setback.retry_at.isoformat(timespec="seconds"))
+        self.outbox.retry_later(job=job, owner=self.owner, at=setback.retry_at,
+                                error=setback.error)

@@ -78,6 +78,7 @@ class Settings:
     monthly_read_cap: int = 0
     silence_alert_hours: float = 0
     crisis_rules: CrisisRules = field(default_factory=CrisisRules)
+    allow_external_users: bool = False
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -242,6 +243,8 @@ class Settings:
             monthly_read_cap=number("CARE_X_MONTHLY_READ_CAP", 0, low=0, high=10**9),
             silence_alert_hours=decimal("CARE_SILENCE_ALERT_HOURS", 0, high=24 * 30),
             crisis_rules=crisis_rules,
+            allow_external_users=(env.get("CARE_ALLOW_EXTERNAL_USERS") or "").strip().lower()
+            in ("true", "1", "yes", "on"),
             x_bearer_token=bearer,
             x_api_key=key,
             x_api_secret=secret,

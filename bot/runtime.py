@@ -48,7 +48,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, modals
+from handlers import case_actions, commands, events, guard, modals
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -213,6 +213,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                     care_channel=settings.care_channel_id,
                     welcome=lambda channel, user: slack.ephemeral(
                         channel=channel, user=user, text=events.WELCOME))
+    guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
+                   allow_external_users=settings.allow_external_users)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

@@ -1,115 +1,154 @@
-"""Buttons on a case's parent message. Ack first, then call the desk, then answer."""
+"""Buttons and menus on a case's parent message and in ``/care filtered``.
+
+Each action id has one named listener (see :data:`LISTENERS`): it gets the decoded
+:class:`~handlers.context.Click` and the services, calls one service, and returns the
+Outcome to tell the user. Bolt acks first; the answer comes after.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
-from bot.domain.case import CloseReason
-from bot.render.ids import ActionId
+from bot.render.actions import CloseChoice, ModerationChoice, ModerationVerb, PostRef
+from bot.render.ids import ActionId, CaseRef
 from bot.render.modals import (
     draft_modal,
     escalate_modal,
     move_to_dm_modal,
     request_changes_modal,
 )
-from handlers.context import HandlerServices, case_ref, guarded, read_click, tell
+from bot.services.desk import Outcome
+from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
+
+Listener = Callable[[Click, HandlerServices], Outcome | None]
+
+
+def _case(click: Click) -> CaseRef:
+    return payload_as(click, CaseRef)
+
+
+# --- state changes ---------------------------------------------------------------------
+def claim(click: Click, services: HandlerServices) -> Outcome:
+    return services.desk.claim(case_id=_case(click).case_id, user_id=click.user_id)
+
+
+def unclaim(click: Click, services: HandlerServices) -> Outcome:
+    return services.desk.unclaim(case_id=_case(click).case_id, user_id=click.user_id)
+
+
+def approve(click: Click, services: HandlerServices) -> Outcome:
+    ref = _case(click)
+    return services.desk.approve(case_id=ref.case_id, user_id=click.user_id,
+                                 draft_id=ref.draft_id)
+
+
+def retry_send(click: Click, services: HandlerServices) -> Outcome:
+    return services.desk.retry_send(case_id=_case(click).case_id, user_id=click.user_id)
+
+
+def reopen(click: Click, services: HandlerServices) -> Outcome:
+    return services.desk.reopen(case_id=_case(click).case_id, user_id=click.user_id)
+
+
+def close(click: Click, services: HandlerServices) -> Outcome:
+    choice = payload_as(click, CloseChoice)
+    return services.desk.close(case_id=choice.case_id, user_id=click.user_id,
+                               reason=choice.reason)
+
+
+def moderate(click: Click, services: HandlerServices) -> Outcome:
+    """The More menu: mute or unmute the author, hide or unhide the reply on X."""
+    choice = payload_as(click, ModerationChoice)
+    verb = choice.verb
+    if verb in (ModerationVerb.MUTE, ModerationVerb.UNMUTE):
+        return services.moderation.mute(case_id=choice.case_id, user_id=click.user_id,
+                                        muted=verb is ModerationVerb.MUTE)
+    return services.moderation.hide(case_id=choice.case_id, user_id=click.user_id,
+                                    hidden=verb is ModerationVerb.HIDE)
+
+
+def make_case(click: Click, services: HandlerServices) -> Outcome:
+    post = payload_as(click, PostRef)
+    return services.triage.make_case(post_id=post.post_id, user_id=click.user_id)
+
+
+# --- buttons that open a modal (after checking the user may) ----------------------------
+def _open(services: HandlerServices, click: Click, view: dict) -> None:
+    services.slack.open_view(trigger_id=click.place.trigger_id or "", view=view)
+
+
+def open_draft(click: Click, services: HandlerServices) -> Outcome | None:
+    allowed = services.desk.can_draft(case_id=_case(click).case_id, user_id=click.user_id)
+    if not allowed.ok:
+        return allowed
+    case, latest = allowed.case, allowed.case.latest_draft
+    _open(services, click, draft_modal(
+        case=case, initial_text=latest.text if latest else "",
+        initial_channel=latest.channel if latest else None,
+        signature=services.desk.signature(click.user_id)))
+    return None
+
+
+def open_move_to_dm(click: Click, services: HandlerServices) -> Outcome | None:
+    allowed = services.desk.can_draft(case_id=_case(click).case_id, user_id=click.user_id)
+    if not allowed.ok:
+        return allowed
+    _open(services, click, move_to_dm_modal(case=allowed.case, brand_id=services.brand_id(),
+                                            signature=services.desk.signature(click.user_id)))
+    return None
+
+
+def open_escalate(click: Click, services: HandlerServices) -> Outcome | None:
+    allowed = services.people.can_escalate(case_id=_case(click).case_id)
+    if not allowed.ok:
+        return allowed
+    _open(services, click, escalate_modal(case=allowed.case,
+                                          departments=list(services.people.departments)))
+    return None
+
+
+def open_request_changes(click: Click, services: HandlerServices) -> Outcome | None:
+    ref = _case(click)
+    allowed = services.desk.can_review(case_id=ref.case_id, user_id=click.user_id,
+                                       draft_id=ref.draft_id)
+    if not allowed.ok:
+        return allowed
+    _open(services, click, request_changes_modal(
+        case_id=allowed.case.id, draft_id=ref.draft_id or allowed.case.latest_draft.id))
+    return None
+
+
+LISTENERS: dict[ActionId, Listener] = {
+    ActionId.CLAIM: claim,
+    ActionId.UNCLAIM: unclaim,
+    ActionId.DRAFT: open_draft,
+    ActionId.APPROVE: approve,
+    ActionId.REQUEST_CHANGES: open_request_changes,
+    ActionId.RETRY_SEND: retry_send,
+    ActionId.CLOSE: close,
+    ActionId.REOPEN: reopen,
+    ActionId.MOVE_TO_DM: open_move_to_dm,
+    ActionId.ESCALATE: open_escalate,
+    ActionId.MORE: moderate,
+    ActionId.MAKE_CASE: make_case,
+}
+"""Action id -> listener; each listener names the one service call it makes."""
 
 
 def register(app: App, services: HandlerServices) -> None:
-    desk = services.desk
+    app.middleware(decode_clicks(services))
+    for action, listener in LISTENERS.items():
+        app.action(action.value)(_acknowledged(listener, services))
 
-    def simple(action: ActionId, call):
-        def listener(ack, body):
-            ack()
-            click = read_click(body)
-            ref = case_ref(click.value)
-            if ref is not None:
-                guarded(services, click, lambda: call(ref, click.user_id))
-        app.action(action.value)(listener)
 
-    simple(ActionId.CLAIM, lambda ref, user: desk.claim(case_id=ref.case_id, user_id=user))
-    simple(ActionId.UNCLAIM, lambda ref, user: desk.unclaim(case_id=ref.case_id, user_id=user))
-    simple(ActionId.APPROVE, lambda ref, user: desk.approve(case_id=ref.case_id, user_id=user,
-                                                            draft_id=ref.draft_id))
-    simple(ActionId.RETRY_SEND, lambda ref, user: desk.retry_send(case_id=ref.case_id,
-                                                                  user_id=user))
-    simple(ActionId.REOPEN, lambda ref, user: desk.reopen(case_id=ref.case_id, user_id=user))
+def _acknowledged(listener: Listener, services: HandlerServices) -> Callable:
+    """The Bolt listener for ``listener``: ack at once, then run it and answer."""
 
-    def opens_modal(action: ActionId, check, view):
-        """A button that opens a modal: ``check(ref, user)`` says whether it may (an
-        Outcome carrying the case), ``view(case, ref, user)`` builds the modal."""
-        def listener(ack, body):
-            ack()
-            click = read_click(body)
-            ref = case_ref(click.value)
-            if ref is None:
-                return
-
-            def work():
-                allowed = check(ref, click.user_id)
-                if not allowed.ok:
-                    return allowed
-                services.slack.open_view(trigger_id=body["trigger_id"],
-                                         view=view(allowed.case, ref, click.user_id))
-                return None
-
-            guarded(services, click, work)
-        app.action(action.value)(listener)
-
-    def may_draft(ref, user):
-        return desk.can_draft(case_id=ref.case_id, user_id=user)
-
-    def may_review(ref, user):
-        return desk.can_review(case_id=ref.case_id, user_id=user, draft_id=ref.draft_id)
-
-    opens_modal(ActionId.DRAFT, may_draft, lambda case, ref, user: draft_modal(
-        case=case, initial_text=case.latest_draft.text if case.latest_draft else "",
-        initial_channel=case.latest_draft.channel if case.latest_draft else None,
-        signature=desk.signature(user)))
-    opens_modal(ActionId.MOVE_TO_DM, may_draft, lambda case, ref, user: move_to_dm_modal(
-        case=case, brand_id=services.brand_id(), signature=desk.signature(user)))
-    opens_modal(ActionId.ESCALATE,
-                lambda ref, user: services.people.can_escalate(case_id=ref.case_id),
-                lambda case, ref, user: escalate_modal(
-                    case=case, departments=list(services.people.departments)))
-    opens_modal(ActionId.REQUEST_CHANGES, may_review, lambda case, ref, user:
-                request_changes_modal(case_id=case.id,
-                                      draft_id=ref.draft_id or case.latest_draft.id))
-
-    @app.action(ActionId.MORE.value)
-    def more(ack, body):
+    def ack_then_answer(ack, context):
         ack()
-        click = read_click(body)
-        verb, _, case_part = click.value.partition(":")
-        calls = {"mute": lambda cid: services.moderation.mute(case_id=cid, user_id=click.user_id,
-                                                             muted=True),
-                 "unmute": lambda cid: services.moderation.mute(case_id=cid,
-                                                               user_id=click.user_id,
-                                                               muted=False),
-                 "hide": lambda cid: services.moderation.hide(case_id=cid, user_id=click.user_id,
-                                                             hidden=True),
-                 "unhide": lambda cid: services.moderation.hide(case_id=cid,
-                                                               user_id=click.user_id,
-                                                               hidden=False)}
-        if verb in calls and case_part.isdigit():
-            guarded(services, click, lambda: calls[verb](int(case_part)))
+        answer(services, context[CLICK], listener)
 
-    @app.action(ActionId.MAKE_CASE.value)
-    def make_case(ack, body):
-        ack()
-        click = read_click(body)
-        guarded(services, click, lambda: services.triage.make_case(post_id=click.value,
-                                                                   user_id=click.user_id))
-
-    @app.action(ActionId.CLOSE.value)
-    def close(ack, body):
-        ack()
-        click = read_click(body)
-        case_part, _, reason_part = click.value.partition(":")
-        try:
-            case_id, reason = int(case_part), CloseReason(reason_part)
-        except ValueError:
-            tell(services, click, None)
-            return
-        guarded(services, click, lambda: desk.close(case_id=case_id, user_id=click.user_id,
-                                                    reason=reason))
+    ack_then_answer.__qualname__ = f"ack_then_answer[{listener.__name__}]"
+    return ack_then_answer

@@ -1,8 +1,13 @@
-"""The /care slash command: every answer is ephemeral (only the caller sees it)."""
+"""The /care slash command: every answer is ephemeral (only the caller sees it).
+
+Each subcommand has one named function (see :data:`SUBCOMMANDS`) that calls one service
+and returns the text to answer with; ``/care filtered`` answers with blocks.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
 
@@ -12,37 +17,63 @@ from handlers.context import HandlerServices
 
 log = logging.getLogger(__name__)
 
+Subcommand = Callable[[HandlerServices, str, str], str]
+"""``(services, user_id, rest of the text) -> answer``."""
+
+
+def status(services: HandlerServices, user_id: str, rest: str) -> str:
+    return services.report.status()
+
+
+def mine(services: HandlerServices, user_id: str, rest: str) -> str:
+    return services.report.mine(user_id)
+
+
+def at_risk(services: HandlerServices, user_id: str, rest: str) -> str:
+    return services.report.at_risk()
+
+
+def hours(services: HandlerServices, user_id: str, rest: str) -> str:
+    return services.report.hours()
+
+
+def crisis(services: HandlerServices, user_id: str, rest: str) -> str:
+    return services.triage.crisis_command(args=rest, user_id=user_id)
+
+
+def signature(services: HandlerServices, user_id: str, rest: str) -> str:
+    return services.people.set_signature(user_id=user_id, text=rest)
+
+
+def help_text(services: HandlerServices, user_id: str, rest: str) -> str:
+    return care_answers.HELP
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "status": status,
+    "mine": mine,
+    "sla": at_risk,
+    "hours": hours,
+    "crisis": crisis,
+    "signature": signature,
+    "help": help_text,
+    "": help_text,
+}
+
 
 def register(app: App, services: HandlerServices) -> None:
-    report = services.report
-    answers = {
-        "status": lambda user: report.status(),
-        "mine": report.mine,
-        "sla": lambda user: report.at_risk(),
-        "hours": lambda user: report.hours(),
-        "help": lambda user: care_answers.HELP,
-        "signature": None,
-        "crisis": None,
-        "": lambda user: care_answers.HELP,
-    }
-
     @app.command("/care")
     def care(ack, command):
         sub, _, rest = (command.get("text") or "").strip().partition(" ")
         sub = sub.lower()
-        answer = answers.get(sub)
         user_id = command.get("user_id", "")
         try:
             if sub == "filtered":
                 blocks, text = services.triage.listing()
                 ack(text=text, blocks=blocks, response_type="ephemeral")
                 return
-            if sub == "crisis":
-                text = services.triage.crisis_command(args=rest, user_id=user_id)
-            elif sub == "signature":
-                text = services.people.set_signature(user_id=user_id, text=rest)
-            else:
-                text = answer(user_id) if answer else care_answers.unknown(escape(sub[:30]))
+            run = SUBCOMMANDS.get(sub)
+            text = run(services, user_id, rest) if run else care_answers.unknown(escape(sub[:30]))
         except Exception:
             log.exception("/care %s failed", sub[:30])
             text = strings.SOMETHING_WENT_WRONG

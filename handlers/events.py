@@ -8,10 +8,12 @@ from datetime import datetime
 
 from slack_bolt import App, BoltResponse
 
-from bot.render import care_answers
+from bot.render.handler_text import WELCOME
 from bot.services.slack_events import EventsOnce
 
 log = logging.getLogger(__name__)
+
+__all__ = ["WELCOME", "register"]
 
 
 def register(app: App, *, events: EventsOnce, clock: Callable[[], datetime],
@@ -29,7 +31,3 @@ def register(app: App, *, events: EventsOnce, clock: Callable[[], datetime],
         if event.get("channel") == care_channel and event.get("user"):
             welcome(event["channel"], event["user"])
 
-
-WELCOME = (":wave: Welcome to the care desk! Posts that need an answer appear here as cases: "
-           "*Claim* one, *Draft reply*, and a lead approves before it goes out.\n"
-           + care_answers.HELP)

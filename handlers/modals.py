@@ -7,13 +7,11 @@ import logging
 from slack_bolt import App
 
 from bot.domain.model import Channel
-from bot.render import strings
+from bot.render import handler_text, strings
 from bot.render.ids import BadReference, BlockId, CaseRef, InputId, ViewId
 from handlers.context import HandlerServices
 
 log = logging.getLogger(__name__)
-
-WRITE_SOMETHING = "Write the public invitation, the DM, or both."
 
 
 def _input(view: dict, block: BlockId, field: InputId) -> dict:
@@ -66,7 +64,8 @@ def register(app: App, services: HandlerServices) -> None:
         invite = _text(view, BlockId.DRAFT_TEXT, InputId.DRAFT_TEXT).strip()
         direct = _text(view, BlockId.DM_TEXT, InputId.DM_TEXT).strip()
         if not invite and not direct:
-            ack(response_action="errors", errors={BlockId.DM_TEXT.value: WRITE_SOMETHING})
+            ack(response_action="errors",
+                errors={BlockId.DM_TEXT.value: handler_text.WRITE_SOMETHING})
             return
         channel = Channel.BOTH if invite and direct else (Channel.PUBLIC if invite
                                                           else Channel.DM)

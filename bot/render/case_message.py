@@ -25,10 +25,11 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.domain.case import WAITING_ON_US, CaseState
+from bot.domain.case import WAITING_ON_US, CaseState, CloseReason
 from bot.domain.deadline_words import describe_deadline
 from bot.domain.model import Case
 from bot.render import conversation_text, strings
+from bot.render.actions import CloseChoice, ModerationChoice, ModerationVerb
 from bot.render.ids import ActionId, BlockId, CaseRef
 from bot.render.mrkdwn import bound, escape, quote, safe
 
@@ -89,7 +90,8 @@ def _close_menu(case: Case) -> StaticSelectElement:
     return StaticSelectElement(
         action_id=ActionId.CLOSE.value,
         placeholder=PlainTextObject(text="Close as…"),
-        options=[Option(value=f"{case.id}:{reason}", label=label)
+        options=[Option(value=CloseChoice(case_id=case.id, reason=CloseReason(reason)).encode(),
+                        label=label)
                  for reason, label in strings.CLOSE_REASON_LABELS.items()],
     )
 
@@ -140,12 +142,14 @@ def _buttons(case: Case, *, can_escalate: bool = False) -> list:
 
 
 def _more_menu(case: Case) -> OverflowMenuElement:
-    options = [Option(value=f"unmute:{case.id}", label="Unmute author") if case.author_muted
-               else Option(value=f"mute:{case.id}", label="Mute author")]
+    def choice(verb: ModerationVerb, label: str) -> Option:
+        return Option(value=ModerationChoice(case_id=case.id, verb=verb).encode(), label=label)
+
+    options = [choice(ModerationVerb.UNMUTE, "Unmute author") if case.author_muted
+               else choice(ModerationVerb.MUTE, "Mute author")]
     if case.replies_to_brand:
-        options.append(Option(value=f"unhide:{case.id}", label="Unhide reply on X")
-                       if case.hidden_on_x else
-                       Option(value=f"hide:{case.id}", label="Hide reply on X"))
+        options.append(choice(ModerationVerb.UNHIDE, "Unhide reply on X") if case.hidden_on_x
+                       else choice(ModerationVerb.HIDE, "Hide reply on X"))
     return OverflowMenuElement(action_id=ActionId.MORE.value, options=options)
 
 

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.render.actions import PostRef
 from bot.render.ids import ActionId
 from bot.render.mrkdwn import quote, safe
 
@@ -31,7 +32,8 @@ def filtered_list(items, *, total: int) -> tuple[list[dict], str]:
                                          f"_{safe(item.reason, 200)}_\n"
                                          f"{quote(safe(post.text, 600))}"),
             accessory=ButtonElement(text=PlainTextObject(text="Make it a case"),
-                                    action_id=ActionId.MAKE_CASE.value, value=post.id)))
+                                    action_id=ActionId.MAKE_CASE.value,
+                                    value=PostRef(post_id=post.id).encode())))
     if total > len(items):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"…and {total - len(items)} older ones.")]))

@@ -79,8 +79,13 @@ class CaseRef:
             data = json.loads(raw or "")
             case_id = data["c"]
             draft_id = data.get("d")
-            if not isinstance(case_id, int) or not (draft_id is None or isinstance(draft_id, int)):
+            if not _is_id(case_id) or not (draft_id is None or _is_id(draft_id)):
                 raise TypeError
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BadReference(f"not a case reference: {str(raw)[:60]!r}") from exc
         return cls(case_id=case_id, draft_id=draft_id)
+
+
+def _is_id(value: object) -> bool:
+    """A database id: a positive int (JSON ``true`` is not one)."""
+    return type(value) is int and 0 < value < 2**63

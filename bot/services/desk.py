@@ -266,6 +266,15 @@ class CareDesk:
         return self._done(result) if result.ok else self._refused(result)
 
     # --- helpers --------------------------------------------------------------------
+    def record_refusal(self, *, case_id: int, user_id: str, reason: str) -> bool:
+        """Note on the case that a request about it was refused before it reached the desk
+        (no state change, nothing posted). False when there is no such case."""
+        if self.store.get(case_id) is None:
+            return False
+        self.store.record(case_id=case_id, actor=(user_id or "unknown")[:32],
+                          action="request_refused", now=self.clock(), detail=reason[:200])
+        return True
+
     def _done(self, result: TransitionResult) -> Outcome:
         self.kick()
         return Outcome(True, result.case)

@@ -1,0 +1,136 @@
+"""What each button or menu option carries: one typed value per kind, and one decoder.
+
+Renderers build values with ``encode()``; the listener boundary turns an incoming
+``(action_id, value)`` into a typed payload with :func:`decode_action`, so no listener
+parses a string by hand. The wire shapes are the ones already posted in Slack channels
+(``{"c":7,"d":3}``, ``7:resolved``, ``mute:7``, a post id), so older messages stay usable.
+
+Example::
+
+    >>> CloseChoice(case_id=7, reason=CloseReason.SPAM).encode()
+    '7:spam'
+    >>> decode_action(ActionId.MORE.value, "hide:7")
+    (<ActionId.MORE: 'care.more'>, ModerationChoice(case_id=7, verb=<ModerationVerb.HIDE: 'hide'>))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.case import CloseReason
+from bot.render.ids import ActionId, BadReference, CaseRef
+
+MAX_VALUE_CHARS = 2000
+"""Slack's limit on a button value; anything longer was not written by this app."""
+
+_CASE_ID = re.compile(r"[1-9][0-9]{0,17}", re.ASCII)
+_POST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
+
+
+def _case_id(raw: str) -> int:
+    if not _CASE_ID.fullmatch(raw):
+        raise BadReference(f"not a case id: {raw[:30]!r}")
+    return int(raw)
+
+
+class ModerationVerb(StrEnum):
+    """The choices of a case's More menu."""
+
+    MUTE = "mute"
+    UNMUTE = "unmute"
+    HIDE = "hide"
+    UNHIDE = "unhide"
+
+
+@dataclass(frozen=True)
+class CloseChoice:
+    """An option of the "Close as…" menu: which case, and why it is closed."""
+
+    case_id: int
+    reason: CloseReason
+
+    def encode(self) -> str:
+        return f"{self.case_id}:{self.reason.value}"
+
+    @classmethod
+    def decode(cls, raw: str) -> CloseChoice:
+        case_part, _, reason_part = raw.partition(":")
+        try:
+            reason = CloseReason(reason_part)
+        except ValueError as exc:
+            raise BadReference(f"not a close reason: {reason_part[:30]!r}") from exc
+        return cls(case_id=_case_id(case_part), reason=reason)
+
+
+@dataclass(frozen=True)
+class ModerationChoice:
+    """An option of a case's More menu: mute or unmute the author, hide or unhide the reply."""
+
+    case_id: int
+    verb: ModerationVerb
+
+    def encode(self) -> str:
+        return f"{self.verb.value}:{self.case_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> ModerationChoice:
+        verb_part, _, case_part = raw.partition(":")
+        try:
+            verb = ModerationVerb(verb_part)
+        except ValueError as exc:
+            raise BadReference(f"not a moderation choice: {verb_part[:30]!r}") from exc
+        return cls(case_id=_case_id(case_part), verb=verb)
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A filtered post or DM (its X id) that an agent can turn into a case."""
+
+    post_id: str
+
+    def encode(self) -> str:
+        return self.post_id
+
+    @classmethod
+    def decode(cls, raw: str) -> PostRef:
+        if not _POST_ID.fullmatch(raw):
+            raise BadReference(f"not a post id: {raw[:30]!r}")
+        return cls(post_id=raw)
+
+
+ActionPayload = CaseRef | CloseChoice | ModerationChoice | PostRef
+
+PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
+    ActionId.CLAIM: CaseRef,
+    ActionId.UNCLAIM: CaseRef,
+    ActionId.DRAFT: CaseRef,
+    ActionId.APPROVE: CaseRef,
+    ActionId.REQUEST_CHANGES: CaseRef,
+    ActionId.RETRY_SEND: CaseRef,
+    ActionId.CLOSE: CloseChoice,
+    ActionId.REOPEN: CaseRef,
+    ActionId.MOVE_TO_DM: CaseRef,
+    ActionId.ESCALATE: CaseRef,
+    ActionId.MORE: ModerationChoice,
+    ActionId.MAKE_CASE: PostRef,
+}
+"""Which payload each action carries: the one table the encoder and decoder share."""
+
+
+def decode_action(action_id: str | None, raw: str | None) -> tuple[ActionId, ActionPayload]:
+    """The action and its typed payload; :class:`BadReference` for anything this app
+    did not write (an unknown action id, a malformed or oversized value)."""
+    try:
+        action = ActionId(action_id)
+    except ValueError as exc:
+        raise BadReference(f"not an action of this app: {str(action_id)[:40]!r}") from exc
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_VALUE_CHARS:
+        raise BadReference(f"no usable value for {action.value}")
+    return action, PAYLOAD_OF[action].decode(raw)
+
+
+def case_id_of(payload: ActionPayload) -> int | None:
+    """The case a payload is about (None for a filtered post)."""
+    return getattr(payload, "case_id", None)

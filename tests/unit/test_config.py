@@ -1,3 +1,4 @@
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,45 @@ def test_app_exits_2_with_a_clear_message_and_no_traceback(tmp_path):
     assert "CARE_CHANNEL_ID is not set" in result.stderr
     assert "--sandbox" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _run_app(root: Path, cwd: Path, env_file: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(root / "app.py"), "--env-file", str(env_file)],
+                          capture_output=True, text=True, cwd=cwd, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+
+
+def test_the_settings_message_names_the_env_file_actually_read(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    env_file = tmp_path / "staging.env"
+    env_file.write_text("CARE_SLA_MINUTES=soon\n")
+    result = _run_app(root, tmp_path, env_file)
+    assert result.returncode == 2
+    assert f"Fix these settings in {env_file}" in result.stderr
+    assert "in .env " not in result.stderr
+
+
+def test_an_unreachable_x_is_not_called_a_credential_problem(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env_file = tmp_path / "site.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in GOOD.items())
+                        + f"X_API_URL=http://127.0.0.1:{port}\n"
+                        + f"DATABASE_URL=sqlite:///{tmp_path / 'care.db'}\n")
+    result = _run_app(root, tmp_path, env_file)
+    assert result.returncode == 2
+    assert "did not accept" not in result.stderr
+    assert f"could not reach X at http://127.0.0.1:{port}" in result.stderr
+    assert "X_API_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_refused_credential_is_named_as_one():
+    from app import _x_start_failure
+    from bot.x.client import XAmbiguous, XRejected
+
+    refused = _x_start_failure(XRejected("X answered 401: Unauthorized", 401), "https://x.test")
+    assert "did not accept the brand's credentials" in refused and "X_API_KEY" in refused
+    silent = _x_start_failure(XAmbiguous("no answer from X (Timeout)"), "https://x.test")
+    assert "could not reach X at https://x.test" in silent and "did not accept" not in silent

@@ -48,17 +48,23 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     configure_logging(secrets=settings.secrets)
-    from bot.runtime import build_runtime
+    from bot.runtime import InstanceClash, build_runtime
 
+    stop = threading.Event()
     try:
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, on_identity_lost=stop.set)
     except XError as exc:
         print(f"The care desk cannot start: {_x_start_failure(exc, settings.x_api_url)}",
               file=sys.stderr)
         return 2
+    except InstanceClash as exc:
+        seen = exc.holder.heartbeat_at.strftime("%H:%M:%S UTC")
+        print(f"The care desk cannot start: instance {exc.instance_id!r} is already running "
+              f"(pid {exc.holder.pid} on {exc.holder.host}, last seen {seen}). Stop that "
+              "process, or give this one its own CARE_INSTANCE_ID.", file=sys.stderr)
+        return 2
     log.info("signed in to X as @%s; care channel %s", runtime.me.username,
              settings.care_channel_id)
-    stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     runtime.start_jobs()
     try:

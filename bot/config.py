@@ -10,8 +10,10 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -78,6 +80,8 @@ class Settings:
     monthly_read_cap: int = 0
     silence_alert_hours: float = 0
     crisis_rules: CrisisRules = field(default_factory=CrisisRules)
+    instance_id: str = "care-desk"
+    allow_external_users: bool = False
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -250,6 +254,8 @@ class Settings:
             x_api_url=x_url.rstrip("/"),
             x_poll_seconds=number("X_POLL_SECONDS", 60, low=5, high=3600),
             database_url=database_url,
+            instance_id=(env.get("CARE_INSTANCE_ID") or "").strip() or default_instance_id(
+                database_url=database_url, port=(env.get("PORT") or "3000").strip()),
             secrets=tuple(s for s in (bot_token, app_token, signing, bearer, key, secret,
                                       access, access_secret) if s),
         )
@@ -292,6 +298,13 @@ def _escalation_channels(raw: str | None, problems: list[str]) -> tuple[tuple[st
             continue
         pairs.append((name, channel))
     return tuple(pairs)
+
+
+def default_instance_id(*, database_url: str, port: str) -> str:
+    """Stable across restarts on one host: the host name plus a digest of the working
+    directory, the database and the port (two instances on one host differ in a port)."""
+    digest = hashlib.sha256(f"{os.getcwd()}|{database_url}|{port}".encode()).hexdigest()[:8]
+    return f"{socket.gethostname()[:40]}-{digest}"
 
 
 def _redact_url(url: str) -> str:

@@ -116,7 +116,7 @@ class Settings:
                 values[setting.field] = setting.parse(setting.name, raw)
             except SettingProblem as exc:
                 problems.extend(exc.problems)
-        for field_name, read in _GROUPS.items():
+        for field_name, read in GROUPS.items():
             try:
                 values[field_name] = read(env)
             except SettingProblem as exc:
@@ -182,7 +182,7 @@ def _crisis_rules(env: Mapping[str, str]) -> CrisisRules:
 
 
 # Settings fields built from several table rows (those rows have no field of their own).
-_GROUPS: dict[str, Callable[[Mapping[str, str]], object]] = {
+GROUPS: dict[str, Callable[[Mapping[str, str]], object]] = {
     "office_hours": _office_hours, "triage_rules": _triage_rules,
     "crisis_rules": _crisis_rules}
 

@@ -141,10 +141,10 @@ def test_new_settings_have_safe_defaults_and_an_instance_id_stable_for_one_place
 def test_every_settings_field_is_read_by_the_table():
     from dataclasses import fields
 
-    from bot.config import _GROUPS
+    from bot.config import GROUPS
     from bot.settings_table import TABLE
 
-    read = {s.field for s in TABLE if s.field} | set(_GROUPS)
+    read = {s.field for s in TABLE if s.field} | set(GROUPS)
     assert read == {f.name for f in fields(Settings)} - {"secrets"}
     assert len({s.name for s in TABLE}) == len(TABLE)
     grouped = [s.name for s in TABLE if s.field is None]

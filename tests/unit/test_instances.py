@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from bot.runtime import claim_instance
 from storage.coordination import Instances, Leases, Process
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -50,3 +51,16 @@ def test_a_clean_stop_frees_the_id(db):
     assert instances.claim(instance_id="desk", me=FIRST, now=NOW) is None
     instances.release(instance_id="desk", me=FIRST)
     assert instances.claim(instance_id="desk", me=RESTARTED, now=NOW) is None
+
+
+def test_a_process_whose_id_was_taken_over_is_told_to_stop(db):
+    stopped: list[str] = []
+    _, _, heartbeat = claim_instance(db=db, instance_id="desk", clock=lambda: NOW,
+                                     on_lost=lambda: stopped.append("first"))
+    heartbeat()
+    assert stopped == []
+    later = NOW + timedelta(seconds=61)  # it stalled past the stale limit; another host took over
+    assert Instances(db, stale_seconds=60).claim(instance_id="desk", me=ELSEWHERE,
+                                                 now=later) is None
+    heartbeat()
+    assert stopped == ["first"]

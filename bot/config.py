@@ -109,6 +109,8 @@ class Settings:
             if not raw.strip():
                 if setting.required_in(env):
                     problems.append(f"{setting.name} is not set: {setting.help}")
+                raw = setting.default  # the table's default, read like a value
+            if not raw:
                 continue
             if setting.field is None:
                 continue  # read by one of the groups below

@@ -111,8 +111,8 @@ class Runtime:
         self.listeners.shutdown(wait=True)
         self.jobs.shutdown()
         instance_id = self.settings.instance_id
-        self.instances.release(instance_id=instance_id, me=self.process)
-        Leases(self.db).release_all(owner=instance_id, now=utc_now())
+        if self.instances.release(instance_id=instance_id, me=self.process):
+            Leases(self.db).release_all(owner=instance_id, now=utc_now())
         self.db.dispose()
 
     def health(self) -> dict:

@@ -137,11 +137,12 @@ class Instances:
                                     InstanceRow.boot_token == me.boot_token)
                              .values(heartbeat_at=now)).rowcount == 1
 
-    def release(self, *, instance_id: str, me: Process) -> None:
-        """A clean stop: the id (and its leases, see ``Leases.release_all``) is free at once."""
+    def release(self, *, instance_id: str, me: Process) -> bool:
+        """A clean stop frees the id at once; False if another process holds it by now."""
         with self.db.transaction() as s:
-            s.execute(delete(InstanceRow).where(InstanceRow.id == instance_id,
-                                                InstanceRow.boot_token == me.boot_token))
+            return s.execute(delete(InstanceRow)
+                             .where(InstanceRow.id == instance_id,
+                                    InstanceRow.boot_token == me.boot_token)).rowcount == 1
 
     def _live(self, row: InstanceRow, *, me: Process, now: datetime) -> bool:
         if row.boot_token == me.boot_token:

@@ -179,3 +179,18 @@ def test_env_example_reads_back_as_the_defaults(tmp_path):
     assert values["CARE_SIGNATURE_FORMAT"] == " ^{initials}"
     assert set(values) == {s.name for s in TABLE if s.default}
     assert Settings.from_env({**values, **GOOD}) == Settings.from_env(GOOD)
+
+
+def test_the_tables_defaults_are_the_settings_defaults():
+    from dataclasses import MISSING, fields
+
+    from bot.settings_table import TABLE
+
+    read = Settings.from_env(GOOD)
+    declared = {f.name: f.default if f.default is not MISSING else f.default_factory()
+                for f in fields(Settings) if f.default is not MISSING
+                or f.default_factory is not MISSING}
+    with_default = [s.field for s in TABLE if s.field and s.default]
+    assert len(with_default) >= 15
+    for name in with_default:
+        assert getattr(read, name) == declared[name], name

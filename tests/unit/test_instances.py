@@ -49,7 +49,8 @@ def test_another_host_waits_for_the_heartbeat_to_go_stale(db):
 def test_a_clean_stop_frees_the_id(db):
     instances = _instances(db, running={100, 200})
     assert instances.claim(instance_id="desk", me=FIRST, now=NOW) is None
-    instances.release(instance_id="desk", me=FIRST)
+    assert instances.release(instance_id="desk", me=FIRST)
+    assert not instances.release(instance_id="desk", me=FIRST)
     assert instances.claim(instance_id="desk", me=RESTARTED, now=NOW) is None
 
 

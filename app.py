@@ -17,7 +17,7 @@ from dotenv import load_dotenv
 
 from bot.config import Settings, SettingsError
 from bot.logs import configure_logging
-from bot.x.client import XError
+from bot.x.client import XError, XRateLimited, XRejected
 
 log = logging.getLogger("care_desk")
 
@@ -40,26 +40,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
-        print("The care desk cannot start. Fix these settings in .env (see .env.example) "
-              "or the environment:", file=sys.stderr)
+        print(f"The care desk cannot start. Fix these settings in {args.env_file} "
+              "(see .env.example) or the environment:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         print("To try the care desk without Slack or X accounts: python app.py --sandbox",
               file=sys.stderr)
         return 2
     configure_logging(secrets=settings.secrets)
-    from bot.runtime import build_runtime
+    from bot.runtime import InstanceClash, build_runtime
 
+    stop = threading.Event()
     try:
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, on_identity_lost=stop.set)
     except XError as exc:
-        print(f"The care desk cannot start: X did not accept the brand's credentials "
-              f"({exc.reason}). Check X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and "
-              "X_ACCESS_TOKEN_SECRET.", file=sys.stderr)
+        print(f"The care desk cannot start: {_x_start_failure(exc, settings.x_api_url)}",
+              file=sys.stderr)
+        return 2
+    except InstanceClash as exc:
+        seen = exc.holder.heartbeat_at.strftime("%H:%M:%S UTC")
+        print(f"The care desk cannot start: instance {exc.instance_id!r} is already running "
+              f"(pid {exc.holder.pid} on {exc.holder.host}, last seen {seen}). Stop that "
+              "process, or give this one its own CARE_INSTANCE_ID.", file=sys.stderr)
         return 2
     log.info("signed in to X as @%s; care channel %s", runtime.me.username,
              settings.care_channel_id)
-    stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     runtime.start_jobs()
     try:
@@ -83,6 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         runtime.stop()
     return 0
+
+
+def _x_start_failure(exc: XError, x_api_url: str) -> str:
+    """Why signing in to X failed: a refused credential, a limit, or no answer at all."""
+    if isinstance(exc, XRejected) and exc.status in (401, 403):
+        return (f"X did not accept the brand's credentials ({exc.reason}). Check X_API_KEY, "
+                "X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET.")
+    if isinstance(exc, XRejected):
+        return f"X refused the sign-in check ({exc.reason})."
+    if isinstance(exc, XRateLimited):
+        return f"X is limiting requests ({exc.reason}); try again in a few minutes."
+    return (f"could not reach X at {x_api_url} ({exc.reason}); the credentials were not "
+            "checked. Check X_API_URL and the network.")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 
 from tests.databases import throwaway_database  # noqa: E402
-from tests.reliability.crash_run import KILL_MODES, run_crash  # noqa: E402
+from tests.reliability.crash_run import CRASH_POLL_SECONDS, KILL_MODES, run_crash  # noqa: E402
 from tests.reliability.fault_run import run_faults  # noqa: E402
 from tests.reliability.world import Tally  # noqa: E402
 
@@ -52,6 +52,9 @@ def soak_crash(args, workdir: Path) -> Tally:
                               seed=args.seed + run,
                               settle_timeout=60 + 15.0 * rounds)
         print(f"  crash run {run}: {tally.summary()}", file=sys.stderr, flush=True)
+        gaps = ", ".join(f"{g:.1f} s" for g in tally.intake_gaps)
+        print(f"  crash run {run}: intake gap after each kill (restart to first mentions "
+              f"read, polls every {CRASH_POLL_SECONDS} s): {gaps}", file=sys.stderr, flush=True)
         total.add(tally)
         left -= rounds
         run += 1
@@ -84,6 +87,11 @@ def table(rows: list[tuple[Tally, float]], command: str, backend: str) -> str:
         recoveries = ", ".join(f"{k} {v}" for k, v in t.recoveries.items() if v)
         out.append(f"| {t.scenario} | {t.injected} | {t.rounds} | {injected} | {t.mentions} | "
                    f"{t.replies} | {lost} | {doubled} | {recoveries} | {seconds:.0f} s |")
+    gaps = [g for t, _ in rows for g in t.intake_gaps]
+    if gaps:
+        out += ["", f"Intake gap after kill -9 (restart to the first mentions read): "
+                    f"max {max(gaps):.1f} s = {max(gaps) / CRASH_POLL_SECONDS:.2f} poll "
+                    f"intervals of {CRASH_POLL_SECONDS} s, over {len(gaps)} restarts"]
     problems = [p for t, _ in rows for p in t.problems]
     if problems:
         out += ["", "Problems:"] + [f"- {p}" for p in problems[:30]]

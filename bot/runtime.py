@@ -12,7 +12,9 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +55,7 @@ from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
-from storage.coordination import Cursors, Leases
+from storage.coordination import Cursors, Holder, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
@@ -61,9 +63,23 @@ from storage.reports import Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
+log = logging.getLogger("care_desk")
+
+INSTANCE_HEARTBEAT_SECONDS = 15
+INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class InstanceClash(Exception):
+    """Another live process already acts under this instance id."""
+
+    def __init__(self, *, instance_id: str, holder: Holder) -> None:
+        super().__init__(f"instance {instance_id!r} is held by pid {holder.pid} on {holder.host}")
+        self.instance_id = instance_id
+        self.holder = holder
 
 
 @dataclass
@@ -85,6 +101,8 @@ class Runtime:
     app: App
     owner: str
     listeners: ThreadPoolExecutor
+    instances: Instances
+    process: Process
 
     def start_jobs(self) -> None:
         self.jobs.start()
@@ -93,6 +111,9 @@ class Runtime:
         """Let running listeners finish, stop the jobs, close the database."""
         self.listeners.shutdown(wait=True)
         self.jobs.shutdown()
+        instance_id = self.settings.instance_id
+        if self.instances.release(instance_id=instance_id, me=self.process):
+            Leases(self.db).release_all(owner=instance_id, now=utc_now())
         self.db.dispose()
 
     def health(self) -> dict:
@@ -105,8 +126,30 @@ class Runtime:
                 "slack_pending": self.sync.outbox.pending() if db_ok else None}
 
 
+def claim_instance(*, db: Database, instance_id: str, clock: Callable[[], datetime],
+                   on_lost: Callable[[], None]) -> tuple[Instances, Process, Callable[[], None]]:
+    """Act under ``instance_id`` (raises InstanceClash if a live process does); returns the
+    heartbeat job, which calls ``on_lost`` once another process has taken the id over."""
+    instances = Instances(db, stale_seconds=INSTANCE_STALE_SECONDS)
+    me = Process(host=socket.gethostname()[:255], pid=os.getpid(),
+                 boot_token=secrets.token_hex(16))
+    holder = instances.claim(instance_id=instance_id, me=me, now=clock())
+    if holder is not None:
+        raise InstanceClash(instance_id=instance_id, holder=holder)
+
+    def heartbeat() -> None:
+        if not instances.beat(instance_id=instance_id, me=me, now=clock()):
+            log.error("another process took over instance %r; this one stops", instance_id)
+            on_lost()
+
+    return instances, me, heartbeat
+
+
 def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
-                  owner: str | None = None, pacer: ChannelPacer | None = None) -> Runtime:
+                  owner: str | None = None, pacer: ChannelPacer | None = None,
+                  on_identity_lost: Callable[[], None] = lambda: None) -> Runtime:
+    """``owner`` names this process's outbox leases; the pollers' leases are held in the
+    name of ``settings.instance_id``, which a restarted process takes back at once."""
     owner = owner or f"{socket.gethostname()}:{os.getpid()}"
     db = Database.connect(settings.database_url)
     web_client = build_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
@@ -116,6 +159,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                        access_token_secret=settings.x_access_token_secret,
                        base_url=settings.x_api_url)
     me = x.get_me()
+    instance = settings.instance_id
+    instances, process, heartbeat = claim_instance(db=db, instance_id=instance, clock=clock,
+                                                   on_lost=on_identity_lost)
     store = CaseStore(db)
     leads = LeadDirectory(lead_ids=settings.lead_ids, members_of=slack.usergroup_members)
     kick_ref: list[Callable[[], None]] = []
@@ -149,7 +195,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                     sticky_days=settings.sticky_days))
     usage = Usage(db)
     poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
-                           brand_id=lambda: me.id, clock=clock, owner=owner,
+                           brand_id=lambda: me.id, clock=clock, owner=instance,
                            lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick,
                            usage=usage, crisis=crisis, alarms=alarms)
     search_poller = None
@@ -157,13 +203,13 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
         query = settings.x_search_query
         search_poller = XPoller(
             x=x, intake=intake, leases=Leases(db), cursors=Cursors(db), brand_id=lambda: me.id,
-            clock=clock, owner=owner, kick=kick, usage=usage, crisis=crisis, alarms=alarms,
+            clock=clock, owner=instance, kick=kick, usage=usage, crisis=crisis, alarms=alarms,
             brand_handle=lambda: me.username,
             lease_seconds=max(180, settings.x_search_poll_seconds * 3),
             source=Source(name="search", cursor=SEARCH_CURSOR, lease=SEARCH_LEASE,
                           fetch=lambda since: x.search_recent(query=query, since_id=since)))
     dm_poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
-                        brand_id=lambda: me.id, clock=clock, owner=owner,
+                        brand_id=lambda: me.id, clock=clock, owner=instance,
                         lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick,
                         usage=usage, alarms=alarms,
                         source=dm_source(x=x, brand_id=lambda: me.id))
@@ -183,6 +229,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     if search_poller is not None:
         work["poll_search"] = (search_poller.poll, settings.x_search_poll_seconds)
     jobs = Jobs(work)
+    jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
     kick_ref.append(jobs.kick)
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=web_client, listener_executor=listeners,
@@ -192,7 +239,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
                       poller=poller, search_poller=search_poller, dm_poller=dm_poller,
                       sender=sender, sync=sync, sweeper=sweeper, jobs=jobs, app=app, owner=owner,
-                      listeners=listeners)
+                      listeners=listeners, instances=instances, process=process)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
                          slack_pending=lambda: sync.outbox.pending() + channel_posts.pending(),
                          x_backlog=sender.outbox.backlog, usage=usage.month,

@@ -10,8 +10,10 @@ Kill points (one per round, cycling):
 ``note``    Slack has stored a thread note (claim/draft/receipt), before the bot hears.
 ``random``  at a random time 0.3-4 s after the process started.
 
-A dead process's leases would expire after their TTL (60-120 s); the scenario moves them
-forward at once (``DbView.expire_leases``), which is what waiting would do.
+The restarted process runs under the same instance id, so it takes the pollers' leases
+back at once (the time from each restart to its first mentions read is the intake gap).
+A dead process's outbox leases would expire after their TTL (60-120 s); the scenario moves
+them forward at once (``DbView.expire_leases``), which is what waiting would do.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tests.reliability.world import (
 from tests.scenario.harness import env_for
 
 KILL_MODES = ("poll", "parent", "reply", "note", "random")
+CRASH_POLL_SECONDS = 5
 
 
 class _Killer:
@@ -112,13 +115,41 @@ class _Killer:
         self.x.reset_faults()
 
 
+def _mention_reads(x: FakeX) -> int:
+    return sum(1 for method, path in x.requests if method == "GET" and path.endswith("/mentions"))
+
+
+class _IntakeGap:
+    """Measures the time from a restart after a kill to the first mentions read."""
+
+    def __init__(self, *, x: FakeX, after_kill: bool) -> None:
+        self.x, self.after_kill = x, after_kill
+        self.reads_before = _mention_reads(x)
+        self.started = time.monotonic()
+
+    def watch(self, tally: Tally, proc, *, timeout: float = 60.0) -> None:
+        """Record the gap, unless ``proc`` dies before it reads (a kill may come first)."""
+        if not self.after_kill:
+            return
+
+        def wait() -> None:
+            while time.monotonic() - self.started < timeout and proc.poll() is None:
+                if _mention_reads(self.x) > self.reads_before:
+                    tally.intake_gaps.append(time.monotonic() - self.started)
+                    return
+                time.sleep(0.01)
+
+        threading.Thread(target=wait, name="intake-gap", daemon=True).start()
+
+
 def run_crash(*, database_url: str, workdir: Path, rounds: int = 5, mentions_per_round: int = 3,
               answered_per_round: int = 2, seed: int = 1, modes: tuple[str, ...] = KILL_MODES,
               round_timeout: float = 15.0, settle_timeout: float = 120.0) -> Tally:
     rng = random.Random(seed)
     slack, x = start_fakes()
     view = DbView(database_url)
-    env = env_for(slack=slack, x=x, database_url=database_url, X_POLL_SECONDS="5", **NO_CRISIS)
+    env = env_for(slack=slack, x=x, database_url=database_url,
+                  X_POLL_SECONDS=str(CRASH_POLL_SECONDS), **NO_CRISIS)
     bot = BotProcess(env=env, log_path=workdir / "bot.log")
     mentions: list[str] = []
     answered: list[str] = []
@@ -139,7 +170,8 @@ def run_crash(*, database_url: str, workdir: Path, rounds: int = 5, mentions_per
                     answered.append(post)
             killer = _Killer(mode=mode, bot=bot, slack=slack, x=x, rng=rng)
             killer.arm()
-            bot.spawn()
+            gap = _IntakeGap(x=x, after_kill=n > 0)
+            gap.watch(tally, bot.spawn())
             current[:] = [bot.events_url]
             killer.fired.wait(round_timeout)
             if not killer.fired.is_set():
@@ -150,7 +182,8 @@ def run_crash(*, database_url: str, workdir: Path, rounds: int = 5, mentions_per
             current[:] = []
             owner = bot.kill()
             view.expire_leases(owner)
-        bot.spawn()
+        gap = _IntakeGap(x=x, after_kill=True)
+        gap.watch(tally, bot.spawn())
         bot.wait_ready()
         current[:] = [bot.events_url]
         _settle(view=view, slack=slack, mentions=mentions, answered=answered,
@@ -167,6 +200,7 @@ def run_crash(*, database_url: str, workdir: Path, rounds: int = 5, mentions_per
         x.stop()
     result.rounds, result.kills = rounds, kills_fired
     result.problems = tally.problems + result.problems
+    result.intake_gaps = list(tally.intake_gaps)
     return result
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.crash_run import KILL_MODES, run_crash
+from tests.reliability.crash_run import CRASH_POLL_SECONDS, KILL_MODES, run_crash
 
 pytestmark = pytest.mark.slow
+
+STARTUP_SECONDS = 15  # python app.py: imports, migrations, X and Slack sign-in
 
 
 def test_kill_9_at_every_point_loses_nothing_and_sends_nothing_twice(database_url, tmp_path):
@@ -27,6 +29,9 @@ def test_kill_9_at_every_point_loses_nothing_and_sends_nothing_twice(database_ur
     assert (tally.receipts_lost, tally.receipts_doubled) == (0, 0)
     assert tally.notes_doubled == 0
     assert tally.problems == []
+    # each restart reads mentions within one poll interval plus start-up
+    assert tally.intake_gaps, "no restart reached its first poll"
+    assert max(tally.intake_gaps) <= CRASH_POLL_SECONDS + STARTUP_SECONDS, tally.intake_gaps
     # the kills landed where a retry must look before it posts again
     assert tally.recoveries["slack look-ups"] >= 2  # the parent and the note kill points
     assert tally.recoveries["replies retried"] >= 1  # the reply kill point

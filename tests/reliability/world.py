@@ -156,6 +156,8 @@ class Tally:
     problems: list[str] = field(default_factory=list)
     recoveries: Counter = field(default_factory=Counter)
     """How often a recovery path ran: Slack look-ups before a re-post, X reconciliations."""
+    intake_gaps: list[float] = field(default_factory=list)
+    """Seconds from each restart after a kill to the first mentions read."""
 
     @property
     def lost(self) -> int:
@@ -172,6 +174,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems += other.problems
         self.recoveries.update(other.recoveries)
+        self.intake_gaps += other.intake_gaps
 
     def summary(self) -> str:
         return (f"{self.scenario}: mentions {self.mentions} (lost {self.mentions_lost}), "

@@ -28,7 +28,7 @@ from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import DmPoller
-from bot.services.intake import Intake, QuietLog, Routing
+from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
 from bot.services.people import People
@@ -143,6 +143,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
              if settings.quiet_channel_id else None)
     intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
                     screening=screening, filtered=FilteredPosts(db), quiet=quiet, crisis=crisis,
+                    desk_since=first_run(Cursors(db), now=clock()),
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
                                     sticky_days=settings.sticky_days))

@@ -31,10 +31,28 @@ from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
+from storage.coordination import Cursors
 from storage.screening import FilteredPosts
 
 URL = re.compile(r"https?://\S+")
 DIGEST_MEMORY_SECONDS = 5.0
+FIRST_RUN = "desk_first_run"
+
+
+def first_run(cursors: Cursors, *, now: datetime) -> datetime:
+    """When the desk first ran on this database (stored at the first start)."""
+    stored = cursors.get(FIRST_RUN)
+    if stored:
+        return datetime.fromisoformat(stored)
+    cursors.set(FIRST_RUN, now.isoformat(), now=now)
+    return now
+
+
+def clock_start(*, posted_at: datetime, now: datetime, desk_since: datetime | None) -> datetime:
+    """The response clock runs from when the customer posted, never from the future and
+    never from before the desk first ran (a backfilled old post starts at that moment)."""
+    start = min(posted_at, now)
+    return max(start, desk_since) if desk_since is not None and desk_since <= now else start
 
 
 @dataclass(frozen=True)
@@ -48,8 +66,10 @@ class Intake:
     def __init__(self, *, store: CaseStore, policy: SlaPolicy, channel: str,
                  clock: Callable[[], datetime], screening: Screening, filtered: FilteredPosts,
                  routing: Routing = Routing(), quiet: QuietLog | None = None,
-                 crisis: CrisisWatch | None = None) -> None:
+                 crisis: CrisisWatch | None = None,
+                 desk_since: datetime | None = None) -> None:
         self.crisis = crisis
+        self.desk_since = desk_since
         self._digests: dict[tuple, tuple[int, float]] = {}  # (topic, since) -> (case, when)
         self.store = store
         self.screening = screening
@@ -127,7 +147,8 @@ class Intake:
             return self.store.attach_post(case_id=case.id, post=post, from_customer=from_customer,
                                           now=now, note=note, updates=dm_flag or None,
                                           action=None)
-        clock = start_clock(self.policy, start=now, minutes=self.policy.followup_minutes)
+        start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
+        clock = start_clock(self.policy, start=start, minutes=self.policy.followup_minutes)
         if case.state is CaseState.REPLIED and case.assignee_id:
             action, updates = Action.FOLLOWUP_ASSIGNED, {}
         else:
@@ -148,7 +169,8 @@ class Intake:
             if self.routing.sticky_assign and recent:
                 assignee = history.last_agent_id
             note = conversation_text.returning(history, now=now, assigned=assignee is not None)
-        clock = start_clock(self.policy, start=now, minutes=self.policy.first_minutes)
+        start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
+        clock = start_clock(self.policy, start=start, minutes=self.policy.first_minutes)
         return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
                                     origin=origin, assignee_id=assignee, note=note,
                                     public_reply_allowed=origin != "search",

@@ -39,6 +39,7 @@ from bot.services.polling import (
     MentionPoller,
     Source,
 )
+from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
@@ -47,7 +48,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, modals
+from handlers import case_actions, commands, events, modals, quarantine
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -56,6 +57,7 @@ from storage.coordination import Cursors, Leases
 from storage.db import Database
 from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
+from storage.quarantine import QuarantinedPosts
 from storage.reports import Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
@@ -144,6 +146,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
                     screening=screening, filtered=FilteredPosts(db), quiet=quiet, crisis=crisis,
                     desk_since=first_run(Cursors(db), now=clock()),
+                    quarantine=Quarantine(store=QuarantinedPosts(db), channel_posts=channel_posts,
+                                          channel=settings.care_channel_id, clock=clock,
+                                          tz=policy.hours.tz, kick=kick),
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
                                     sticky_days=settings.sticky_days))
@@ -212,6 +217,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                     care_channel=settings.care_channel_id,
                     welcome=lambda channel, user: slack.ephemeral(
                         channel=channel, user=user, text=events.WELCOME))
+    quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -27,12 +28,15 @@ from bot.domain.sla import SlaPolicy
 from bot.domain.topics import topic_key
 from bot.render import conversation_text
 from bot.services.crisis_watch import CrisisWatch
+from bot.services.quarantine import Quarantine, describe
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors
 from storage.screening import FilteredPosts
+
+log = logging.getLogger(__name__)
 
 URL = re.compile(r"https?://\S+")
 DIGEST_MEMORY_SECONDS = 5.0
@@ -67,8 +71,10 @@ class Intake:
                  clock: Callable[[], datetime], screening: Screening, filtered: FilteredPosts,
                  routing: Routing = Routing(), quiet: QuietLog | None = None,
                  crisis: CrisisWatch | None = None,
-                 desk_since: datetime | None = None) -> None:
+                 desk_since: datetime | None = None,
+                 quarantine: Quarantine | None = None) -> None:
         self.crisis = crisis
+        self.quarantine = quarantine
         self.desk_since = desk_since
         self._digests: dict[tuple, tuple[int, float]] = {}  # (topic, since) -> (case, when)
         self.store = store
@@ -106,6 +112,25 @@ class Intake:
                 return "grouped" if grouped else "seen"
             fields["topic_key"] = key
         return "opened" if self._open(post, now, origin, fields) else "seen"
+
+    def receive_isolated(self, post: InboundPost, *, origin: str, raw: object) -> str:
+        """``receive``, except that a post which cannot be triaged or stored is
+        quarantined (``raw``: what X sent) and skipped: "quarantined"."""
+        if self.quarantine is None:
+            return self.receive(post, origin=origin)
+        try:
+            return self.receive(post, origin=origin)
+        except Exception as exc:  # noqa: BLE001 - one post must not stop the others
+            held = self.quarantine.hold(post_id=post.id, origin=origin, raw=raw,
+                                        error=describe(exc))
+            return "quarantined" if held else "seen"
+
+    def set_aside(self, *, post_id: str | None, origin: str, raw: object, error: str) -> bool:
+        """Quarantine an object X sent that could not even be read as a post."""
+        if self.quarantine is None:
+            log.warning("skipped an unreadable post object from X: %s", error)
+            return False
+        return self.quarantine.hold(post_id=post_id, origin=origin, raw=raw, error=error)
 
     def _digest_case(self, key: str, since: datetime | None) -> int | None:
         """The digest case of a topic, remembered for a few seconds (a burst asks for it

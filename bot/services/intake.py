@@ -26,7 +26,7 @@ from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, InboundPost
 from bot.domain.sla import SlaPolicy
 from bot.domain.topics import topic_key
-from bot.render import conversation_text
+from bot.render import conversation_text, long_text
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.quarantine import Quarantine, describe
 from bot.services.screening import Screening, Verdict
@@ -151,7 +151,7 @@ class Intake:
         case_id = self.store.open_case(
             post=post, channel=self.channel, now=now, clock=clock, origin=origin,
             public_reply_allowed=origin != "search", triage=verdict.fields(),
-            brand_id=self.screening.brand()[0],
+            brand_id=self.screening.brand()[0], continuation=_continuation(post),
             note=conversation_text.made_case(by=by, reason=verdict.reason))
         if case_id is not None:
             self.filtered.mark_case(post_id=post.id, case_id=case_id)
@@ -198,9 +198,16 @@ class Intake:
         clock = start_clock(self.policy, start=start, minutes=self.policy.first_minutes)
         return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
                                     origin=origin, assignee_id=assignee, note=note,
+                                    continuation=_continuation(post),
                                     public_reply_allowed=origin != "search",
                                     triage=triage,
                                     brand_id=self.screening.brand()[0]) is not None
+
+
+def _continuation(post: InboundPost) -> tuple[list, str] | None:
+    """The thread message with the rest of a post too long for the parent, if any."""
+    rest = long_text.quoted_pieces(post.text)[1]
+    return long_text.continuation(rest) if rest else None
 
 
 class QuietLog:

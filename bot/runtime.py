@@ -30,7 +30,7 @@ from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import dm_source
-from bot.services.intake import Intake, QuietLog, Routing
+from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
 from bot.services.people import People
@@ -41,6 +41,7 @@ from bot.services.polling import (
     Source,
     XPoller,
 )
+from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
@@ -50,7 +51,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, modals
+from handlers import case_actions, commands, events, guard, modals, quarantine
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -59,6 +60,7 @@ from storage.coordination import Cursors, Holder, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
+from storage.quarantine import QuarantinedPosts
 from storage.reports import Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
@@ -190,6 +192,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
              if settings.quiet_channel_id else None)
     intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
                     screening=screening, filtered=FilteredPosts(db), quiet=quiet, crisis=crisis,
+                    desk_since=first_run(Cursors(db), now=clock()),
+                    quarantine=Quarantine(store=QuarantinedPosts(db), channel_posts=channel_posts,
+                                          channel=settings.care_channel_id, clock=clock,
+                                          tz=policy.hours.tz, kick=kick),
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
                                     sticky_days=settings.sticky_days))
@@ -262,6 +268,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                         channel=channel, user=user, text=events.WELCOME))
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
+    quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

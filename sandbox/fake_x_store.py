@@ -76,6 +76,17 @@ def iso(when: datetime | str | None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
+# Longer posts (X Premium) carry their start in ``text`` and the whole in ``note_tweet``.
+LONG_POST_FROM = 280
+
+
+def _as_long_post(tweet: dict) -> None:
+    text = tweet["text"]
+    if len(text) > LONG_POST_FROM:
+        tweet["note_tweet"] = {"text": text}
+        tweet["text"] = text[:LONG_POST_FROM - 1] + "…"
+
+
 def _pick(obj: dict, defaults: tuple[str, ...], wanted: set[str]) -> dict:
     return {k: v for k, v in obj.items() if (k in defaults or k in wanted)}
 
@@ -204,6 +215,7 @@ class XStore:
                 tweet["referenced_tweets"] = refs
             tweet["entities"] = self._entities(text)
             tweet["lang"] = "en"
+            _as_long_post(tweet)
             tweet["public_metrics"] = {"retweet_count": 0, "reply_count": 0, "like_count": 0,
                                        "quote_count": 0, "bookmark_count": 0,
                                        "impression_count": 0}

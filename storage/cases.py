@@ -61,7 +61,8 @@ class CaseStore:
                   clock: ResponseClock | None = None, origin: str = "mention",
                   public_reply_allowed: bool = True, assignee_id: str | None = None,
                   note: str | None = None, triage: dict | None = None,
-                  brand_id: str | None = None) -> int | None:
+                  brand_id: str | None = None,
+                  continuation: tuple[list, str] | None = None) -> int | None:
         """Store a case for ``post`` and queue its parent message. None if it exists.
 
         With ``assignee_id`` the case starts claimed by them (sticky assignment).
@@ -87,6 +88,9 @@ class CaseStore:
                                from_state=None, to_state=state.value,
                                detail=f"{post.kind} {post.id}", at=now))
                 queue_slack(s, case_id=case_id, kind="parent", now=now)
+                if continuation:  # the rest of a long post, as blocks and fallback text
+                    queue_slack(s, case_id=case_id, kind="note", now=now,
+                                blocks=continuation[0], text=continuation[1])
                 if note:
                     queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
                 return case_id

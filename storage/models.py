@@ -329,3 +329,16 @@ class InstanceRow(Base):
     boot_token: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuarantinedPostRow(Base):
+    """A post from X that could not be read, triaged or stored: set aside so intake goes
+    on, kept as X sent it (ASCII JSON) for a Retry."""
+
+    __tablename__ = "quarantined_posts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    raw_json: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(String(500))
+    quarantined_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -23,7 +23,8 @@ class Author:
 
 @dataclass(frozen=True)
 class InboundPost:
-    """A post from X that mentions the brand."""
+    """A post from X that mentions the brand; ``text`` is its whole text (a long post's
+    ``note_tweet``), cleaned of lone surrogates and control characters."""
 
     id: str
     text: str
@@ -33,6 +34,7 @@ class InboundPost:
     in_reply_to_user_id: str | None = None
     kind: str = "post"  # post | dm
     is_retweet: bool = False
+    lang: str | None = None  # X's language code ("en", "und"), when X gives one
 
     @property
     def url(self) -> str:

@@ -17,6 +17,7 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care sla`: cases at risk or overdue, most urgent first\n"
         "• `/care hours`: office hours, next opening, a line for the brand's X bio\n"
         "• `/care filtered`: recent posts that did not become cases, with *Make it a case*\n"
+        "• `/care quarantine`: posts from X that could not be read, with *Retry*\n"
         "• `/care crisis on|off|status`: crisis mode (alike posts grouped into digests)\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
         "• `/care help`: this list")

@@ -31,9 +31,9 @@ from bot.domain.model import Case
 from bot.render import conversation_text, strings
 from bot.render.actions import CloseChoice, ModerationChoice, ModerationVerb
 from bot.render.ids import ActionId, BlockId, CaseRef
-from bot.render.mrkdwn import bound, escape, quote, safe
+from bot.render.long_text import quoted_pieces
+from bot.render.mrkdwn import bound, escape, safe
 
-POST_TEXT_LIMIT = 2500
 NAME_LIMIT = 80
 FALLBACK_LIMIT = 300
 
@@ -48,7 +48,7 @@ def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
     name = safe(case.customer.name, NAME_LIMIT) or "(no name)"
     handle = safe(case.customer.username, 40)
     header = (f"*{name}* @{handle} · {case.customer.followers:,} followers")
-    body = quote(safe(case.text, POST_TEXT_LIMIT))
+    body = quoted_pieces(case.text)[0]  # a long post's rest is in the thread
     epoch = int(case.post_created_at.timestamp())
     fallback_time = f"{case.post_created_at:%Y-%m-%d %H:%M} UTC"
     posted = f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback_time}>"

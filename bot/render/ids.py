@@ -28,6 +28,7 @@ class ActionId(StrEnum):
     ESCALATE = "care.escalate"
     MORE = "care.more"            # overflow: mute/unmute author, hide/unhide reply
     MAKE_CASE = "care.make_case"  # from /care filtered
+    QUARANTINE_RETRY = "care.quarantine_retry"  # from /care quarantine
 
 
 class ViewId(StrEnum):

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -33,16 +34,37 @@ from bot.domain.transition import (
     StartClock,
     Step,
 )
-from bot.render import conversation_text
+from bot.render import conversation_text, long_text
 from bot.services.crisis_watch import CrisisWatch
+from bot.services.quarantine import Quarantine, describe
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import SYSTEM, CaseStore
 from storage.channel_posts import ChannelPosts
+from storage.coordination import Cursors
 from storage.screening import FilteredPosts
+
+log = logging.getLogger(__name__)
 
 URL = re.compile(r"https?://\S+")
 DIGEST_MEMORY_SECONDS = 5.0
+FIRST_RUN = "desk_first_run"
+
+
+def first_run(cursors: Cursors, *, now: datetime) -> datetime:
+    """When the desk first ran on this database (stored at the first start)."""
+    stored = cursors.get(FIRST_RUN)
+    if stored:
+        return datetime.fromisoformat(stored)
+    cursors.set(FIRST_RUN, now.isoformat(), now=now)
+    return now
+
+
+def clock_start(*, posted_at: datetime, now: datetime, desk_since: datetime | None) -> datetime:
+    """The response clock runs from when the customer posted, never from the future and
+    never from before the desk first ran (a backfilled old post starts at that moment)."""
+    start = min(posted_at, now)
+    return max(start, desk_since) if desk_since is not None and desk_since <= now else start
 
 
 @dataclass(frozen=True)
@@ -56,8 +78,12 @@ class Intake:
     def __init__(self, *, store: CaseStore, policy: SlaPolicy, channel: str,
                  clock: Callable[[], datetime], screening: Screening, filtered: FilteredPosts,
                  routing: Routing = Routing(), quiet: QuietLog | None = None,
-                 crisis: CrisisWatch | None = None) -> None:
+                 crisis: CrisisWatch | None = None,
+                 desk_since: datetime | None = None,
+                 quarantine: Quarantine | None = None) -> None:
         self.crisis = crisis
+        self.quarantine = quarantine
+        self.desk_since = desk_since
         self._digests: dict[tuple, tuple[int, float]] = {}  # (topic, since) -> (case, when)
         self.store = store
         self.screening = screening
@@ -95,6 +121,25 @@ class Intake:
             fields["topic_key"] = key
         return "opened" if self._open(post, now, origin, fields) else "seen"
 
+    def receive_isolated(self, post: InboundPost, *, origin: str, raw: object) -> str:
+        """``receive``, except that a post which cannot be triaged or stored is
+        quarantined (``raw``: what X sent) and skipped: "quarantined"."""
+        if self.quarantine is None:
+            return self.receive(post, origin=origin)
+        try:
+            return self.receive(post, origin=origin)
+        except Exception as exc:  # noqa: BLE001 - one post must not stop the others
+            held = self.quarantine.hold(post_id=post.id, origin=origin, raw=raw,
+                                        error=describe(exc))
+            return "quarantined" if held else "seen"
+
+    def set_aside(self, *, post_id: str | None, origin: str, raw: object, error: str) -> bool:
+        """Quarantine an object X sent that could not even be read as a post."""
+        if self.quarantine is None:
+            log.warning("skipped an unreadable post object from X: %s", error)
+            return False
+        return self.quarantine.hold(post_id=post_id, origin=origin, raw=raw, error=error)
+
     def _digest_case(self, key: str, since: datetime | None) -> int | None:
         """The digest case of a topic, remembered for a few seconds (a burst asks for it
         with every post)."""
@@ -114,7 +159,7 @@ class Intake:
         case_id = self.store.open_case(
             post=post, channel=self.channel, now=now, clock=clock, origin=origin,
             public_reply_allowed=origin != "search", triage=verdict.fields(),
-            brand_id=self.screening.brand()[0],
+            brand_id=self.screening.brand()[0], continuation=_continuation(post),
             note=conversation_text.made_case(by=by, reason=verdict.reason))
         if case_id is not None:
             self.filtered.mark_case(post_id=post.id, case_id=case_id)
@@ -134,7 +179,8 @@ class Intake:
         if not from_customer or case.state in WAITING_ON_US:
             return self.store.attach_post(case_id=case.id, post=post, from_customer=from_customer,
                                           now=now, note=note, effects=dm_flag)
-        clock = start_clock(self.policy, start=now, minutes=self.policy.followup_minutes)
+        start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
+        clock = start_clock(self.policy, start=start, minutes=self.policy.followup_minutes)
         if case.state is CaseState.REPLIED and case.assignee_id:
             action, effects = Action.FOLLOWUP_ASSIGNED, ()
         else:
@@ -156,12 +202,20 @@ class Intake:
             if self.routing.sticky_assign and recent:
                 assignee = history.last_agent_id
             note = conversation_text.returning(history, now=now, assigned=assignee is not None)
-        clock = start_clock(self.policy, start=now, minutes=self.policy.first_minutes)
+        start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
+        clock = start_clock(self.policy, start=start, minutes=self.policy.first_minutes)
         return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
                                     origin=origin, assignee_id=assignee, note=note,
+                                    continuation=_continuation(post),
                                     public_reply_allowed=origin != "search",
                                     triage=triage,
                                     brand_id=self.screening.brand()[0]) is not None
+
+
+def _continuation(post: InboundPost) -> tuple[list, str] | None:
+    """The thread message with the rest of a post too long for the parent, if any."""
+    rest = long_text.quoted_pieces(post.text)[1]
+    return long_text.continuation(rest) if rest else None
 
 
 class QuietLog:

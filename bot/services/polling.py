@@ -127,12 +127,27 @@ class XPoller(OneAtATime):
                  and not (since_id is None and p.created_at < now - FIRST_START_WINDOW)]
         if self.crisis is not None and posts and source.watch_crisis:
             # Before routing, so the first post of a burst already meets crisis mode.
-            self.crisis.observe(posts)
-        opened = 0
+            try:
+                self.crisis.observe(posts)
+            except Exception:  # noqa: BLE001 - routing the posts matters more
+                log.exception("the crisis watch could not read the polled posts")
+        opened = held = 0
         for post in posts:
-            if self.intake.receive(post, origin=self._origin(post)) != "seen":
+            outcome = self.intake.receive_isolated(post, origin=self._origin(post),
+                                                   raw=page.raw.get(post.id))
+            if outcome == "quarantined":
+                held += 1
+            elif outcome != "seen":
                 opened += 1
+        for bad in page.unreadable:
+            origin = "mention" if source.cursor == MENTIONS_CURSOR else "search"
+            held += self.intake.set_aside(post_id=bad.post_id, origin=origin,
+                                          raw=bad.raw, error=bad.error)
+        if held and self.intake.quarantine is not None:
+            self.intake.quarantine.announce(held)
+        # Every post of the page is stored, filtered or quarantined by now: move past it.
         newest = max([int(p.id) for p in page.posts] + [int(page.newest_id or 0)]
+                     + [int(b.post_id) for b in page.unreadable if b.post_id]
                      + [int(since_id or 0)])
         if newest:
             self.cursors.set(source.cursor, str(newest), now=self.clock())

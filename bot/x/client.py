@@ -24,11 +24,14 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from bot.domain.model import Author, InboundPost
+from bot.domain.model import InboundPost
+from bot.x.posts import MentionsPage, dm_from_event, page_from_body
 
 TWEEPY_HOST = "https://api.twitter.com"
 NOTHING_YET = "0"  # a cursor meaning: the first poll found nothing, read every page since
-TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
+# note_tweet carries the whole text of a long post (``text`` holds only its start).
+TWEET_FIELDS = ("created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,"
+                "note_tweet,lang")
 USER_FIELDS = "public_metrics,description,verified"
 
 
@@ -67,12 +70,6 @@ class Me:
     id: str
     username: str
     name: str
-
-
-@dataclass(frozen=True)
-class MentionsPage:
-    posts: list[InboundPost]  # oldest first
-    newest_id: str | None
 
 
 @dataclass(frozen=True)
@@ -171,7 +168,7 @@ class XClient:
                     break
                 if event.get("event_type", "MessageCreate") != "MessageCreate":
                     continue
-                found.append(_dm(event, users.get(event.get("sender_id"), {}), brand_id))
+                found.append(dm_from_event(event, users.get(event.get("sender_id"), {}), brand_id))
             token = (body.get("meta") or {}).get("next_token")
             if reached or not token:
                 break
@@ -203,14 +200,14 @@ class XClient:
     def recent_replies(self, *, user_id: str, max_results: int = 100) -> list[OwnReply]:
         """The brand's own latest posts, to find a reply whose send outcome was unknown."""
         body = _call(lambda: self.client.get_users_tweets(
-            user_id, max_results=max_results, tweet_fields="referenced_tweets,created_at",
-            user_auth=True))
+            user_id, max_results=max_results,
+            tweet_fields="referenced_tweets,created_at,note_tweet", user_auth=True))
         replies = []
         for item in body.get("data") or []:
             parent = next((r["id"] for r in item.get("referenced_tweets") or []
                            if r.get("type") == "replied_to"), None)
-            replies.append(OwnReply(id=item["id"], text=item.get("text", ""),
-                                    in_reply_to_post_id=parent))
+            text = (item.get("note_tweet") or {}).get("text") or item.get("text", "")
+            replies.append(OwnReply(id=item["id"], text=text, in_reply_to_post_id=parent))
         return replies
 
 
@@ -225,8 +222,7 @@ def same_reply_text(sent: str, ours: str) -> bool:
 
 def _paged(read, *, since_id: str | None, max_pages: int, token_param: str) -> MentionsPage:
     """Read post pages newer than ``since_id`` (one page without it), oldest first."""
-    posts: list[InboundPost] = []
-    newest: str | None = None
+    pages: list[MentionsPage] = []
     token: str | None = None
     for _ in range(max_pages if since_id else 1):
         params = {"max_results": 100, "tweet_fields": TWEET_FIELDS,
@@ -236,51 +232,16 @@ def _paged(read, *, since_id: str | None, max_pages: int, token_param: str) -> M
         if token:
             params[token_param] = token
         body = _call(lambda p=params: read(**p))
-        meta = body.get("meta", {})
-        newest = newest or meta.get("newest_id")
-        posts.extend(_posts(body))
-        token = meta.get("next_token")
+        pages.append(page_from_body(body))
+        meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+        token = meta.get("next_token") if isinstance(meta.get("next_token"), str) else None
         if not token:
             break
-    posts.sort(key=lambda p: int(p.id))
-    return MentionsPage(posts=posts, newest_id=newest)
-
-
-def _posts(body: dict) -> list[InboundPost]:
-    users = {u["id"]: u for u in (body.get("includes") or {}).get("users", [])}
-    result = []
-    for item in body.get("data") or []:
-        user = users.get(item.get("author_id"), {})
-        metrics = user.get("public_metrics") or {}
-        result.append(InboundPost(
-            id=item["id"], text=item.get("text", ""),
-            author=Author(id=item.get("author_id", ""), username=user.get("username", "unknown"),
-                          name=user.get("name", ""),
-                          followers=int(metrics.get("followers_count", 0))),
-            created_at=_parse_time(item.get("created_at")),
-            conversation_id=item.get("conversation_id"),
-            in_reply_to_user_id=item.get("in_reply_to_user_id"),
-            is_retweet=any(r.get("type") == "retweeted"
-                           for r in item.get("referenced_tweets") or [])
-            or item.get("text", "").startswith("RT @")))
-    return result
-
-
-def _dm(event: dict, user: dict, brand_id: str) -> InboundPost:
-    metrics = user.get("public_metrics") or {}
-    return InboundPost(
-        id=event["id"], text=event.get("text", ""), kind="dm",
-        author=Author(id=event.get("sender_id", ""), username=user.get("username", "unknown"),
-                      name=user.get("name", ""),
-                      followers=int(metrics.get("followers_count", 0))),
-        created_at=_parse_time(event.get("created_at")),
-        conversation_id=event.get("dm_conversation_id"))
-
-
-def _parse_time(raw: str | None) -> datetime:
-    if not raw:
-        return datetime.now(UTC)
-    return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+    posts = sorted((p for page in pages for p in page.posts), key=lambda p: int(p.id))
+    return MentionsPage(posts=posts,
+                        newest_id=next((p.newest_id for p in pages if p.newest_id), None),
+                        raw={k: v for page in pages for k, v in page.raw.items()},
+                        unreadable=[u for page in pages for u in page.unreadable])
 
 
 def _problem(exc: tweepy.HTTPException) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from bot.sandbox.fake_slack import FakeSlack
 
 from bot.domain.model import Author, InboundPost
-from bot.sandbox.fake_slack import FakeSlack
 from bot.services.slack_sync import SlackSync
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from storage.cases import CaseStore, queue_slack

@@ -60,7 +60,7 @@ def test_huge_post_text_stays_within_block_limits(desk):
     parent = desk.parent_for(desk.mention("@acme why is my refund late? " + "<&>" * 2000))
     section = parent["blocks"][0]["text"]["text"]
     assert len(section) <= 3000
-    assert section.endswith("…")
+    assert section.endswith("… _(full text in thread)_")
 
 
 def _draft_view():

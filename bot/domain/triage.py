@@ -22,6 +22,8 @@ from enum import StrEnum
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bot.domain import triage_words as w
+from bot.domain.triage_judge import Reading, judge
+from bot.domain.triage_language import guess_language, language_name, normalise_lang
 from bot.domain.triage_words import DEFAULT_SPAM, DEFAULT_URGENT
 
 __all__ = [
@@ -152,7 +154,9 @@ class TriageRules:
 class Triage:
     """The verdict on one post. ``sentiment`` is VADER's compound score (-1..1) of the text
     without mentions and URLs; 0.0 when the text is not English (VADER is English-only).
-    ``reason`` is one human-readable line (at most ``REASON_MAX`` characters)."""
+    ``reason`` is one human-readable line (at most ``REASON_MAX`` characters). ``lane`` says
+    where the post goes; ``language`` is its language subtag when not English (X's code, or
+    a guess), else None."""
 
     kind: Kind
     sentiment: float
@@ -160,6 +164,7 @@ class Triage:
     needs_response: bool
     reason: str
     lane: Lane = Lane.FILTERED
+    language: str | None = None
 
 
 def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -168,14 +173,6 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = [r"(?<!\w)(?:" + "|".join(latin) + ")" + w.SUFFIX] if latin else []
     parts += ["|".join(other)] if other else []
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-
-def _quote(text: str, start: int, words: int = 4) -> str:
-    """A few words of customer text from ``start``, for the reason line."""
-    chunk = text[start:start + 60].split()
-    snippet = " ".join(chunk[:words])
-    more = len(chunk) > words or len(snippet) > 40
-    return f'"{snippet[:40].rstrip(" ,.;:")}{"…" if more else ""}"'
 
 
 class Triager:
@@ -196,10 +193,12 @@ class Triager:
         self._spam = _keyword_pattern(rules.spam_keywords)
 
     def classify(
-        self, *, text: str, author_followers: int = 0, brand_handle: str = "acme"
+        self, *, text: str, author_followers: int = 0, brand_handle: str = "acme",
+        lang: str | None = None,
     ) -> Triage:
         """Classify one post. ``brand_handle`` (no @) tells a post *to* the brand from a post
-        that only mentions it or talks to someone else.
+        that only mentions it or talks to someone else. ``lang`` is X's language code for the
+        post (BCP 47, ``und`` when unknown); without it the language is guessed.
 
         Example::
 
@@ -213,14 +212,22 @@ class Triager:
         mentions = w.MENTION.findall(no_urls)
         clean = w.SPACES.sub(" ", w.MENTION.sub(" ", no_urls)).strip()
         low = clean.lower()
-        foreign = w.FOREIGN.search(low) is not None
+        language = normalise_lang(lang) or guess_language(low)
+        if language == "en":
+            language = None
+        foreign = language is not None or w.FOREIGN.search(low) is not None
         sentiment = 0.0
         if clean and not foreign:
             sentiment = self._analyzer.polarity_scores(clean)["compound"]
         urgent: list[str] = []
         if self._urgent is not None:
             urgent = list(dict.fromkeys(m.group(0).lower() for m in self._urgent.finditer(low)))
-        kind, why = self._kind(raw, clean, low, sentiment, foreign, urls, mentions, brand_handle)
+        reading = Reading(raw=raw, clean=clean, low=low, sentiment=sentiment, foreign=foreign,
+                          urls=tuple(urls), mentions=tuple(mentions),
+                          brand=brand_handle.lower().lstrip("@"), language=language)
+        kind_name, why = judge(reading, spam=self._spam,
+                               negative_threshold=rules.negative_threshold)
+        kind = Kind(kind_name)
 
         strongly_negative = sentiment <= rules.negative_threshold
         high_reach = author_followers >= rules.high_reach_followers
@@ -237,7 +244,9 @@ class Triager:
         )
 
         parts = [f"{kind.value}: {why}"]
-        if foreign:
+        if foreign and language and not why.startswith("in "):
+            parts.append(f"not English ({language_name(language)}): sentiment not scored")
+        elif foreign:
             parts.append("not English: sentiment not scored")
         elif strongly_negative or kind is Kind.PRAISE and sentiment > 0:
             mood = "negative" if sentiment < 0 else "positive"
@@ -252,79 +261,5 @@ class Triager:
         return Triage(
             kind=kind, sentiment=sentiment, priority=priority, needs_response=needs, reason=reason,
             lane=Lane.CASE if needs else Lane.PRAISE if kind is Kind.PRAISE else Lane.FILTERED,
+            language=language,
         )
-
-    def _kind(
-        self, raw: str, clean: str, low: str, sentiment: float, foreign: bool, urls: list[str],
-        mentions: list[str], brand: str,
-    ) -> tuple[Kind, str]:
-        src = clean if len(clean) == len(low) else low  # quote original case when aligned
-
-        def q(match: re.Match[str], words: int = 4) -> str:
-            return _quote(src, match.start(), words)
-
-        # Spam first: keyword hits, scam handles, link-only posts, floods, mention trains.
-        if (m := self._spam and self._spam.search(low)) or (m := w.SPAM_EXTRA.search(low)):
-            return Kind.SPAM, f"promo/scam wording {q(m, 3)}"
-        if w.SCAM_HANDLE.search(raw):
-            return Kind.SPAM, "points to an account-recovery handle"
-        words = w.WORD.findall(w.HASHTAG.sub(" ", low))
-        if urls and not words:
-            return Kind.SPAM, "link only"
-        flood = w.FLOOD.search(low.replace("\ufe0f", "")) or w.LOLFLOOD.search(low)
-        if flood and len(set(words)) <= 1 or len(words) >= 4 and len(set(words)) == 1:
-            return Kind.SPAM, "character/emoji/word flood"
-        brand_at = "@" + brand.lower().lstrip("@")
-        if len(others := {x.lower() for x in mentions} - {brand_at}) >= 5:
-            return Kind.SPAM, f"mentions {len(others)} accounts"
-        if not clean:
-            return Kind.OTHER, "only a mention" if not urls else "no text"
-
-        issue, judge, sarcasm = w.ISSUE.search(low), w.JUDGE.search(low), w.SARCASM.search(low)
-        troll, opener, request = w.TROLL.search(low), w.OPENER.search(low), w.REQUEST.search(low)
-        qmark, resolved = w.QMARK.search(clean), w.RESOLVED.search(low)
-        praise = w.PRAISE.search(low)
-        if request and praise and praise.start() < request.start():
-            if w.HELP_WORD.fullmatch(request.group(0)):
-                request = None  # "thanks for the quick help"
-        strong_q = opener or request
-        negative = sentiment <= self.rules.negative_threshold
-        lead = w.LEADING.match(raw)
-        handles = w.MENTION.findall(lead.group(1).lower()) if lead else []
-        directed = brand_at in handles
-        to_others = any(h != brand_at for h in handles)
-
-        if resolved and not sarcasm and not qmark and not judge:
-            return Kind.PRAISE, f"resolved {q(resolved)}"
-        if troll and not issue and not request:
-            return Kind.OTHER, f"insult/troll, no concrete issue {q(troll, 3)}"
-        if w.CHITCHAT.match(low) or w.AUDIENCE.search(low) and not issue and not request:
-            return Kind.OTHER, "chit-chat or a question to followers, not to the brand"
-        if sarcasm and (issue or judge or not praise or sentiment < 0.9):
-            return Kind.COMPLAINT, f"sarcasm {q(sarcasm)}"
-        complaint = issue or judge
-        positive = sentiment >= 0.5 or (praise and sentiment >= 0.0)
-        if positive and not complaint and not strong_q and (not qmark or sentiment >= 0.5):
-            return Kind.PRAISE, f"praise {q(praise)}" if praise else "positive words"
-        if positive and praise and issue and not judge and not qmark and not request:
-            if (sentiment >= 0.5 or foreign) and not w.ISSUE.search(low, issue.end()):
-                return Kind.PRAISE, f"praise despite {q(issue, 2)}"
-        if complaint and not (strong_q and not judge and not negative and opener):
-            return Kind.COMPLAINT, f"says {q(complaint)}"
-        if strong_q or (qmark and not to_others):
-            return Kind.QUESTION, f"asks {q(strong_q or qmark)}"
-        if negative:
-            return Kind.COMPLAINT, "strongly negative wording"
-        if positive:
-            return Kind.PRAISE, "positive words"
-        if clean.isupper() and len(words) >= 3:
-            return Kind.COMPLAINT, "all-caps rant"
-        # Recall first: a post addressed to the brand that nothing above explains goes to a
-        # human when it reads negative, is about the author's own situation, or is in a
-        # language the lexicons may not cover.
-        if directed and not to_others and len(words) + len(w.CJK.findall(low)) // 4 >= 3:
-            if sentiment < 0:
-                return Kind.COMPLAINT, "negative wording addressed to the brand"
-            if foreign and not praise or sentiment < 0.3 and w.FIRST_PERSON.search(low):
-                return Kind.QUESTION, "addressed to the brand, nothing explains it: a human looks"
-        return Kind.OTHER, "no request, complaint or praise detected"

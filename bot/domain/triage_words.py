@@ -158,3 +158,61 @@ CHITCHAT = re.compile(
 
 HELP_WORD = re.compile(r"help|hilfe|ayuda|aide|ajuda")
 SUFFIX = r"(?:s|es|d|ed|ing|led|ling|lation|lations|ment|ments|med|ming|mer|mers|er|ers)?(?!\w)"
+
+# Things customers of a brand talk about: orders, accounts, devices, trips, bills, staff.
+# Posts to people rarely use them; posts to a care account mostly do.
+SERVICE = lex(
+    r"(?:orders?|ordered|deliver\w*|packages?|parcels?|shipp\w*|shipment|tracking|refunds?"
+    r"|account|apps?|website|site|online|internet|broadband|wi-?fi|service|support|help ?desk"
+    r"|agents?|flights?|trains?|plane|gate|boarding|tarmac|airport|luggage|bags?|baggage|seats?"
+    r"|booking|booked|reservation|tickets?|driver|rides?|trip|bill|billed|billing|charged?"
+    r"|charges|payment|paid|pay|price|prices|fee|fees|card|store|shop|branch|products?|items?"
+    r"|update[ds]?|updating|version|ios|android|phone|iphone|laptop|battery|screen|log ?in"
+    r"|password|e-?mail|dms?|subscription|plan|network|signal|4g|lte|data|speed|outage|power"
+    r"|engineers?|technician|warranty|stock|sizes?|sizing|replacement|replace|exchange|returns?"
+    r"|receipt|coupon|discount|points|rewards|membership|contract|upgrade|device|router|modem"
+    r"|tv|cable|stream\w*|download\w*|install\w*|connect\w*|servers?|bug|glitch\w*|crash\w*"
+    r"|error|issues?|problems?|managers?|staff|employees?|cashier|restaurant|meal|food|burrito"
+    r"|bowl|pizza|sandwich|drink|coffee|cup|room|hotel|car|vehicle|dealer\w*|recall\w*|claim"
+    r"|insurance|policy|bank|transfer|transaction|complaint|case number|reference|customers?"
+    r"|call(?:ed|ing)?|on hold|chat|repl(?:y|ied)|respon\w*|quality|printer|printing|driver"
+    r"|games?|console|email|tweet|ticket|helpline|hotline|line|queue|branch|platform|station"
+    r"|bus|taxi|cab|parts?|label|jersey|jeans|shirt|shoes|fit|fits|menu|drive[- ]?thru)\b",
+)
+# Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
+PROBLEM = lex(
+    r"(?:not|no|never|nothing|none|nobody|can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t"
+    r"|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t"
+    r"|unable|still|anymore|any more|issues?|problems?|bug|glitch\w*|down|slow\w*"
+    r"|suppos\w*|should (?:have|be|not)|why|wtf|smh|ffs|seriously|joke|fix|shame|annoy\w*"
+    r"|frustrat\w*|hate|suck\w*|bad|poor|shocking|nasty|disgust\w*|dirty|cold|stale|rude"
+    r"|charg\w*|overcharg\w*|price increase|increase|hike|rip ?off|ripoff|waste\w*|wait\w*"
+    r"|twice|multiple|every time|each time"
+    r"|let (?:me|us) down|sick|upset|angry|mad|furious|fed up|tired of|enough|complain\w*"
+    r"|struggl\w*|trouble|difficult|impossible|forced|lost|gone|missing|empty"
+    r"|half|cut off|off again|went out|goes out|go out|dead|died|worse|worst|awful|terrible"
+    r"|horrible|help|assist|ASAP|urgent\w*|unhappy|dissatisf\w*|sad|:\(|shady|scratchy|unsafe"
+    r"|dangerous|smell\w*|stinks?|stunk|zero|incomplete|wrong|expired|declined|blocked"
+    r"|suspend\w*|banned|limit\w*|keeps?|kept|stuck|errors?|fails?|failed|failing|stopp\w*"
+    r"|never received|without|lack\w*|hidden|overpr\w*|expensive|mess\w*|disappoint\w*)\b",
+    r":\(|😡|🤬|😤|😠|😒|😞|😢|😭|🙄|🤦",
+)
+# Weaker signs of trouble: counted only when the post does not read positive.
+DELAY = lex(
+    r"(?:again|yet|took|taking|hours?|days?|weeks?|months?|minutes?|mins?|instead|only|half"
+    r"|since|until|till|supposed|\d+ ?(?:hrs?|days?|weeks?|mins?))\b",
+)
+# Speaking to someone: "you", "your", "y'all".
+YOU = lex(r"(?:you|your|yours|u|ur|y'?all|you guys)\b")
+# Asking without a question mark or a listed opener.
+ASK = lex(
+    r"(?:do you know|can (?:you|u|i|we|someone)|could (?:you|u|i|we|someone)|will (?:you|i|it)"
+    r"|would you|when (?:will|is|are|do|does|can|should)|is there|are there|is it|are you"
+    r"|how (?:do|can|long|much|many|come)|what (?:is|are|do|does|about|happened)|let (?:me|us)"
+    r" know|please (?:advise|help|check|fix|assist|look|reply|respond|dm|send|give|take|explain"
+    r"|confirm|update|call|contact|restock|sort|get|tell|let)|kindly|pls|plz|need (?:to|a|an|help"
+    r"|some|my)|i want|we want|i'?d like|give me|send me|where (?:is|are|do|can)|who (?:do|can"
+    r"|is)|any (?:idea|ideas|way|news|eta)|wondering|explain)\b",
+)
+# Insults at the brand: a complaint with nothing concrete, still for a human to see.
+INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst)\b")

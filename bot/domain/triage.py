@@ -172,7 +172,7 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     other = [re.escape(k) for k in keywords if not re.match(r"[\w$]", k, re.ASCII)]
     parts = [r"(?<!\w)(?:" + "|".join(latin) + ")" + w.SUFFIX] if latin else []
     parts += ["|".join(other)] if other else []
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return re.compile("|".join(parts)) if parts else None  # matched on lowercased text
 
 
 class Triager:

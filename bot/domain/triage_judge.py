@@ -55,8 +55,9 @@ def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | N
     words = w.WORD.findall(w.HASHTAG.sub(" ", low))
     if post.urls and not words:
         return "spam", "link only"
-    flood = w.FLOOD.search(low.replace("\ufe0f", "")) or w.LOLFLOOD.search(low)
-    if flood and len(set(words)) <= 1 or len(words) >= 4 and len(set(words)) == 1:
+    distinct = len(set(words))
+    if distinct <= 1 and (len(words) >= 4 or w.FLOOD.search(low.replace("\ufe0f", ""))
+                          or w.LOLFLOOD.search(low)):
         return "spam", "character/emoji/word flood"
     brand_at = "@" + post.brand
     if len(others := {x.lower() for x in post.mentions} - {brand_at}) >= 5:
@@ -102,7 +103,10 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     asked = _QUESTION_SENTENCE.search(low) if qmark else None
     strong_q = opener or request or (ask if service or named else None) or asked
     negative = sentiment <= negative_threshold
-    trouble = service and problem and (named or not post.mentions) and not to_others
+    about = named and not directed  # names the brand inside the sentence
+    first = handles[:1] == [brand_at]
+    trouble = problem and (service and (named or not post.mentions) and (first or not to_others)
+                           or about and (service or w.FIRST_PERSON.search(low)))
     words = w.WORD.findall(low)
 
     if resolved and not sarcasm and not qmark and not judged:
@@ -129,12 +133,10 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     if complaint and not (strong_q and not judged and not negative and opener):
         return "complaint", f"says {q(complaint)}"
     if trouble and not (strong_q and not negative):
-        return "complaint", f"trouble with {q(service, 3)}"
+        why = f"trouble with {q(service, 3)}" if service else f"trouble {q(problem, 3)}"
+        return "complaint", why
     if strong_q or (qmark and not to_others):
-        opens = directed and not to_others and opener and opener.start() == 0
-        if service or post.foreign or opens or named and (request or len(words) <= 2
-                                                 or w.FIRST_PERSON.search(low)
-                                                 or w.YOU.search(low)):
+        if service or post.foreign or not words or named and (request or problem or negative):
             return "question", f"asks {q(strong_q or qmark)}"
         return "other", f"a question with nothing for the brand {q(strong_q or qmark)}"
     if negative:

@@ -177,7 +177,19 @@ SERVICE = lex(
     r"|insurance|policy|bank|transfer|transaction|complaint|case number|reference|customers?"
     r"|call(?:ed|ing)?|on hold|chat|repl(?:y|ied)|respon\w*|quality|printer|printing|driver"
     r"|games?|console|email|tweet|ticket|helpline|hotline|line|queue|branch|platform|station"
-    r"|bus|taxi|cab|parts?|label|jersey|jeans|shirt|shoes|fit|fits|menu|drive[- ]?thru)\b",
+    r"|bus|taxi|cab|parts?|label|jersey|jeans|shirt|shoes|fit|fits|menu|drive[- ]?thru|promo"
+    r"|codes?|loyalty|lounge|terminal|carry-?on|gift ?(?:box|card)\w*|hiring|jobs?|rules"
+    r"|open(?:ing)? hours|opening|hours|wifi|cabin|check-?in|upgrade|voucher|sale|sales"
+    r"|ship|shipping|warranty|wrapped|pickup|collect\w*|locker|courier|invoice|bag|size"
+    r"|available|availability|restock|in stock|out of stock|discount|price match|pre-?order"
+    r"|release|launch|edition|model|headphones?|earphones?|earbuds?|speakers?|monitor"
+    r"|buttons?|option|options|feature|features|settings?|certificate|domain"
+    r"|instances?|programming|channels?|episodes?|beer|cans|bottles?|glass"
+    r"|oil|engine|bluetooth|radio|cashback|sauce|locations?|samples?|dress\w*|gear|toilet"
+    r"|camera|system|software|firmware|wireless|charg\w*|cord|cable|printer|scan\w*|ink"
+    r"|review|reviews|rating|listing|digest|subscri\w*|membership|renew\w*|security"
+    r"|verification|sim card|timeline|journey|route|schedule|platform|seat"
+    r"|delay\w*|fare|fares|flyer)\b",
 )
 # Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
 PROBLEM = lex(

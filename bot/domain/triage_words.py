@@ -189,7 +189,8 @@ SERVICE = lex(
     r"|camera|system|software|firmware|wireless|charg\w*|cord|cable|printer|scan\w*|ink"
     r"|review|reviews|rating|listing|digest|subscri\w*|membership|renew\w*|security"
     r"|verification|sim card|timeline|journey|route|schedule|platform|seat"
-    r"|delay\w*|fare|fares|flyer)\b",
+    r"|delay\w*|fare|fares|flyer|jackets?|coats?|hoodies?|sweaters?|boots|trainers|sneakers"
+    r"|clothes|clothing|apparel)\b",
 )
 # Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
 PROBLEM = lex(

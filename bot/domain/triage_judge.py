@@ -115,7 +115,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
             return "praise", f"resolved {q(resolved)}"
     if troll and not issue and not request:
         insult = w.INSULT.search(low)
-        if named and (insult or trouble):
+        if named and (insult and not w.LAUGH.search(low) or trouble):
             return "complaint", f"insult at the brand {q(insult or troll, 3)}"
         return "other", f"insult/troll, no concrete issue {q(troll, 3)}"
     if not (issue or request or trouble):
@@ -154,4 +154,9 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
             return "complaint", "negative wording addressed to the brand"
         if post.foreign and not praise or service and w.FIRST_PERSON.search(low):
             return "question", "addressed to the brand, nothing explains it: a human looks"
+    if post.language and (named or not post.mentions):
+        name = language_name(post.language)
+        return "question", f"in {name}: nothing the rules recognise, a human looks"
+    if named and sentiment >= 0.2 and not to_others:
+        return "praise", "a warm mention of the brand"
     return "other", "no request, complaint or praise detected"

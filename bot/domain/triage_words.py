@@ -228,4 +228,6 @@ ASK = lex(
     r"|is)|any (?:idea|ideas|way|news|eta)|wondering|explain)\b",
 )
 # Insults at the brand: a complaint with nothing concrete, still for a human to see.
-INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst)\b")
+INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")
+# Laughing along: a jibe, not a complaint.
+LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")

@@ -19,7 +19,8 @@ __all__ = ["Reading", "judge"]
 _QUESTION_SENTENCE = re.compile(r"(?:^|[.!?]\s)[^.!?]*\b(?:how|what|when|where|why|who|which"
                                 r"|can|could|would|will|is|are|do|does|did|should|has|have)\b"
                                 r"[^.!?]*\?")
-_NEGATED = re.compile(r"(?:not|n't|never|no)\W+(?:\w+\W+)?$")
+_NEGATED = re.compile(r"(?:(?:not|n't|never|no)\W+(?:\w+\W+)?"
+                      r"|(?:get|got) (?:it|this|them) |being )$")
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     trouble = problem and (service and (named or not post.mentions) and (first or not to_others)
                            or about and (service or w.FIRST_PERSON.search(low)))
     words = w.WORD.findall(low)
+    mine = named and problem and w.FIRST_PERSON.search(low)  # the author's own trouble
 
     if resolved and not sarcasm and not qmark and not judged:
         negated = _NEGATED.search(low, 0, resolved.start())
@@ -124,7 +126,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     if sarcasm and (issue or judged or not praise or sentiment < 0.9):
         return "complaint", f"sarcasm {q(sarcasm)}"
     complaint = issue or judged
-    if positive and not complaint and not strong_q and not trouble:
+    if positive and not complaint and not strong_q and not trouble and not mine:
         if not qmark or sentiment >= 0.5:
             return "praise", f"praise {q(praise)}" if praise else "positive words"
     if positive and praise and issue and not judged and not qmark and not request:
@@ -140,7 +142,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
             return "question", f"asks {q(strong_q or qmark)}"
         return "other", f"a question with nothing for the brand {q(strong_q or qmark)}"
     if negative:
-        if service or w.INSULT.search(low):
+        if service or mine or w.INSULT.search(low):
             return "complaint", "strongly negative wording"
         return "other", "negative wording about nothing the brand offers"
     if positive:
@@ -157,6 +159,6 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     if post.language and (named or not post.mentions):
         name = language_name(post.language)
         return "question", f"in {name}: nothing the rules recognise, a human looks"
-    if named and sentiment >= 0.2 and not to_others:
+    if named and sentiment >= 0.2 and not to_others and not problem:
         return "praise", "a warm mention of the brand"
     return "other", "no request, complaint or praise detected"

@@ -74,13 +74,13 @@ def normalise_lang(code: str | None) -> str | None:
 def guess_language(low: str) -> str | None:
     """A rough guess from lowercased text without mentions or URLs; None means English or
     too little to tell."""
-    for code, script in _SCRIPTS:
-        if len(script.findall(low)) >= 2:
-            return code
-    words = _LATIN_WORD.findall(low)
-    if len(words) < 2:
-        return None
+    if not low.isascii():
+        for code, script in _SCRIPTS:
+            if len(script.findall(low)) >= 2:
+                return code
     english = len(_ENGLISH.findall(low))
+    if english >= 3 or len(_LATIN_WORD.findall(low)) < 2:
+        return None
     best, hits = None, 0
     for code, pattern in _FUNCTION_WORDS:
         count = len(pattern.findall(low))

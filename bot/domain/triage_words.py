@@ -100,7 +100,8 @@ ISSUE = lex(
     r"|wasn'?t honou?red\b|waiting\b|made me sick\b|poisoning\b|mou?ld\b|soaked\b|missed\b"
     r"|miss my\b|nothing (?:was |has )?(?:delivered|arrived|received)\b|hacked\b|stole|stolen\b"
     r"|scam|fraud|drained\b|phishing|fake\b|down again\b|outage\b|speak to a manager\b"
-    r"|my complaint\b|in a row\b|promised\b|it'?s been \d+ (?:days|weeks|hours)|too (?:small|big"
+    r"|my complaint\b|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b"
+    r"|in a row\b|promised\b|it'?s been \d+ (?:days|weeks|hours)|too (?:small|big"
     r"|late)\b|quality control\b|yelled\b|aggressive\b|unprofessional\b|laughed at\b|tear\b|torn\b"
     r"|ripped\b|faulty\b|defective\b|unusable\b|bent\b|retras|nunca lleg|todav[ií]a\b|a[uú]n no\b"
     r"|esperando\b|nadie\b|sin (?:respuesta|informaci[oó]n)\b|rot[oa]\b|dañad|perd(?:u|ue|ido|ida|í"
@@ -130,7 +131,8 @@ SARCASM = lex(
     r"|terrific|nice)\W+\s*(?:another|again|my|'|the|\d)|🙃|🙄",
 )
 TROLL = lex(
-    r"trash\b|ratio\b|stfu\b|nobody (?:asked|cares)\b|clowns?\b|mid\b(?!-)|fell off\b|boring\b"
+    r"trash\b|garbage\b|rubbish\b|ratio\b"
+    r"|stfu\b|nobody (?:asked|cares)\b|clowns?\b|mid\b(?!-)|fell off\b|boring\b"
     r"|should resign\b|sucks?\b|change my mind\b|cringe\b|lmao\b|go away\b|corny\b|ur mom\b",
     r"🤡",
 )

@@ -138,11 +138,12 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
         why = f"trouble with {q(service, 3)}" if service else f"trouble {q(problem, 3)}"
         return "complaint", why
     if strong_q or (qmark and not to_others):
-        if service or post.foreign or not words or named and (request or problem or negative):
+        if service or post.foreign or not words or named and (request or problem or negative
+                                                               or w.PLEA.search(low)):
             return "question", f"asks {q(strong_q or qmark)}"
         return "other", f"a question with nothing for the brand {q(strong_q or qmark)}"
     if negative:
-        if service or mine or w.INSULT.search(low):
+        if service or w.INSULT.search(low):
             return "complaint", "strongly negative wording"
         return "other", "negative wording about nothing the brand offers"
     if positive:

@@ -181,7 +181,7 @@ SERVICE = lex(
     r"|games?|console|email|tweet|ticket|helpline|hotline|line|queue|branch|platform|station"
     r"|bus|taxi|cab|parts?|label|jersey|jeans|shirt|shoes|fit|fits|menu|drive[- ]?thru|promo"
     r"|codes?|loyalty|lounge|terminal|carry-?on|gift ?(?:box|card)\w*|hiring|jobs?|rules"
-    r"|open(?:ing)? hours|opening|hours|wifi|cabin|check-?in|upgrade|voucher|sale|sales"
+    r"|open(?:ing)? hours|wifi|cabin|check-?in|upgrade|voucher|sale|sales"
     r"|ship|shipping|warranty|wrapped|pickup|collect\w*|locker|courier|invoice|bag|size"
     r"|available|availability|restock|in stock|out of stock|discount|price match|pre-?order"
     r"|release|launch|edition|model|headphones?|earphones?|earbuds?|speakers?|monitor"
@@ -198,7 +198,7 @@ SERVICE = lex(
 PROBLEM = lex(
     r"(?:not|no|never|nothing|none|nobody|can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t"
     r"|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t"
-    r"|unable|still|anymore|any more|issues?|problems?|bug|glitch\w*|down|slow\w*"
+    r"|unable|still|anymore|any more|(?<!no )issues?|(?<!no )problems?|bug|glitch\w*|down|slow\w*"
     r"|suppos\w*|should (?:have|be|not)|why|wtf|smh|ffs|seriously|joke|fix|shame|annoy\w*"
     r"|frustrat\w*|hate|suck\w*|bad|poor|shocking|nasty|disgust\w*|dirty|cold|stale|rude"
     r"|charg\w*|overcharg\w*|price increase|increase|hike|rip ?off|ripoff|waste\w*|wait\w*"
@@ -228,6 +228,11 @@ ASK = lex(
     r"|confirm|update|call|contact|restock|sort|get|tell|let)|kindly|pls|plz|need (?:to|a|an|help"
     r"|some|my)|i want|we want|i'?d like|give me|send me|where (?:is|are|do|can)|who (?:do|can"
     r"|is)|any (?:idea|ideas|way|news|eta)|wondering|explain)\b",
+)
+# Asking the brand itself to act or answer.
+PLEA = lex(
+    r"(?:give me|send me|let (?:me|us) know|please|pls|plz|kindly|can (?:you|u)|could (?:you|u)"
+    r"|will you|would you|are you (?:going|ever|able)|when (?:will|is|are))\b",
 )
 # Insults at the brand: a complaint with nothing concrete, still for a human to see.
 INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")

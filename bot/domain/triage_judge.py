@@ -152,7 +152,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
         return "complaint", "all-caps rant"
     # A post to the brand that nothing above explains goes to a human when it is about the
     # author's own dealings with the brand, or in a language the lexicons may not cover.
-    if directed and not to_others and len(words) + len(w.CJK.findall(low)) // 4 >= 3:
+    if named and not to_others and len(words) + len(w.CJK.findall(low)) // 4 >= 3:
         if sentiment < 0 and service:
             return "complaint", "negative wording addressed to the brand"
         if post.foreign and not praise or service and w.FIRST_PERSON.search(low):

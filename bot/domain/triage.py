@@ -2,7 +2,9 @@
 
 Pure domain code (no Slack, X or SQL); VADER scores English sentiment. Rules are lexicons
 and precompiled regexes, tuned for recall: a care desk would rather see a few extra posts
-than miss a complaint. Quality and speed: ``python bench/triage_quality.py``.
+than miss a complaint. The lexicons live in ``triage_words``, the rules that combine them in
+``triage_judge``. Quality and speed: ``python bench/triage_quality.py`` (own labelled set)
+and ``python bench/triage_real.py`` (real posts).
 
 Example::
 

@@ -100,7 +100,8 @@ ISSUE = lex(
     r"|wasn'?t honou?red\b|waiting\b|made me sick\b|poisoning\b|mou?ld\b|soaked\b|missed\b"
     r"|miss my\b|nothing (?:was |has )?(?:delivered|arrived|received)\b|hacked\b|stole|stolen\b"
     r"|scam|fraud|drained\b|phishing|fake\b|down again\b|outage\b|speak to a manager\b"
-    r"|my complaint\b|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b"
+    r"|my complaint\b|(?:it|this|that|they|mine|which) (?:broke|died|stopped)\b"
+    r"|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b"
     r"|in a row\b|promised\b|it'?s been \d+ (?:days|weeks|hours)|too (?:small|big"
     r"|late)\b|quality control\b|yelled\b|aggressive\b|unprofessional\b|laughed at\b|tear\b|torn\b"
     r"|ripped\b|faulty\b|defective\b|unusable\b|bent\b|retras|nunca lleg|todav[ií]a\b|a[uú]n no\b"
@@ -232,7 +233,9 @@ ASK = lex(
 # Asking the brand itself to act or answer.
 PLEA = lex(
     r"(?:give me|send me|let (?:me|us) know|please|pls|plz|kindly|can (?:you|u)|could (?:you|u)"
-    r"|will you|would you|are you (?:going|ever|able)|when (?:will|is|are))\b",
+    r"|will you|would you|are you (?:going|ever|able)|when (?:will|is|are)|questions?"
+    r"|(?:how|where|what|when|why) (?:do|can|should|did) (?:i|we)|(?:can|could|may|do|should"
+    r"|am) (?:i|we))\b",
 )
 # Insults at the brand: a complaint with nothing concrete, still for a human to see.
 INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")

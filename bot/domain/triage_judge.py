@@ -69,7 +69,9 @@ def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | N
 
 def judge(post: Reading, *, spam: re.Pattern[str] | None,
           negative_threshold: float) -> tuple[str, str]:
-    """(kind value, why) for one post."""
+    """(kind value, why) for one post. The rules run in order and the first that fits
+    decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
+    praise, complaints, trouble, questions, negative wording, the fallbacks."""
     raw, clean, low, sentiment = post.raw, post.clean, post.low, post.sentiment
     src = clean if len(clean) == len(low) else low  # quote original case when aligned
 

@@ -21,11 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from bot.domain import triage_words as w
 from bot.domain.triage_judge import Reading, judge
 from bot.domain.triage_language import guess_language, language_name, normalise_lang
+from bot.domain.triage_sentiment import Sentiment
 from bot.domain.triage_words import DEFAULT_SPAM, DEFAULT_URGENT
 
 __all__ = [
@@ -190,7 +189,7 @@ class Triager:
 
     def __init__(self, *, rules: TriageRules = TriageRules()) -> None:  # noqa: B008 (frozen)
         self.rules = rules
-        self._analyzer = SentimentIntensityAnalyzer()
+        self._sentiment = Sentiment()
         self._urgent = _keyword_pattern(rules.urgent_keywords)
         self._spam = _keyword_pattern(rules.spam_keywords)
 
@@ -220,7 +219,7 @@ class Triager:
         foreign = language is not None or w.FOREIGN.search(low) is not None
         sentiment = 0.0
         if clean and not foreign:
-            sentiment = self._analyzer.polarity_scores(clean)["compound"]
+            sentiment = self._sentiment.compound(clean)
         urgent: list[str] = []
         if self._urgent is not None:
             urgent = list(dict.fromkeys(m.group(0).lower() for m in self._urgent.finditer(low)))

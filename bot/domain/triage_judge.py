@@ -67,7 +67,7 @@ def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | N
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Signals:
     """What the lexicons found in one post, and to whom it speaks."""
 

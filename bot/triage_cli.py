@@ -146,7 +146,10 @@ def run_evaluate(*, lines: Iterable[str], triager: Triager, default_brand: str,
 
 def main(argv: list[str], *, env: Mapping[str, str] | None = None,
          stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
-    parser = argparse.ArgumentParser(prog="app.py triage", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="app.py triage",
+        description="Triage posts given as JSON lines, without Slack or X: one verdict line "
+                    "per post (see the README, section Triage and crisis).")
     parser.add_argument("files", nargs="*", metavar="FILE", help="JSON lines (default: stdin)")
     parser.add_argument("--evaluate", metavar="FILE",
                         help="score the lanes against a labelled JSON lines file")

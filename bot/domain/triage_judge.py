@@ -173,6 +173,8 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     if s.sarcasm and (s.issue or s.judged or not s.praise or sentiment < 0.9):
         return "complaint", f"sarcasm {q(s.sarcasm)}"
     complaint = s.issue or s.judged
+    if post.clean.isupper() and s.words >= 3 and s.service and s.named and not s.praise:
+        return "complaint", f"all-caps about {q(s.service, 3)}"
     if s.positive and not complaint and not s.strong_q and not s.trouble and not s.mine:
         if not s.qmark or sentiment >= 0.5:
             return "praise", f"praise {q(s.praise)}" if s.praise else "positive words"

@@ -1,6 +1,7 @@
 """Care desk: run the bot.
 
     python app.py            # Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT
+    python app.py triage [FILE ...]   # triage JSON lines of posts; no Slack or X needed
 
 Settings come from the environment and from a ``.env`` file (see .env.example).
 """
@@ -23,6 +24,12 @@ log = logging.getLogger("care_desk")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["triage"]:
+        from bot.triage_cli import main as triage_main
+
+        load_dotenv(".env")
+        return triage_main(argv[1:])
     parser = argparse.ArgumentParser(description="Slack-native customer care for X.")
     parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
     parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")

@@ -47,14 +47,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.crisis_rules import (
     _HOURS_PER_WEEK,
-    _TERMS_KEPT,
     ALERT_EXAMPLES,
     ALERT_TERMS,
     STATE_VERSION,
@@ -70,6 +68,7 @@ from bot.domain.crisis_rules import (
     hour_of_week,
     hourly_baseline,
 )
+from bot.domain.crisis_state import Minute, dump_state, keep_examples, load_state
 from bot.domain.topics import bigrams, rank_terms, terms, topic_key
 
 __all__ = [
@@ -90,29 +89,6 @@ __all__ = [
 
 
 
-@dataclass
-class _Minute:
-    count: int = 0
-    negatives: int = 0
-    flagged: bool = False  # seen in crisis mode or in a spike: its hour is not learnt
-    terms: Counter[str] = field(default_factory=Counter)
-    examples: list[tuple[float, str, str]] = field(default_factory=list)  # (sentiment, id, url)
-
-
-def _keep_examples(
-    examples: Iterable[tuple[float, str, str]], limit: int = ALERT_EXAMPLES
-) -> list[tuple[float, str, str]]:
-    """The ``limit`` most negative examples, one per link; a total order, so the result does
-    not depend on the order posts arrived in."""
-    out: list[tuple[float, str, str]] = []
-    for ex in sorted(set(examples)):
-        if all(ex[2] != kept[2] for kept in out):
-            out.append(ex)
-            if len(out) == limit:
-                break
-    return out
-
-
 # --- the detector -----------------------------------------------------------------------------
 
 
@@ -131,7 +107,7 @@ class CrisisDetector:
 
     def __init__(self, *, rules: CrisisRules = CrisisRules()) -> None:  # noqa: B008 (frozen)
         self.rules = rules
-        self._minutes: dict[int, _Minute] = {}
+        self._minutes: dict[int, Minute] = {}
         self._baseline: dict[int, tuple[float, int]] = {}  # hour of week -> (per hour, weeks)
         self._folded_until: int | None = None  # epoch minute; older buckets are folded
         self._acc_count = 0  # posts of the hour being folded (the hour of _folded_until)
@@ -214,14 +190,14 @@ class CrisisDetector:
             if minute // 60 == self._folded_until // 60:
                 self._acc_count += 1
             return
-        bucket = self._minutes.setdefault(minute, _Minute())
+        bucket = self._minutes.setdefault(minute, Minute())
         bucket.count += 1
         if obs.sentiment <= self.rules.negative_threshold:
             bucket.negatives += 1
         words = terms(obs.text, ignore=self.rules.ignore_terms)
         bucket.terms.update(set(words) | set(bigrams(words)))
         if obs.url:
-            bucket.examples = _keep_examples(
+            bucket.examples = keep_examples(
                 [*bucket.examples, (float(obs.sentiment), obs.post_id, obs.url)]
             )
 
@@ -295,7 +271,7 @@ class CrisisDetector:
         self._active = self._manual = False
         self._since, self._below_since, self._focus = None, None, ()
 
-    def _window(self, now_minute: int) -> list[_Minute]:
+    def _window(self, now_minute: int) -> list[Minute]:
         start = now_minute - self.rules.window_minutes + 1
         return [b for m, b in self._minutes.items() if m >= start]
 
@@ -337,7 +313,7 @@ class CrisisDetector:
         counts: Counter[str] = Counter()
         for bucket in window:
             counts.update(bucket.terms)
-        examples = _keep_examples(ex for b in window for ex in b.examples)
+        examples = keep_examples(ex for b in window for ex in b.examples)
         return Alert(
             at=now, window_minutes=self.rules.window_minutes, volume=stats.volume,
             usual=stats.usual, negative_share=stats.negative_share,
@@ -392,27 +368,7 @@ class CrisisDetector:
 
             row.state = json.dumps(detector.to_dict())
         """
-        minutes = []
-        for minute, b in sorted(self._minutes.items()):
-            top = sorted(b.terms.items(), key=lambda tc: (-tc[1], tc[0]))[:_TERMS_KEPT]
-            minutes.append({
-                "m": minute, "n": b.count, "neg": b.negatives, "f": int(b.flagged),
-                "terms": dict(top), "ex": [list(ex) for ex in b.examples],
-            })
-        return {
-            "v": STATE_VERSION,
-            "minutes": minutes,
-            "baseline": {str(how): [round(avg, 4), n] for how, (avg, n) in
-                         sorted(self._baseline.items())},
-            "folded_until": self._folded_until,
-            "acc": [self._acc_count, int(self._acc_skip)],
-            "mode": {
-                "active": self._active, "manual": self._manual, "suppressed": self._suppressed,
-                "since": self._since.isoformat() if self._since else None,
-                "below_since": self._below_since.isoformat() if self._below_since else None,
-                "focus": list(self._focus),
-            },
-        }
+        return dump_state(self)
 
     @classmethod
     def from_dict(
@@ -424,36 +380,4 @@ class CrisisDetector:
 
             detector = CrisisDetector.from_dict(data=json.loads(row.state), rules=rules)
         """
-        if not isinstance(data, Mapping) or data.get("v") != STATE_VERSION:
-            raise ValueError(f"crisis state: expected version {STATE_VERSION}")
-        det = cls(rules=rules)
-        try:
-            for raw in data["minutes"]:
-                det._minutes[int(raw["m"])] = _Minute(
-                    count=int(raw["n"]), negatives=int(raw["neg"]), flagged=bool(raw["f"]),
-                    terms=Counter({str(t): int(c) for t, c in raw["terms"].items()}),
-                    examples=[(float(s), str(i), str(u)) for s, i, u in raw["ex"]],
-                )
-            det._baseline = {
-                int(how): (float(avg), min(int(n), rules.baseline_weeks))
-                for how, (avg, n) in data["baseline"].items()
-            }
-            folded = data["folded_until"]
-            det._folded_until = None if folded is None else int(folded)
-            det._acc_count, det._acc_skip = int(data["acc"][0]), bool(data["acc"][1])
-            mode = data["mode"]
-            det._active, det._manual = bool(mode["active"]), bool(mode["manual"])
-            det._suppressed = bool(mode["suppressed"])
-            det._since = _when(mode["since"])
-            det._below_since = _when(mode["below_since"])
-            det._focus = tuple(str(t) for t in mode["focus"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"crisis state: malformed ({exc!r})") from None
-        return det
-
-
-def _when(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    at = datetime.fromisoformat(value)
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+        return load_state(cls(rules=rules), data=data)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.triage import REASON_MAX, Kind, Priority, Triage, Triager, TriageRules
+from bot.domain.triage import REASON_MAX, Kind, Lane, Priority, Triage, Triager, TriageRules
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "triage_labelled.jsonl"
 
@@ -327,3 +327,85 @@ def test_labelled_set_meets_targets(triager: Triager, split: str | None) -> None
     precision, recall = _precision_recall(rows, triager)
     assert recall >= 0.95, f"recall {recall:.3f} on {split or 'all'}"
     assert precision >= 0.8, f"precision {precision:.3f} on {split or 'all'}"
+
+
+# --- lanes, languages and the miss kinds seen on real posts -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lane"),
+    [
+        ("@acme where is my refund?", Lane.CASE),
+        ("@acme the crew on AC301 were amazing today, thank you!", Lane.PRAISE),
+        ("@acme follow back f4f", Lane.FILTERED),
+        ("@acme lol", Lane.FILTERED),
+    ],
+)
+def test_every_verdict_has_a_lane(triager: Triager, text: str, lane: Lane) -> None:
+    assert triager.classify(text=text).lane is lane
+
+
+def test_praise_goes_to_the_case_lane_when_praise_is_answered() -> None:
+    rules = TriageRules(respond_kinds=frozenset({Kind.QUESTION, Kind.COMPLAINT, Kind.PRAISE}))
+    assert Triager(rules=rules).classify(text="@acme thank you, lovely crew!").lane is Lane.CASE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme your app seems to be down",
+        "@acme look at my download speed. been like this for the past 30 min!",
+        "@acme 200% price increase on my plan since August",
+        "thanks @acme for sending me a new modem that doesn't work",
+        "@acme enjoying my amazing burrito bowl and I find plastic in my food",
+        "@acme your support SUCKS!!!",
+    ],
+)
+def test_complaints_without_keywords_or_with_a_positive_word_are_cases(
+        triager: Triager, text: str) -> None:
+    verdict = triager.classify(text=text)
+    assert verdict.kind is Kind.COMPLAINT and verdict.lane is Lane.CASE, verdict.reason
+
+
+def test_questions_without_a_question_mark_are_cases(triager: Triager) -> None:
+    for text in ("@acme hi, how do I add a second driver to my booking. Thanks",
+                 "@acme please let me know when the blue hoodie is back in stock, thank you"):
+        verdict = triager.classify(text=text)
+        assert verdict.kind is Kind.QUESTION and verdict.lane is Lane.CASE, text
+
+
+def test_chat_between_people_is_not_a_case(triager: Triager) -> None:
+    for text in ("@jamie_r how was the concert last night?", "can you believe this weather",
+                 "@acme this is all garbage lol"):
+        assert triager.classify(text=text).lane is Lane.FILTERED, text
+
+
+def test_a_language_the_rules_cannot_read_becomes_a_case_marked_with_it(
+        triager: Triager) -> None:
+    arabic = triager.classify(text="@acme لم يصل طلبي حتى الآن")
+    assert arabic.lane is Lane.CASE and arabic.language == "ar"
+    assert "Arabic" in arabic.reason and arabic.sentiment == 0.0
+    told = triager.classify(text="@acme siparişim gelmedi", lang="tr")
+    assert told.lane is Lane.CASE and told.language == "tr" and "Turkish" in told.reason
+    assert triager.classify(text="@acme where is my bag?", lang="en").language is None
+    assert triager.classify(text="@acme where is my bag?", lang="und").language is None
+
+
+def test_spam_in_another_language_stays_spam(triager: Triager) -> None:
+    verdict = triager.classify(text="@acme airdrop مجاني الآن", lang="ar")
+    assert verdict.kind is Kind.SPAM and verdict.lane is Lane.FILTERED
+
+
+def test_a_resolved_word_that_is_negated_is_not_praise(triager: Triager) -> None:
+    for text in ("@acme my app doesn't work, two tickets closed without being fixed",
+                 "@acme the wifi in my room is still not sorted"):
+        assert triager.classify(text=text).lane is Lane.CASE, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), lang=st.sampled_from([None, "en", "und", "ar", "es", "x-y"]))
+def test_lane_follows_the_verdict(text: str, lang: str | None) -> None:
+    t = _SHARED.classify(text=text, lang=lang)
+    assert (t.lane is Lane.CASE) == t.needs_response
+    assert (t.lane is Lane.PRAISE) == (t.kind is Kind.PRAISE and not t.needs_response)
+    assert t.language is None or (t.language.isalpha() and t.language != "en")

@@ -1,0 +1,221 @@
+"""The judgement behind triage: what kind of post this is, and a short reason why.
+
+Pure domain code: the lexicons of ``triage_words`` combined into ordered rules. Recall comes
+first for posts to the brand (a missed complaint is the costly error), while posts that show
+nothing a brand's customer would bring (no service words, no trouble, no request) stay out of
+the queue. ``triage.Triager`` calls :func:`judge` and adds priority, lane and reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain import triage_words as w
+from bot.domain.triage_language import READABLE, language_name
+
+__all__ = ["Reading", "judge"]
+
+_QUESTION_SENTENCE = re.compile(r"(?:^|[.!?]\s)[^.!?]*\b(?:how|what|when|where|why|who|which"
+                                r"|can|could|would|will|is|are|do|does|did|should|has|have)\b"
+                                r"[^.!?]*\?")
+_NEGATED = re.compile(r"(?:(?:not|n't|never|no)\W+(?:\w+\W+)?"
+                      r"|(?:get|got) (?:it|this|them) |being )$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One post prepared for the rules. ``low`` is the text without mentions and URLs,
+    lowercased; ``language`` a primary language subtag when not English (None otherwise)."""
+
+    raw: str
+    clean: str
+    low: str
+    sentiment: float
+    foreign: bool
+    urls: tuple[str, ...]
+    mentions: tuple[str, ...]
+    brand: str
+    language: str | None
+
+
+def _quote(text: str, start: int, words: int = 4) -> str:
+    """A few words of customer text from ``start``, for the reason line."""
+    chunk = text[start:start + 60].split()
+    snippet = " ".join(chunk[:words])
+    more = len(chunk) > words or len(snippet) > 40
+    return f'"{snippet[:40].rstrip(" ,.;:")}{"…" if more else ""}"'
+
+
+def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | None:
+    low = post.low
+    if (m := spam and spam.search(low)) or (m := w.SPAM_EXTRA.search(low)):
+        return "spam", f"promo/scam wording {q(m, 3)}"
+    if w.SCAM_HANDLE.search(post.raw):
+        return "spam", "points to an account-recovery handle"
+    words = w.WORD.findall(w.HASHTAG.sub(" ", low))
+    if post.urls and not words:
+        return "spam", "link only"
+    distinct = len(set(words))
+    if distinct <= 1 and (len(words) >= 4 or w.FLOOD.search(low.replace("\ufe0f", ""))
+                          or w.LOLFLOOD.search(low)):
+        return "spam", "character/emoji/word flood"
+    brand_at = "@" + post.brand
+    if len(others := {x.lower() for x in post.mentions} - {brand_at}) >= 5:
+        if not (brand_at in {x.lower() for x in post.mentions} and w.SERVICE.search(low)):
+            return "spam", f"mentions {len(others)} accounts"
+    return None
+
+
+@dataclass(slots=True)
+class _Signals:
+    """What the lexicons found in one post, and to whom it speaks."""
+
+    directed: bool  # the brand leads the post's mentions
+    to_others: bool  # another account leads too
+    named: bool  # the brand is mentioned anywhere
+    first: bool  # the brand is the first account addressed
+    issue: re.Match[str] | None
+    judged: re.Match[str] | None
+    sarcasm: re.Match[str] | None
+    troll: re.Match[str] | None
+    opener: re.Match[str] | None
+    request: re.Match[str] | None
+    qmark: re.Match[str] | None
+    resolved: re.Match[str] | None
+    praise: re.Match[str] | None
+    service: re.Match[str] | None
+    problem: re.Match[str] | None
+    strong_q: re.Match[str] | None
+    positive: bool
+    negative: bool
+    trouble: bool  # trouble with what the brand sells, or the author's own, to the brand
+    mine: bool  # the author's own trouble, the brand named
+    words: int
+
+
+def _signals(post: Reading, negative_threshold: float) -> _Signals:
+    low, sentiment, brand_at = post.low, post.sentiment, "@" + post.brand
+    lead = w.LEADING.match(post.raw)
+    handles = w.MENTION.findall(lead.group(1).lower()) if lead else []
+    directed = brand_at in handles
+    to_others = any(h != brand_at for h in handles)
+    named = directed or brand_at in {m.lower() for m in post.mentions}
+    first = handles[:1] == [brand_at]
+    request, qmark = w.REQUEST.search(low), w.QMARK.search(post.clean)
+    praise, service = w.PRAISE.search(low), w.SERVICE.search(low)
+    positive = sentiment >= 0.5 or bool(praise and sentiment >= 0.0)
+    problem = w.PROBLEM.search(low) or (None if positive else w.DELAY.search(low))
+    if request and praise and praise.start() < request.start():
+        if w.HELP_WORD.fullmatch(request.group(0)):
+            request = None  # "thanks for the quick help"
+    opener = w.OPENER.search(low)
+    ask = w.ASK.search(low) if service or named else None
+    asked = _QUESTION_SENTENCE.search(low) if qmark else None
+    about = named and not directed  # names the brand inside the sentence
+    mentioned_ok = named or not post.mentions
+    trouble = bool(problem) and bool(
+        service and mentioned_ok and (first or not to_others)
+        or about and (service or w.FIRST_PERSON.search(low)))
+    return _Signals(
+        directed=directed, to_others=to_others, named=named, first=first,
+        issue=w.ISSUE.search(low), judged=w.JUDGE.search(low), sarcasm=w.SARCASM.search(low),
+        troll=w.TROLL.search(low), opener=opener, request=request, qmark=qmark,
+        resolved=w.RESOLVED.search(low), praise=praise, service=service, problem=problem,
+        strong_q=opener or request or ask or asked, positive=positive,
+        negative=sentiment <= negative_threshold, trouble=trouble,
+        mine=bool(named and problem and w.FIRST_PERSON.search(low)),
+        words=len(w.WORD.findall(low)),
+    )
+
+
+def judge(post: Reading, *, spam: re.Pattern[str] | None,
+          negative_threshold: float) -> tuple[str, str]:
+    """(kind value, why) for one post. The rules run in order and the first that fits
+    decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
+    praise, complaints, trouble, questions, negative wording, the fallbacks."""
+    clean, low = post.clean, post.low
+    src = clean if len(clean) == len(low) else low  # quote original case when aligned
+
+    def q(match: re.Match[str], words: int = 4) -> str:
+        return _quote(src, match.start(), words)
+
+    if found := _spam(post, spam, q):
+        return found
+    if not clean:
+        return "other", "only a mention" if not post.urls else "no text"
+    named_or_search = ("@" + post.brand in {m.lower() for m in post.mentions}
+                       or not post.mentions)
+    if post.language and post.language not in READABLE and named_or_search:
+        return "question", f"in {language_name(post.language)}: the rules cannot read it, " \
+                           "a human looks"
+    s = _signals(post, negative_threshold)
+    if found := _first_rules(post, s, q):
+        return found
+    return _last_rules(post, s, q)
+
+
+def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
+    """Resolved, trolls and insults, chit-chat, sarcasm, praise and complaints."""
+    low, sentiment = post.low, post.sentiment
+    if s.resolved and not s.sarcasm and not s.qmark and not s.judged:
+        negated = _NEGATED.search(low, 0, s.resolved.start())
+        if not negated and not w.ISSUE.search(low, s.resolved.end()):
+            return "praise", f"resolved {q(s.resolved)}"
+    if s.troll and not s.issue and not s.request:
+        insult = w.INSULT.search(low)
+        if s.named and (insult and not w.LAUGH.search(low) or s.trouble):
+            return "complaint", f"insult at the brand {q(insult or s.troll, 3)}"
+        return "other", f"insult/troll, no concrete issue {q(s.troll, 3)}"
+    if not (s.issue or s.request or s.trouble):
+        if w.CHITCHAT.match(low) or w.AUDIENCE.search(low):
+            return "other", "chit-chat or a question to followers, not to the brand"
+    if s.sarcasm and (s.issue or s.judged or not s.praise or sentiment < 0.9):
+        return "complaint", f"sarcasm {q(s.sarcasm)}"
+    complaint = s.issue or s.judged
+    if post.clean.isupper() and s.words >= 3 and s.service and s.named and not s.praise:
+        return "complaint", f"all-caps about {q(s.service, 3)}"
+    if s.positive and not complaint and not s.strong_q and not s.trouble and not s.mine:
+        if not s.qmark or sentiment >= 0.5:
+            return "praise", f"praise {q(s.praise)}" if s.praise else "positive words"
+    if s.positive and s.praise and s.issue and not s.judged and not s.qmark and not s.request:
+        if (sentiment >= 0.5 or post.foreign) and not w.ISSUE.search(low, s.issue.end()):
+            return "praise", f"praise despite {q(s.issue, 2)}"
+    if complaint and not (s.strong_q and not s.judged and not s.negative and s.opener):
+        return "complaint", f"says {q(complaint)}"
+    return None
+
+
+def _last_rules(post: Reading, s: _Signals, q) -> tuple[str, str]:
+    """Trouble, questions, negative wording and the fallbacks."""
+    low, sentiment = post.low, post.sentiment
+    if s.trouble and not (s.strong_q and not s.negative):
+        why = f"trouble with {q(s.service, 3)}" if s.service else f"trouble {q(s.problem, 3)}"
+        return "complaint", why
+    if s.strong_q or (s.qmark and not s.to_others):
+        asks = q(s.strong_q or s.qmark)
+        if s.service or post.foreign or not s.words or s.named and (
+                s.request or s.problem or s.negative or w.PLEA.search(low)):
+            return "question", f"asks {asks}"
+        return "other", f"a question with nothing for the brand {asks}"
+    if s.negative:
+        if s.service or w.INSULT.search(low):
+            return "complaint", "strongly negative wording"
+        return "other", "negative wording about nothing the brand offers"
+    if s.positive:
+        return "praise", "positive words"
+    if post.clean.isupper() and s.words >= 3:
+        return "complaint", "all-caps rant"
+    # A post to the brand that nothing above explains goes to a human when it is about the
+    # author's own dealings with the brand, or in a language the lexicons may not cover.
+    if s.named and not s.to_others and s.words + len(w.CJK.findall(low)) // 4 >= 3:
+        if sentiment < 0 and s.service:
+            return "complaint", "negative wording addressed to the brand"
+        if post.foreign and not s.praise or s.service and w.FIRST_PERSON.search(low):
+            return "question", "addressed to the brand, nothing explains it: a human looks"
+    if post.language and (s.named or not post.mentions):
+        name = language_name(post.language)
+        return "question", f"in {name}: nothing the rules recognise, a human looks"
+    if s.named and sentiment >= 0.2 and not s.to_others and not s.problem:
+        return "praise", "a warm mention of the brand"
+    return "other", "no request, complaint or praise detected"

@@ -1,0 +1,31 @@
+"""The sentiment shortcut scores exactly as VADER does, with and without emoji."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from bot.domain.triage_sentiment import Sentiment
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "triage_labelled.jsonl"
+VADER, FAST = SentimentIntensityAnalyzer(), Sentiment()
+
+
+def test_same_scores_as_vader_on_the_labelled_set() -> None:
+    texts = [json.loads(line)["text"] for line in DATA.read_text(encoding="utf-8").splitlines()]
+    texts += ["", "   ", "kind of awful", "the kind of", "not bad, but great", "😀 good",
+              "a 😡 day", "GREAT!!! :)", "it was kind"]
+    for text in texts:
+        assert FAST.polarity_scores(text) == VADER.polarity_scores(text), text
+    assert FAST.compound("@acme thank you!") == VADER.polarity_scores("@acme thank you!")[
+        "compound"] > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=200))
+def test_same_scores_as_vader_on_any_text(text: str) -> None:
+    assert FAST.polarity_scores(text) == VADER.polarity_scores(text)

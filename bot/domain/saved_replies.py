@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.reply_text import MAX_WEIGHTED_LENGTH, check_dm_text, check_reply_text
@@ -47,6 +48,39 @@ class SavedReply:
     channel: Channel = Channel.PUBLIC
     tags: tuple[str, ...] = ()
     faq: str | None = None
+
+
+class Source(StrEnum):
+    """Where a stored reply comes from: the replies file, or a lead in Slack."""
+
+    FILE = "file"
+    SLACK = "slack"
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    """A saved reply as the desk keeps it, with where it came from and how it is used."""
+
+    id: int
+    reply: SavedReply
+    source: Source
+    retired: bool
+    use_count: int
+    last_used_at: datetime | None
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ReplyChange:
+    """One entry in the saved replies' history."""
+
+    reply_id: int
+    actor: str
+    action: str
+    detail: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)

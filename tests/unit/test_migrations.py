@@ -16,4 +16,4 @@ def test_migrating_twice_is_harmless(db):
     db.migrate()
     with db.engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0001"
+    assert version == "0004_saved_replies"

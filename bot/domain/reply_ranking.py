@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Sequence
@@ -26,8 +27,10 @@ import numpy as np
 from bot.domain.saved_replies import SavedReply
 
 MAX_SUGGESTIONS = 3
-# Scores below this are no suggestion (tuned on the dev part of the labelled posts).
-MIN_KEY_SCORE = 2.5
+# A best match whose title-and-tags score is below this share of the highest weight one
+# word can carry in the set (its BM25 idf when one reply holds it) is no suggestion: the
+# same rule for 10 replies or 1,000. Tuned on the dev part of the labelled posts.
+MIN_KEY_SCORE = 0.71
 # A second or third suggestion must score at least this share of the first.
 MIN_SHARE_OF_BEST = 0.3
 TITLE_WEIGHT = 2
@@ -67,7 +70,8 @@ def tokens(text: str) -> list[str]:
     cleaned = _NOISE.sub(" ", text.lower().replace("'", "").replace("\u2019", ""))
     for pattern, joined in _COMPOUNDS:
         cleaned = pattern.sub(joined, cleaned)
-    stems = [_stem(w) for w in _WORD.findall(cleaned) if w not in _STOPWORDS]
+    stems = [s for s in (_stem(w) for w in _WORD.findall(cleaned) if w not in _STOPWORDS)
+             if s not in _STOPWORDS]
     return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
 
 
@@ -111,6 +115,8 @@ class ReplyIndex:
         self.replies = tuple(replies)
         self._keys: bm25s.BM25 | None = None
         self._texts: bm25s.BM25 | None = None
+        # Lucene's idf of a word only one reply holds: scores are measured against it.
+        self._scale = math.log(1 + (len(self.replies) - 0.5) / 1.5) if self.replies else 1.0
         if self.replies:
             self._keys = _bm25([_key_terms(r) for r in self.replies])
             self._texts = _bm25([tokens(r.text) for r in self.replies])
@@ -128,7 +134,7 @@ class ReplyIndex:
         top = np.argpartition(-scores, count - 1)[:count]
         top = top[np.argsort(-scores[top], kind="stable")]
         best = float(scores[top[0]])
-        if key_scores[top[0]] < MIN_KEY_SCORE:
+        if key_scores[top[0]] < MIN_KEY_SCORE * self._scale:
             return []
         return [Suggestion(reply=self.replies[i], score=float(scores[i])) for i in top
                 if scores[i] > 0 and scores[i] >= best * MIN_SHARE_OF_BEST]

@@ -43,6 +43,7 @@ if str(ROOT) not in sys.path:
 from bot.domain.reply_ranking import ReplyIndex, rank  # noqa: E402
 from bot.domain.saved_replies import SavedReply  # noqa: E402
 from bot.domain.saved_replies_file import load_saved_replies  # noqa: E402
+from bot.domain.triage import Triager  # noqa: E402
 
 FAQ = ROOT / "sandbox" / "airline_replies.yml"
 LABELLED = ROOT / "tests" / "data" / "reply_suggestions_labelled.jsonl"
@@ -83,6 +84,12 @@ def quality(rows: list[dict], replies: list[SavedReply]) -> dict:
             "misses": misses}
 
 
+def cases_only(rows: list[dict], triager: Triager) -> list[dict]:
+    """The posts the triage would open as cases (suggestions are shown on cases only)."""
+    return [r for r in rows if triager.classify(
+        text=r["text"], brand_handle=r.get("brand", "acme")).needs_response]
+
+
 def print_quality(name: str, figures: dict) -> None:
     print(f"\n{name}: {figures['posts']} posts ({figures['answerable']} with a right reply, "
           f"{figures['no good answer']} with no good answer)")
@@ -100,12 +107,15 @@ def print_quality(name: str, figures: dict) -> None:
 def real_rows(path: Path) -> list[dict] | None:
     if not path.exists():
         return None
-    texts = {row["id"]: row["text"] for row in read_jsonl(path)}
+    posts = read_jsonl(path)
+    texts = {row["id"]: row["text"] for row in posts}
+    brands = {row["id"]: row["brand_handle"] for row in posts}
     rows = []
     for label in read_jsonl(REAL_LABELS):
         if label["id"] in texts:
             rows.append({"id": label["id"], "text": texts[label["id"]],
-                         "reply": label["reply"], "split": label["split"]})
+                         "reply": label["reply"], "split": label["split"],
+                         "brand": brands[label["id"]]})
     return rows
 
 
@@ -158,21 +168,30 @@ def main() -> None:
     faq = load_saved_replies(FAQ)
     rows = read_jsonl(LABELLED)
     print(f"FAQ: {len(faq)} saved replies ({FAQ.relative_to(ROOT)})")
-    held = quality([r for r in rows if r["split"] == "heldout"], faq)
-    dev = quality([r for r in rows if r["split"] == "dev"], faq)
-    print_quality("held-out third of our labelled posts (not tuned on)", held)
-    print_quality("dev part of our labelled posts (tuned on)", dev)
+    triager = Triager()
+    sets = [("held-out third of our labelled posts (not tuned on)",
+             [r for r in rows if r["split"] == "heldout"]),
+            ("dev part of our labelled posts (tuned on)",
+             [r for r in rows if r["split"] == "dev"])]
     real = real_rows(args.realdata)
     if real is None:
         print(f"\nreal posts: {args.realdata} is not there; no real-data figures")
     else:
-        real_check = quality([r for r in real if r["split"] == "check"], faq)
-        real_tune = quality([r for r in real if r["split"] == "tune"], faq)
-        print_quality("real posts, check half (../shared/realdata; not tuned on)", real_check)
-        print_quality("real posts, tune half (../shared/realdata; FAQ tags tuned on)", real_tune)
+        sets += [("real posts, check half (../shared/realdata; not tuned on)",
+                  [r for r in real if r["split"] == "check"]),
+                 ("real posts, tune half (../shared/realdata; FAQ tags tuned on)",
+                  [r for r in real if r["split"] == "tune"])]
+    misses = []
+    for name, subset in sets:
+        figures = quality(subset, faq)
+        print_quality(name, figures)
+        print_quality("  of which the triage opens as cases", quality(
+            cases_only(subset, triager), faq))
+        if "tuned on" in name and "not tuned" not in name:
+            misses += figures["misses"]
     if args.misses:
-        print("\ndev misses (gold -> suggested):")
-        for row, titles in dev["misses"] + (real_tune["misses"] if real else []):
+        print("\nmisses on the sets tuned on (right reply -> suggested):")
+        for row, titles in misses:
             print(f"  {row['reply']!s:<32} -> {titles}  | {row['text'][:90]}")
     latency(faq, [r["text"] for r in rows])
 

@@ -54,7 +54,7 @@ _STOPWORDS = frozenset(
     "theirs them themselves then there these they this those through to too under until up "
     "very was we were what when where which while who whom why will with would you your "
     "yours yourself yourselves im ive id dont doesnt didnt cant wont isnt arent wasnt please "
-    "hi hello hey thanks get got also still one us ll re ve t s d m want need know like "
+    "hi hello hey get got also still one us ll re ve t s d m want need know like "
     "take make even really going let".split())
 
 

@@ -1,9 +1,10 @@
-"""Which saved replies fit a customer's post: BM25 (the ``bm25s`` package) over each
-reply's title, tags and text, with the title and tags counting more than the text.
+"""Which saved replies fit a customer's post: BM25 (the ``bm25s`` package) over two
+indexes of the replies, one of their titles and tags (titles count twice, tags three
+times) and one of their texts (counting a quarter), on light stems and word pairs.
 
-A reply is suggested only when its score reaches MIN_SCORE: below it the desk says it has
-no suggestion rather than guess. The index is built once per set of replies and rebuilt
-when the set changes.
+A reply is suggested only when its title-and-tags score reaches MIN_KEY_SCORE of what one
+rare word can weigh in the set: below that the desk says it has no suggestion rather than
+guess. The indexes are built once per set of replies and rebuilt when the set changes.
 
 Example::
 
@@ -95,16 +96,19 @@ def _key_terms(reply: SavedReply) -> list[str]:
     return title * TITLE_WEIGHT + tags * TAG_WEIGHT
 
 
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25 | None:
+    """An index of ``corpus``, or None when no document has a word to index."""
+    if not any(corpus):
+        return None
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)
     return retriever
 
 
-def _scores(retriever: bm25s.BM25, query: list[str]) -> np.ndarray:
-    known = [t for t in query if t in retriever.vocab_dict]
+def _scores(retriever: bm25s.BM25 | None, query: list[str], count: int) -> np.ndarray:
+    known = [t for t in query if retriever is not None and t in retriever.vocab_dict]
     if not known:
-        return np.zeros(retriever.scores["num_docs"], dtype=np.float32)
+        return np.zeros(count, dtype=np.float32)
     return retriever.get_scores(known)
 
 
@@ -123,13 +127,13 @@ class ReplyIndex:
 
     def rank(self, post_text: str, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """Up to ``limit`` replies that fit ``post_text``, best first; [] when none fits."""
-        if self._keys is None or self._texts is None:
+        if self._keys is None:
             return []
         query = tokens(post_text[:MAX_POST_CHARS])
-        key_scores = _scores(self._keys, query)
+        key_scores = _scores(self._keys, query, len(self.replies))
         if not key_scores.any():
             return []
-        scores = key_scores + TEXT_WEIGHT * _scores(self._texts, query)
+        scores = key_scores + TEXT_WEIGHT * _scores(self._texts, query, len(self.replies))
         count = min(limit, len(scores))
         top = np.argpartition(-scores, count - 1)[:count]
         top = top[np.argsort(-scores[top], kind="stable")]

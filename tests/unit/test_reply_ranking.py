@@ -91,3 +91,10 @@ def test_the_sandbox_faq_suggests_delayed_bag_for_a_bag_that_never_arrived():
     assert titles("my bag never arrived", faq)[0] == "Delayed bag"
     assert titles("@acme my bag never made it to Boston (AC231, tag AC482913). Who do I "
                   "talk to?", faq)[0] == "Delayed bag"
+
+
+def test_replies_with_nothing_to_index_rank_nothing():
+    only_stopwords = [SavedReply(title="Hi", text="Hello")]
+    assert rank("hi there how are you", only_stopwords) == []
+    mixed = only_stopwords + [SavedReply(title="Lost bag", text="Sorry", tags=("bag",))]
+    assert titles("my bag is lost", mixed) == ["Lost bag"]

@@ -151,6 +151,7 @@ def latency(faq: list[SavedReply], posts: list[str]) -> None:
     print(f"\nlatency: one post against {len(replies):,} saved replies, {LATENCY_RUNS:,} runs: "
           f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 < 20 ms: "
           f"{'met' if p99 < 20 else 'NOT met'}); index built once in {build_ms:.0f} ms")
+    rank(posts[0], replies)  # builds the index once
     started = time.perf_counter()
     for text in posts[:200]:
         rank(text, replies)

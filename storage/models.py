@@ -342,3 +342,37 @@ class QuarantinedPostRow(Base):
     raw_json: Mapped[str] = mapped_column(Text)
     error: Mapped[str] = mapped_column(String(500))
     quarantined_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SavedReplyRow(Base):
+    """A saved reply: from the replies file (``source`` file) or made in Slack (slack)."""
+
+    __tablename__ = "saved_replies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(75), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(8), default="public")
+    tags: Mapped[list] = mapped_column(JSON)
+    faq: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(8))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    use_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped on every change, so two leads editing at once cannot overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SavedReplyEventRow(Base):
+    """Append-only history of the saved replies: who changed what, when."""
+
+    __tablename__ = "saved_reply_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("saved_replies.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,178 @@
+"""The saved-replies file (YAML): a list of replies, each a mapping.
+
+    - title: Delayed bag
+      text: "Sorry your bag is late, {name}. Please DM us your bag tag number."
+      channel: public            # public | dm | both (default public)
+      tags: [bag, luggage, delayed bag]
+      faq: https://acme.example/faq#bags
+
+Every problem is reported with the file, the line and the reason, all at once.
+
+Example::
+
+    >>> replies = parse_saved_replies("- title: Hi\\n  text: Hello {name}\\n", source="r.yml")
+    >>> replies[0].title
+    'Hi'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.domain.saved_replies import Channel, SavedReply, template_problem
+
+KEYS = ("title", "text", "channel", "tags", "faq")
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    line: int
+    reason: str
+
+
+class RepliesFileError(ValueError):
+    """The file cannot be used; ``problems`` name each line and reason."""
+
+    def __init__(self, source: str, problems: list[FileProblem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{source}, line {p.line}: {p.reason}"
+                                   for p in self.problems))
+
+
+def load_saved_replies(path: str | Path) -> list[SavedReply]:
+    """Read and parse the file at ``path``; raises RepliesFileError."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RepliesFileError(str(path), [FileProblem(0, f"cannot be read ({exc.strerror})")]
+                               ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RepliesFileError(str(path), [FileProblem(0, f"is {len(raw):,} bytes; at most "
+                                                          f"{MAX_FILE_BYTES:,}")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RepliesFileError(str(path), [FileProblem(0, "is not UTF-8 text")]) from None
+    return parse_saved_replies(text, source=str(path))
+
+
+def parse_saved_replies(text: str, *, source: str) -> list[SavedReply]:
+    """The replies in ``text`` (the file's content); raises RepliesFileError naming
+    ``source``, the line and the reason of every problem found."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        reason = " ".join(filter(None, (exc.context, exc.problem))) or "is not valid YAML"
+        raise RepliesFileError(source, [FileProblem(line, f"not valid YAML: {reason}")]
+                               ) from None
+    except yaml.YAMLError as exc:
+        raise RepliesFileError(source, [FileProblem(0, f"not valid YAML: {exc}")]) from None
+    if root is None:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        raise RepliesFileError(source, [FileProblem(
+            _line(root), "the file must be a list of replies (each item starting with '- ')")])
+    problems: list[FileProblem] = []
+    replies: list[SavedReply] = []
+    first_line_of: dict[str, int] = {}
+    for item in root.value:
+        reply = _reply(item, problems)
+        if reply is None:
+            continue
+        key = reply.title.casefold()
+        if key in first_line_of:
+            problems.append(FileProblem(_line(item), f"duplicate title {reply.title!r} "
+                                                     f"(first on line {first_line_of[key]})"))
+            continue
+        first_line_of[key] = _line(item)
+        replies.append(reply)
+    if problems:
+        raise RepliesFileError(source, problems)
+    return replies
+
+
+def _reply(node: yaml.Node, problems: list[FileProblem]) -> SavedReply | None:
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(FileProblem(_line(node), "each reply must be a mapping with title "
+                                                 "and text"))
+        return None
+    values: dict[str, yaml.Node] = {}
+    before = len(problems)
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in KEYS:
+            problems.append(FileProblem(_line(key_node), f"unknown key {str(key)[:40]!r}; "
+                                                         f"the keys are {', '.join(KEYS)}"))
+        elif key in values:
+            problems.append(FileProblem(_line(key_node), f"{key} is given twice"))
+        else:
+            values[key] = value_node
+    for required in ("title", "text"):
+        if required not in values:
+            problems.append(FileProblem(_line(node), f"missing {required}"))
+    title = _scalar(values.get("title"), "title", problems)
+    text = _scalar(values.get("text"), "text", problems)
+    channel = _channel(values.get("channel"), problems)
+    tags = _tags(values.get("tags"), problems)
+    faq = _scalar(values.get("faq"), "faq", problems)
+    if len(problems) > before:
+        return None
+    reply = SavedReply(title=title.strip(), text=text.strip(), channel=channel, tags=tags,
+                       faq=faq.strip() if faq else None)
+    problem = template_problem(reply)
+    if problem:
+        problems.append(FileProblem(_line(node), problem))
+        return None
+    return reply
+
+
+def _scalar(node: yaml.Node | None, key: str, problems: list[FileProblem]) -> str | None:
+    if node is None:
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        problems.append(FileProblem(_line(node), f"{key} must be a piece of text"))
+        return None
+    return node.value
+
+
+def _channel(node: yaml.Node | None, problems: list[FileProblem]) -> Channel:
+    if node is None:
+        return Channel.PUBLIC
+    value = _scalar(node, "channel", problems)
+    try:
+        return Channel((value or "").strip().lower())
+    except ValueError:
+        if value is not None:
+            problems.append(FileProblem(_line(node), f"channel {value[:20]!r} must be public, "
+                                                     f"dm or both"))
+        return Channel.PUBLIC
+
+
+def _tags(node: yaml.Node | None, problems: list[FileProblem]) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    if isinstance(node, yaml.ScalarNode):
+        items = [node]
+    elif isinstance(node, yaml.SequenceNode):
+        items = node.value
+    else:
+        problems.append(FileProblem(_line(node), "tags must be a list such as [bag, luggage]"))
+        return ()
+    tags = []
+    for item in items:
+        tag = _scalar(item, "each tag", problems)
+        if tag is not None and tag.strip():
+            tags.append(tag.strip())
+    return tuple(dict.fromkeys(tags))
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1

@@ -1,0 +1,100 @@
+"""Ranking saved replies against a post, on a small fixed set and on the sandbox FAQ."""
+
+from pathlib import Path
+
+from bot.domain.reply_ranking import MAX_SUGGESTIONS, ReplyIndex, rank, tokens
+from bot.domain.saved_replies import SavedReply
+from bot.domain.saved_replies_file import load_saved_replies
+
+ROOT = Path(__file__).resolve().parents[2]
+
+REPLIES = [
+    SavedReply(title="Delayed bag", text="Sorry your bag is late. DM us the tag number.",
+               tags=("bag", "luggage", "suitcase", "lost bag")),
+    SavedReply(title="Flight delayed", text="Sorry about the delay; see the app for times.",
+               tags=("delay", "late", "gate")),
+    SavedReply(title="Travelling with pets", text="Small pets can fly in the cabin.",
+               tags=("dog", "cat", "pet carrier")),
+    SavedReply(title="Medical devices", text="Medication flies free in the cabin.",
+               tags=("cpap", "insulin", "oxygen")),
+    SavedReply(title="Refund request", text="Ask for a refund under Manage trip.",
+               tags=("refund", "money back")),
+]
+
+
+def titles(post, replies=REPLIES):
+    return [s.reply.title for s in rank(post, replies)]
+
+
+def test_the_right_reply_comes_first():
+    assert titles("@acme my bag never arrived")[0] == "Delayed bag"
+    assert titles("@acme my flight is delayed at the gate, how late will it be")[0] == \
+        "Flight delayed"
+    assert titles("@acme I want my money back, refund please")[0] == "Refund request"
+
+
+def test_tags_count_words_that_are_only_in_tags():
+    # "suitcase", "luggage", "insulin" and "cpap" appear in no title or text, only in tags.
+    assert titles("@acme where is my suitcase??? luggage gone")[0] == "Delayed bag"
+    assert titles("@acme can I carry insulin and my CPAP on board")[0] == "Medical devices"
+    without_tags = [SavedReply(title=r.title, text=r.text) for r in REPLIES]
+    assert titles("@acme can I carry insulin and my CPAP on board", without_tags) == []
+
+
+def test_without_a_good_match_there_is_no_suggestion():
+    assert titles("@acme are you hiring in Chicago?") == []
+    assert titles("@acme") == []
+    assert titles("") == []
+
+
+def test_at_most_three_suggestions_best_first():
+    suggestions = rank("@acme bag late delay refund dog cpap luggage gate money back", REPLIES)
+    assert 1 <= len(suggestions) <= MAX_SUGGESTIONS
+    scores = [s.score for s in suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_handles_and_links_do_not_count():
+    assert titles("@bag_refund_dog https://x.example/bag-refund hello") == []
+
+
+def test_no_replies_means_no_suggestion():
+    assert rank("my bag never arrived", []) == []
+
+
+def test_the_index_follows_the_set_of_replies():
+    assert titles("my cat needs a carrier")[0] == "Travelling with pets"
+    others = [r for r in REPLIES if r.title != "Travelling with pets"]
+    assert "Travelling with pets" not in titles("my cat needs a carrier", others)
+    renamed = [SavedReply(title="Cats and dogs", text=r.text, tags=r.tags)
+               if r.title == "Travelling with pets" else r for r in REPLIES]
+    assert titles("my cat needs a carrier", renamed)[0] == "Cats and dogs"
+
+
+def test_an_index_ranks_many_posts():
+    index = ReplyIndex(REPLIES)
+    assert index.rank("lost bag")[0].reply.title == "Delayed bag"
+    assert index.rank("oxygen and insulin on board")[0].reply.title == "Medical devices"
+
+
+def test_tokens_join_stems_phrases_and_compounds():
+    assert tokens("Bags delayed") == ["bag", "delay", "bag_delay"]
+    assert tokens("can't check-in online") == ["checkin", "online", "checkin_online"]
+    assert tokens("Cancelled vs canceled") == ["cancel", "vs", "cancel", "cancel_vs",
+                                               "vs_cancel"]
+    assert tokens("@acme https://t.co/x &amp; <!channel>") == ["channel"]
+
+
+def test_the_sandbox_faq_suggests_delayed_bag_for_a_bag_that_never_arrived():
+    faq = load_saved_replies(ROOT / "sandbox" / "airline_replies.yml")
+    assert len(faq) >= 40
+    assert titles("my bag never arrived", faq)[0] == "Delayed bag"
+    assert titles("@acme my bag never made it to Boston (AC231, tag AC482913). Who do I "
+                  "talk to?", faq)[0] == "Delayed bag"
+
+
+def test_replies_with_nothing_to_index_rank_nothing():
+    only_stopwords = [SavedReply(title="Hi", text="Hello")]
+    assert rank("hi there how are you", only_stopwords) == []
+    mixed = only_stopwords + [SavedReply(title="Lost bag", text="Sorry", tags=("bag",))]
+    assert titles("my bag is lost", mixed) == ["Lost bag"]

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 P = TypeVar("P")
 
 CLICK = "click"
-"""The key of the decoded :class:`Click` in Bolt's request context."""
+"""The key of the decoded ``Click`` in Bolt's request context."""
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,21 @@ class PostRef:
         return cls(post_id=raw)
 
 
-ActionPayload = CaseRef | CloseChoice | ModerationChoice | PostRef
+@dataclass(frozen=True)
+class QuarantineRef:
+    """A post set aside by intake (its row in the quarantine), for Retry."""
+
+    item_id: int
+
+    def encode(self) -> str:
+        return str(self.item_id)
+
+    @classmethod
+    def decode(cls, raw: str) -> QuarantineRef:
+        return cls(item_id=_case_id(raw))
+
+
+ActionPayload = CaseRef | CloseChoice | ModerationChoice | PostRef | QuarantineRef
 
 PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.CLAIM: CaseRef,
@@ -115,6 +129,7 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.ESCALATE: CaseRef,
     ActionId.MORE: ModerationChoice,
     ActionId.MAKE_CASE: PostRef,
+    ActionId.QUARANTINE_RETRY: QuarantineRef,
 }
 """Which payload each action carries: the one table the encoder and decoder share."""
 

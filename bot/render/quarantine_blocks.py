@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.render.actions import QuarantineRef
 from bot.render.ids import ActionId
 from bot.render.mrkdwn import quote, safe
 
@@ -47,7 +48,7 @@ def quarantine_list(items, *, total: int, tz) -> tuple[list[dict], str]:
                                          f"{quote(safe(_shown_text(item.raw), 600))}"),
             accessory=ButtonElement(text=PlainTextObject(text="Retry"),
                                     action_id=ActionId.QUARANTINE_RETRY.value,
-                                    value=str(item.id))))
+                                    value=QuarantineRef(item_id=item.id).encode())))
     if total > len(items):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text=f"…and {total - len(items)} older ones.")]))

@@ -5,8 +5,8 @@ live process with the same id refuses to start.
 from __future__ import annotations
 
 import pytest
-from bot.sandbox.process import BotProcess
 
+from sandbox.process import BotProcess
 from tests.reliability.world import NO_CRISIS, DbView, customer_text, start_fakes, wait_for
 from tests.scenario.harness import env_for
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from bot.sandbox.fake_slack import FakeSlack
 
 from bot.domain.model import Author, InboundPost
 from bot.services.slack_sync import SlackSync
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
+from sandbox.fake_slack import FakeSlack
 from storage.cases import CaseStore, queue_slack
 from storage.channel_posts import ChannelPosts
 from storage.db import Database

@@ -12,6 +12,7 @@ from bot.render.actions import (
     ModerationChoice,
     ModerationVerb,
     PostRef,
+    QuarantineRef,
     case_id_of,
     decode_action,
 )
@@ -26,6 +27,7 @@ EXAMPLES = {
     CloseChoice: [CloseChoice(case_id=4, reason=reason) for reason in CloseReason],
     ModerationChoice: [ModerationChoice(case_id=9, verb=verb) for verb in ModerationVerb],
     PostRef: [PostRef(post_id="1860000000000000001"), PostRef(post_id="dm-event_17")],
+    QuarantineRef: [QuarantineRef(item_id=1), QuarantineRef(item_id=12345)],
 }
 
 

@@ -45,6 +45,9 @@ class Recorder:
         self.received.append((post.id, origin))
         return "opened"
 
+    def receive_isolated(self, post, *, origin: str, raw: object) -> str:
+        return self.receive(post, origin=origin)
+
     def observe(self, posts) -> None:
         self.observed.append(posts)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.domain.triage import Triager
 from bot.services.intake import Intake
-from bot.services.polling import MENTIONS_CURSOR, POLLER_LEASE, MentionPoller, Source
+from bot.services.polling import MENTIONS_CURSOR, POLLER_LEASE, Source, XPoller
 from bot.services.quarantine import Quarantine
 from bot.services.screening import Screening
 from bot.x.posts import page_from_body
@@ -108,7 +108,7 @@ def build(db):
                     quarantine=quarantine)
     cursors = Cursors(db)
     page_ref: list[dict] = []
-    poller = MentionPoller(x=None, intake=intake, leases=Leases(db), cursors=cursors,
+    poller = XPoller(x=None, intake=intake, leases=Leases(db), cursors=cursors,
                            brand_id=lambda: BRAND_ID, clock=clock, owner="test",
                            lease_seconds=60,
                            source=Source(name="mentions", cursor=MENTIONS_CURSOR,

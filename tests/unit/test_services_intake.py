@@ -44,7 +44,7 @@ def only_case(service: Intake):
 def test_a_post_opens_a_case_once(db):
     clock = Clock()
     service = intake(db, clock)
-    first = post(text=COMPLAINT)
+    first = post(text=COMPLAINT, at=clock())
     assert service.receive(first) == "opened"
     assert service.receive(first) == "seen"
     case = only_case(service)
@@ -87,7 +87,8 @@ def test_the_customer_writing_after_our_answer_goes_back_to_the_agent(db):
     sender(db, clock, x).deliver_due()
     assert desk.store.get(1).state is CaseState.REPLIED
     clock.advance(hours=2)
-    answer = post(text="@acme thanks, still waiting", conversation_id=first.conversation_id)
+    answer = post(text="@acme thanks, still waiting", conversation_id=first.conversation_id,
+                  at=clock())
     assert service.receive(answer) == "followup"
     case = desk.store.get(1)
     assert case.state is CaseState.CLAIMED and case.assignee_id == AGENT

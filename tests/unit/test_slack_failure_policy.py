@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.sandbox.fake_slack import FakeSlack
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.services.slack_sync import MAX_ATTEMPTS, judge_failure
 from bot.slack_out import MAX_RETRY_AFTER_SECONDS, ChannelPacer, SlackOut, build_web_client
+from sandbox.fake_slack import FakeSlack
 
 NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
 

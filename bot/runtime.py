@@ -259,7 +259,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                    crisis=crisis)
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions)
+                               triage=triage_actions, intake=intake)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -268,7 +268,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                         channel=channel, user=user, text=events.WELCOME))
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
-    quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
+    quarantine.register(app, services)
     for group in (case_actions, modals, commands):
         group.register(app, services)
     return runtime

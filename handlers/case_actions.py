@@ -21,8 +21,9 @@ from bot.render.modals import (
 )
 from bot.services.desk import Outcome
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
+from handlers.quarantine import retry_quarantined
 
-Listener = Callable[[Click, HandlerServices], Outcome | None]
+Listener = Callable[[Click, HandlerServices], Outcome | str | None]
 
 
 def _case(click: Click) -> CaseRef:
@@ -133,6 +134,7 @@ LISTENERS: dict[ActionId, Listener] = {
     ActionId.ESCALATE: open_escalate,
     ActionId.MORE: moderate,
     ActionId.MAKE_CASE: make_case,
+    ActionId.QUARANTINE_RETRY: retry_quarantined,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

@@ -18,6 +18,7 @@ from bot.render import handler_text, strings
 from bot.render.actions import ActionPayload, decode_action
 from bot.render.ids import ActionId, BadReference
 from bot.services.desk import CareDesk, Outcome
+from bot.services.intake import Intake
 from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.queue_report import QueueReport
@@ -41,6 +42,7 @@ class HandlerServices:
     brand_id: Callable[[], str]
     moderation: Moderation
     triage: TriageActions
+    intake: Intake
 
 
 @dataclass(frozen=True)

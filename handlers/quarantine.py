@@ -2,42 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from slack_bolt import App
 
 from bot.render.actions import QuarantineRef
-from bot.render.ids import ActionId
-from bot.services.desk import Outcome
-from bot.services.intake import Intake
-from bot.services.quarantine import Quarantine
-from handlers.context import CLICK, Click, HandlerServices, answer, payload_as
+from bot.render.quarantine_blocks import NOT_KEPT
+from handlers.context import Click, HandlerServices, payload_as
 
 
 def is_quarantine_command(command: dict) -> bool:
     return (command.get("text") or "").strip().lower().split(" ")[0:1] == ["quarantine"]
 
 
-def register(app: App, services: HandlerServices, *, quarantine: Quarantine,
-             intake: Intake) -> None:
+def register(app: App, services: HandlerServices) -> None:
     """Register before the other /care listeners: this one answers only its subcommand."""
 
     @app.command("/care", matchers=[is_quarantine_command])
     def list_quarantine(ack):
+        quarantine = services.intake.quarantine
+        if quarantine is None:
+            ack(text=NOT_KEPT, response_type="ephemeral")
+            return
         blocks, text = quarantine.listing()
         ack(text=text, blocks=blocks, response_type="ephemeral")
 
-    app.action(ActionId.QUARANTINE_RETRY.value)(_retry_listener(services, quarantine, intake))
 
-
-def _retry_listener(services: HandlerServices, quarantine: Quarantine,
-                    intake: Intake) -> Callable:
-    def retry_quarantined(click: Click, _services: HandlerServices) -> Outcome | str:
-        item = payload_as(click, QuarantineRef)
-        return quarantine.retry(item_id=item.item_id, receive=intake.receive)
-
-    def ack_then_retry(ack, context):
-        ack()
-        answer(services, context[CLICK], retry_quarantined)
-
-    return ack_then_retry
+def retry_quarantined(click: Click, services: HandlerServices) -> str:
+    """Retry: take a quarantined post in again (case_actions.LISTENERS registers it)."""
+    item = payload_as(click, QuarantineRef)
+    quarantine = services.intake.quarantine
+    if quarantine is None:
+        return NOT_KEPT
+    return quarantine.retry(item_id=item.item_id, receive=services.intake.receive)

@@ -18,6 +18,7 @@ from bot.render.mrkdwn import quote, safe
 LIMIT = 10
 RETRIED = "That post went through: it is in the care channel (or the filtered log) now."
 GONE = "That post is not in quarantine any more."
+NOT_KEPT = "This desk keeps no quarantine (intake runs without one)."
 
 
 def announcement(count: int) -> str:

@@ -159,13 +159,19 @@ def _office_hours(env: Mapping[str, str]) -> OfficeHours:
         raise SettingProblem(str(exc)) from None
 
 
+def triage_rules_from_env(env: Mapping[str, str]) -> TriageRules:
+    """The triage rules from the CARE_* variables (the desk and ``app.py triage`` read the
+    same ones); ValueError names a bad one."""
+    return TriageRules.from_settings(
+        urgent_keywords=env.get("CARE_URGENT_KEYWORDS"),
+        spam_keywords=env.get("CARE_SPAM_KEYWORDS"),
+        respond_kinds=env.get("CARE_RESPOND_KINDS"),
+        high_reach_followers=env.get("CARE_HIGH_REACH_FOLLOWERS"))
+
+
 def _triage_rules(env: Mapping[str, str]) -> TriageRules:
     try:
-        return TriageRules.from_settings(
-            urgent_keywords=env.get("CARE_URGENT_KEYWORDS"),
-            spam_keywords=env.get("CARE_SPAM_KEYWORDS"),
-            respond_kinds=env.get("CARE_RESPOND_KINDS"),
-            high_reach_followers=env.get("CARE_HIGH_REACH_FOLLOWERS"))
+        return triage_rules_from_env(env)
     except ValueError as exc:
         raise SettingProblem(str(exc)) from None
 

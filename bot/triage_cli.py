@@ -29,6 +29,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from bot.config import triage_rules_from_env
 from bot.domain.triage import Triage, Triager, TriageRules
 from bot.domain.triage_eval import LANES, lane_scores
 
@@ -45,11 +46,7 @@ class _BadLine(ValueError):
 def rules_from_env(env: Mapping[str, str]) -> TriageRules:
     """The triage settings (the same variables the desk reads); ValueError names a bad one."""
     try:
-        return TriageRules.from_settings(
-            urgent_keywords=env.get("CARE_URGENT_KEYWORDS"),
-            spam_keywords=env.get("CARE_SPAM_KEYWORDS"),
-            respond_kinds=env.get("CARE_RESPOND_KINDS"),
-            high_reach_followers=env.get("CARE_HIGH_REACH_FOLLOWERS"))
+        return triage_rules_from_env(env)
     except ValueError as exc:
         raise ValueError(f"a triage setting cannot be read: {exc}") from None
 
@@ -96,41 +93,42 @@ def _triage(triager: Triager, post: dict[str, Any]) -> Triage:
                             brand_handle=post["brand_handle"], lang=post["lang"])
 
 
-def run_triage(*, lines: Iterable[str], triager: Triager, default_brand: str,
-               out: IO[str]) -> int:
-    """Write one verdict (or error) line per input line; 1 when any line was bad."""
-    status = EXIT_OK
+def _posts(lines: Iterable[str], *, default_brand: str, errors: IO[str], bad: list[int],
+           labelled: bool = False) -> Iterator[dict[str, Any]]:
+    """The posts of ``lines`` in order, skipping blank lines; each bad line is written to
+    ``errors`` (its number and why) and its number added to ``bad``."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             post = parse_post(line, default_brand=default_brand)
+            if labelled and post["label"] not in LANES:
+                raise _BadLine(f'"label" must be one of {", ".join(LANES)}')
         except _BadLine as exc:
-            out.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
-            status = EXIT_BAD_LINES
+            errors.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
+            bad.append(number)
             continue
+        yield post
+
+
+def run_triage(*, lines: Iterable[str], triager: Triager, default_brand: str,
+               out: IO[str]) -> int:
+    """Write one verdict (or error) line per input line; 1 when any line was bad."""
+    bad: list[int] = []
+    for post in _posts(lines, default_brand=default_brand, errors=out, bad=bad):
         out.write(json.dumps(verdict_line(post["id"], _triage(triager, post)),
                              ensure_ascii=False) + "\n")
-    return status
+    return EXIT_BAD_LINES if bad else EXIT_OK
 
 
 def run_evaluate(*, lines: Iterable[str], triager: Triager, default_brand: str,
                  as_json: bool, out: IO[str], err: IO[str]) -> int:
     """Print precision, recall and count per lane; bad lines are reported on ``err``."""
-    pairs: list[tuple[str, str]] = []
-    status = EXIT_OK
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            post = parse_post(line, default_brand=default_brand)
-            if post["label"] not in LANES:
-                raise _BadLine(f'"label" must be one of {", ".join(LANES)}')
-        except _BadLine as exc:
-            err.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
-            status = EXIT_BAD_LINES
-            continue
-        pairs.append((post["label"], _triage(triager, post).lane.value))
+    bad: list[int] = []
+    pairs = [(post["label"], _triage(triager, post).lane.value)
+             for post in _posts(lines, default_brand=default_brand, errors=err, bad=bad,
+                                labelled=True)]
+    status = EXIT_BAD_LINES if bad else EXIT_OK
     table = lane_scores(pairs)
     if as_json:
         out.write(json.dumps({"posts": len(pairs),

@@ -28,7 +28,7 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["describe_deadline"]
+__all__ = ["describe_deadline", "duration_words"]
 
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -46,15 +46,16 @@ def describe_deadline(*, deadline: datetime, now: datetime, tz: ZoneInfo) -> str
         return "due now"
     if left > timedelta(0):
         if left <= timedelta(hours=1) or local_deadline.date() == local_now.date():
-            return f"due in {_span(math.ceil(left.total_seconds() / 60))}"
+            return f"due in {duration_words(math.ceil(left.total_seconds() / 60))}"
         return f"due {_moment(local_deadline, local_now)}"
     late = -left
     if late < timedelta(days=1):
-        return f"overdue by {_span(math.floor(late.total_seconds() / 60))}"
+        return f"overdue by {duration_words(math.floor(late.total_seconds() / 60))}"
     return f"overdue since {_moment(local_deadline, local_now)}"
 
 
-def _span(minutes: int) -> str:
+def duration_words(minutes: int) -> str:
+    """``45`` -> "45 min", ``60`` -> "1 h", ``135`` -> "2 h 15 min"."""
     hours, rest = divmod(minutes, 60)
     if not hours:
         return f"{rest} min"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.deadline_words import describe_deadline
+from bot.domain.deadline_words import describe_deadline, duration_words
 from bot.render import strings
 from bot.render.sla_text import case_link
 
@@ -24,9 +24,7 @@ HELP = ("*/care* commands (answers only you can see):\n"
 
 
 def _minutes(value: float) -> str:
-    value = round(value)
-    hours, rest = divmod(value, 60)
-    return f"{rest} min" if not hours else (f"{hours} h {rest} min" if rest else f"{hours} h")
+    return duration_words(round(value))
 
 
 def _deadline(line, now: datetime, tz: ZoneInfo) -> str:

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.deadline_words import duration_words
 from bot.domain.sla import Level
 from bot.render.mrkdwn import safe
 
 
-def _target(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
 def nudge(*, level: Level, mentions: str, unclaimed: bool, minutes: int) -> str:
-    target = _target(minutes)
+    target = duration_words(minutes)
     if level is Level.WARNING:
         who = "Nobody has claimed this case yet." if unclaimed else mentions
         return (f":hourglass: *Response target nearly used* ({target} in office hours). "

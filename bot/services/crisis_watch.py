@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from bot.domain.crisis import CrisisDetector, CrisisRules, DecisionKind, Observation
+from bot.domain.crisis import CrisisDetector, CrisisRules, Decision, DecisionKind, Observation
 from bot.domain.model import InboundPost
 from bot.render import crisis_text
 from bot.services.leads import LeadDirectory
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 STATE = "crisis"
 CACHE_SECONDS = 1.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,16 @@ class CrisisWatch:
         observations = [Observation(post_id=p.id, created_at=now, text=p.text,
                                     sentiment=self.sentiment(p.text), url=p.url)
                         for p in posts if p.kind == "post"]
-        for _ in range(10):
-            detector, version = self._load()
+
+        def feed(detector: CrisisDetector) -> Decision:
             for obs in observations:
                 detector.observe(obs=obs)
-            decision = detector.evaluate(now=now)
-            if self.state.compare_and_set(STATE, value=detector.to_dict(), version=version,
-                                          now=now):
-                break
-        else:
+            return detector.evaluate(now=now)
+
+        stored, decision = self._change(feed, now=now)
+        if not stored:
             log.warning("crisis state kept changing under us; this round is skipped")
             return DecisionKind.NOTHING
-        self._forget()
         if decision.kind is DecisionKind.START and decision.alert is not None:
             self.channel_posts.queue(channel=self.channel, now=now, text=crisis_text.alert(
                 decision.alert, leads=self.leads.mention_list()))
@@ -89,15 +89,9 @@ class CrisisWatch:
     def force(self, *, on: bool, user_id: str) -> str:
         """``/care crisis on|off``."""
         now = self.clock()
-        for _ in range(10):
-            detector, version = self._load()
-            changed = detector.force(on=on, now=now)
-            if self.state.compare_and_set(STATE, value=detector.to_dict(), version=version,
-                                          now=now):
-                break
-        else:
+        stored, changed = self._change(lambda detector: detector.force(on=on, now=now), now=now)
+        if not stored:
             return crisis_text.BUSY
-        self._forget()
         if changed:
             self.channel_posts.queue(channel=self.channel, now=now,
                                      text=crisis_text.forced(on=on, by=user_id))
@@ -126,6 +120,19 @@ class CrisisWatch:
     def status_line(self) -> str | None:
         mode = self.mode()
         return crisis_text.status_line(mode.since, mode.focus) if mode.active else None
+
+    def _change(self, change: Callable[[CrisisDetector], T], *,
+                now: datetime) -> tuple[bool, T | None]:
+        """Apply ``change`` to the stored detector and store it (compare-and-set, retried
+        while other instances write first); (stored, what ``change`` returned)."""
+        for _ in range(10):
+            detector, version = self._load()
+            result = change(detector)
+            if self.state.compare_and_set(STATE, value=detector.to_dict(), version=version,
+                                          now=now):
+                self._forget()
+                return True, result
+        return False, None
 
     def _load(self) -> tuple[CrisisDetector, int]:
         data, version = self.state.get(STATE)

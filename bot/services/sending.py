@@ -86,11 +86,7 @@ class ReplySender:
             try:
                 found = self._find_sent(job)
             except XError:  # the duplicate may be our own earlier try: look again later
-                self.outbox.postpone(job_id=job.id, owner=self.owner,
-                                     status=OutboundStatus.UNKNOWN,
-                                     next_attempt_at=self.clock() + backoff(job.attempts),
-                                     error=exc.reason)
-                return 0
+                return self._unresolved(job, exc.reason)
             if found:
                 return self._sent(job, found, reconciled=True)
             return self._failed(job, sending_text.duplicate(exc.reason))
@@ -109,10 +105,7 @@ class ReplySender:
                 if found:
                     return self._sent(job, found, reconciled=True)
                 return self._failed(job, sending_text.gave_up(exc.reason, job.attempts))
-            self.outbox.postpone(job_id=job.id, owner=self.owner,
-                                 status=OutboundStatus.UNKNOWN,
-                                 next_attempt_at=self.clock() + backoff(job.attempts),
-                                 error=exc.reason)
+            self._unresolved(job, exc.reason)
             if job.attempts == 1:
                 self.store.record(case_id=job.case_id, actor=SYSTEM, action="send_uncertain",
                                   now=self.clock(), detail=exc.reason,
@@ -121,6 +114,12 @@ class ReplySender:
             return 0
         except XError as exc:
             return self._failed(job, exc.reason)
+
+    def _unresolved(self, job: OutboundJob, error: str) -> int:
+        """The try may have reached X: retry after the backoff, reading X first."""
+        self.outbox.postpone(job_id=job.id, owner=self.owner, status=OutboundStatus.UNKNOWN,
+                             next_attempt_at=self.clock() + backoff(job.attempts), error=error)
+        return 0
 
     def _find_sent(self, job: OutboundJob) -> str | None:
         brand_id, _ = self.brand()

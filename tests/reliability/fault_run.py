@@ -23,13 +23,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.config import Settings
-from bot.runtime import build_runtime
 from bot.slack_out import ChannelPacer
-from bot.web import make_server, stop_server
 from bot.x.client import TWEEPY_HOST, RedirectAdapter
 from sandbox.fake_slack import FakeSlack
 from sandbox.fake_x import FakeX
+from sandbox.stack import start_stack
 from storage.models import Base
 from tests.reliability.world import (
     NO_CRISIS,
@@ -41,7 +39,7 @@ from tests.reliability.world import (
     parents_by_case,
     start_fakes,
 )
-from tests.scenario.harness import env_for
+from tests.scenario.harness import CHANNEL, LEAD, LEAD2, SECRETS, SIGNING_SECRET
 
 X_TIMEOUT = 1.0
 SLACK_METHODS = ("chat.postMessage", "chat.update", "conversations.history",
@@ -67,25 +65,27 @@ class JumpClock:
 
 
 class InProcessDesk:
-    """The runtime app.py builds (clock injected, no Slack pacing), served over HTTP."""
+    """The runtime app.py builds (clock injected, no Slack pacing), served over HTTP by the
+    shared start-up builder; the X client's transport is mounted again with a short timeout."""
 
     def __init__(self, *, database_url: str, slack: FakeSlack, x: FakeX,
                  clock: JumpClock) -> None:
-        settings = Settings.from_env(env_for(slack=slack, x=x, database_url=database_url,
-                                             CARE_SLA_MINUTES="1440", **NO_CRISIS))
-        self.runtime = build_runtime(settings, clock=clock, pacer=ChannelPacer(per_second=0))
+        settings = {"CARE_CHANNEL_ID": CHANNEL, "CARE_LEAD_IDS": f"{LEAD},{LEAD2}",
+                    "X_POLL_SECONDS": "3600", "DATABASE_URL": database_url,
+                    "CARE_SLA_MINUTES": "1440", **NO_CRISIS}
+        self.stack = start_stack(tokens=SECRETS, signing_secret=SIGNING_SECRET,
+                                 settings=settings, slack=slack, x=x,
+                                 runtime_options={"clock": clock,
+                                                  "pacer": ChannelPacer(per_second=0)})
+        self.runtime = self.stack.runtime
         self.runtime.x.client.session.mount(
             TWEEPY_HOST, RedirectAdapter(base_url=x.url, timeout=X_TIMEOUT))
-        self.server = make_server(self.runtime, host="127.0.0.1", port=0)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        self.events_url = f"http://127.0.0.1:{self.server.effective_port}/slack/events"
+        self.events_url = self.stack.requests.url
         self.runtime.start_jobs()
 
     def stop(self) -> None:
-        stop_server(self.server)
-        self.thread.join(timeout=5)
-        self.runtime.stop()
+        """Stop serving and the runtime; the stand-ins keep their records for the tally."""
+        self.stack.stop()
 
 
 class SlackChaos(threading.Thread):

@@ -42,5 +42,8 @@ def test_full_flow_claim_draft_approve_send(desk):
     receipt = wait_until(lambda: [t for t in desk.thread_texts(parent["ts"])
                                   if "Sent publicly on X" in t], message="receipt")
     assert f"/status/{posts[0]['id']}" in receipt[0]
-    assert [m["method"] for m in desk.slack.calls if m["method"] == "chat.update"]
-    assert desk.slack.message(CHANNEL, parent["ts"])["ts"] == parent["ts"]
+    # The parent was edited in place: every update targets it, and nothing was reposted.
+    updates = desk.slack.calls_to("chat.update")
+    assert updates
+    assert {(c["args"]["channel"], c["args"]["ts"]) for c in updates} == {(CHANNEL, parent["ts"])}
+    assert [m["ts"] for m in desk.parents()] == [parent["ts"]]

@@ -6,12 +6,37 @@ import pytest
 
 from bot.render import handler_text
 from bot.render.ids import ActionId
+from handlers import case_actions, quarantine
 from handlers.case_actions import LISTENERS
 from tests.scenario.harness import AGENT, CHANNEL, wait_until
 
 
-def test_every_action_id_has_a_named_listener():
-    assert set(LISTENERS) == set(ActionId)
+class RegisteredActions:
+    """Stands in for the Bolt app at registration: records each action's listener."""
+
+    def __init__(self) -> None:
+        self.listeners: dict[str, list] = {}
+
+    def action(self, action_id: str):
+        def record(listener):
+            self.listeners.setdefault(action_id, []).append(listener)
+            return listener
+        return record
+
+    def command(self, *_args, **_kwargs):
+        return lambda listener: listener
+
+    def middleware(self, middleware):
+        return middleware
+
+
+def test_every_action_id_has_one_named_listener():
+    app = RegisteredActions()
+    case_actions.register(app, services=None)
+    quarantine.register(app, services=None, quarantine=None, intake=None)
+    assert set(app.listeners) == {action.value for action in ActionId}
+    assert all(len(found) == 1 and found[0].__name__ != "<lambda>"
+               for found in app.listeners.values())
     assert all(listener.__name__ != "<lambda>" for listener in LISTENERS.values())
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.deadline_words import describe_deadline
+from bot.domain.deadline_words import describe_deadline, duration_words
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 6, 5, 17, 0, tzinfo=BERLIN)  # a Friday
@@ -65,3 +65,9 @@ def test_naive_datetimes_are_rejected() -> None:
         words(datetime(2026, 6, 5, 18, 0))
     with pytest.raises(ValueError, match="now must be an aware"):
         words(NOW, now=datetime(2026, 6, 5, 18, 0))
+
+
+@pytest.mark.parametrize(("minutes", "words"), [
+    (0, "0 min"), (45, "45 min"), (60, "1 h"), (135, "2 h 15 min"), (1440, "24 h")])
+def test_a_duration_in_words(minutes, words):
+    assert duration_words(minutes) == words

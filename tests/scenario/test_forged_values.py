@@ -33,10 +33,11 @@ class RegisteredActions:
 def test_every_action_id_has_one_named_listener():
     app = RegisteredActions()
     case_actions.register(app, services=None)
-    quarantine.register(app, services=None, quarantine=None, intake=None)
+    quarantine.register(app, services=None)
     assert set(app.listeners) == {action.value for action in ActionId}
     assert all(len(found) == 1 and found[0].__name__ != "<lambda>"
                for found in app.listeners.values())
+    assert set(LISTENERS) == set(ActionId)
     assert all(listener.__name__ != "<lambda>" for listener in LISTENERS.values())
 
 

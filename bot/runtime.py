@@ -261,9 +261,16 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                             clock=clock, kick=kick)
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
+    learning = Learning(labels=TriageLabels(db), brand_handle=lambda: me.username, clock=clock)
+    desk.on_closed = learning.case_closed
+    triage_actions.learning = learning
+    intake.praise = PraiseLane(items=PraiseItems(db), store=store, policy=policy,
+                               post_message=slack.post, channel=settings.care_channel_id,
+                               clock=clock, learning=learning, brand_id=lambda: me.id, kick=kick,
+                               like_on_x=lambda post_id: x.like(brand_id=me.id, post_id=post_id))
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions)
+                               triage=triage_actions, praise=intake.praise, learning=learning)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -272,15 +279,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                         channel=channel, user=user, text=events.WELCOME))
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
-    learning = Learning(labels=TriageLabels(db), brand_handle=lambda: me.username, clock=clock)
-    desk.on_closed = learning.case_closed
-    triage_actions.learning = learning
-    intake.praise = PraiseLane(items=PraiseItems(db), store=store, policy=policy,
-                               post_message=slack.post, channel=settings.care_channel_id,
-                               clock=clock, learning=learning, brand_id=lambda: me.id, kick=kick,
-                               like_on_x=lambda post_id: x.like(brand_id=me.id, post_id=post_id))
     jobs.add("praise_digest", intake.praise.post_digest, seconds=DIGEST_CHECK_SECONDS)
-    praise.register(app, services, praise=intake.praise, learning=learning)
+    praise.register(app, services)
     quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
     for group in (case_actions, modals, commands):
         group.register(app, services)

@@ -21,6 +21,7 @@ from bot.render.modals import (
 )
 from bot.services.desk import Outcome
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
+from handlers.praise import like_praise, make_case_of_praise, thank_praise
 
 Listener = Callable[[Click, HandlerServices], Outcome | None]
 
@@ -133,6 +134,9 @@ LISTENERS: dict[ActionId, Listener] = {
     ActionId.ESCALATE: open_escalate,
     ActionId.MORE: moderate,
     ActionId.MAKE_CASE: make_case,
+    ActionId.PRAISE_LIKE: like_praise,
+    ActionId.PRAISE_THANK: thank_praise,
+    ActionId.PRAISE_MAKE_CASE: make_case_of_praise,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

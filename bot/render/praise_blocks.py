@@ -24,6 +24,7 @@ LIST_LIMIT = 20
 LIKED = ":heart: Liked on X."
 ALREADY_LIKED = "That post is liked already."
 GONE = "That post is not in the praise lane any more."
+NOT_RUNNING = "The praise lane is not running."
 ALREADY_CASE = "That post is a case already."
 SEARCH_THANKS = ("This post only talks about the brand (a search hit): X allows no public "
                  "reply to it, so thank the author by DM (*Move to DM* on the case) "

@@ -140,11 +140,6 @@ class PraiseItems:
             s.execute(update(PraiseItemRow).where(PraiseItemRow.id == post_id)
                       .values(case_id=case_id))
 
-    def count_since(self, since: datetime) -> int:
-        with self.db.transaction() as s:
-            return s.scalar(select(func.count()).select_from(PraiseItemRow)
-                            .where(PraiseItemRow.received_at >= since)) or 0
-
 
 def _item(row: PraiseItemRow) -> PraiseItem:
     post = InboundPost(id=row.id, text=row.text, created_at=row.created_at,

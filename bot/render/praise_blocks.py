@@ -19,7 +19,7 @@ from bot.render.mrkdwn import quote, safe
 
 DIGEST_SHOWN = 15
 """Posts shown in one digest: two blocks each, well under Slack's 50 per message."""
-LIST_LIMIT = 20
+LIST_LIMIT = 15
 
 LIKED = ":heart: Liked on X."
 ALREADY_LIKED = "That post is liked already."

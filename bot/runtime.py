@@ -32,6 +32,7 @@ from bot.services.desk import CareDesk
 from bot.services.dm_polling import dm_source
 from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
+from bot.services.learning import Learning
 from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.polling import (
@@ -41,6 +42,7 @@ from bot.services.polling import (
     Source,
     XPoller,
 )
+from bot.services.praise import DIGEST_CHECK_SECONDS, PraiseLane
 from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
 from bot.services.screening import Screening
@@ -51,7 +53,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, modals, quarantine
+from handlers import case_actions, commands, events, guard, modals, praise, quarantine
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -59,7 +61,9 @@ from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Holder, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
+from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
+from storage.praise import PraiseItems
 from storage.quarantine import QuarantinedPosts
 from storage.reports import Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
@@ -257,9 +261,17 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                             clock=clock, kick=kick)
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
+    learning = Learning(labels=TriageLabels(db), brand_handle=lambda: me.username, clock=clock)
+    desk.on_closed = learning.case_closed
+    triage_actions.learning = learning
+    intake.praise = PraiseLane(items=PraiseItems(db), store=store, policy=policy,
+                               post_message=slack.post, channel=settings.care_channel_id,
+                               clock=clock, learning=learning, brand_id=lambda: me.id, kick=kick,
+                               like_on_x=lambda post_id: x.like(brand_id=me.id, post_id=post_id))
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions, intake=intake)
+                               triage=triage_actions, intake=intake, praise=intake.praise,
+                               learning=learning)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -268,6 +280,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                         channel=channel, user=user, text=events.WELCOME))
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
+    jobs.add("praise_digest", intake.praise.post_digest, seconds=DIGEST_CHECK_SECONDS)
+    praise.register(app, services)
     quarantine.register(app, services)
     for group in (case_actions, modals, commands):
         group.register(app, services)

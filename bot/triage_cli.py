@@ -14,10 +14,15 @@ on and exits 1. A file that cannot be read or a bad setting: a message and exit 
 ``--evaluate FILE [--json]`` scores the lanes against a labelled file (the same lines plus
 ``"label": "case"|"praise"|"filtered"``): precision, recall and count per lane.
 
+``--export-labels FILE`` writes the desk's labelled examples (agent decisions that
+contradicted triage, read from DATABASE_URL) to FILE in that labelled format; with
+``--evaluate`` the same run then scores triage against them.
+
 Example::
 
     python app.py triage last_month.jsonl > verdicts.jsonl
     python app.py triage --evaluate labelled.jsonl --json
+    python app.py triage --export-labels desk.jsonl --evaluate desk.jsonl
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_BAD_LINES, EXIT_UNUSABLE = 0, 1, 2
 _TEXT_MAX = 30_000
+DEFAULT_DATABASE_URL = "sqlite:///care.db"
 
 
 class _BadLine(ValueError):
@@ -142,6 +148,27 @@ def run_evaluate(*, lines: Iterable[str], triager: Triager, default_brand: str,
     return status
 
 
+def export_labels(*, database_url: str, path: str) -> int:
+    """Write the recorded examples as labelled JSON lines; how many were written."""
+    from storage.db import Database
+    from storage.labels import TriageLabels
+
+    db = Database.connect(database_url, migrate=False)
+    try:
+        examples = TriageLabels(db).since(None)
+    finally:
+        db.dispose()
+    with open(path, "w", encoding="utf-8") as fh:
+        for example in examples:
+            row = {"id": example.post_id, "text": example.text,
+                   "brand_handle": example.brand_handle,
+                   "author_followers": example.author_followers, "label": example.label}
+            if example.lang:
+                row["lang"] = example.lang
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(examples)
+
+
 def main(argv: list[str], *, env: Mapping[str, str] | None = None,
          stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
     parser = argparse.ArgumentParser(
@@ -152,6 +179,8 @@ def main(argv: list[str], *, env: Mapping[str, str] | None = None,
     parser.add_argument("--evaluate", metavar="FILE",
                         help="score the lanes against a labelled JSON lines file")
     parser.add_argument("--json", action="store_true", help="--evaluate: one JSON object")
+    parser.add_argument("--export-labels", metavar="FILE",
+                        help="write the desk's labelled examples (from DATABASE_URL) to FILE")
     args = parser.parse_args(argv)
     env = os.environ if env is None else env
     try:
@@ -160,6 +189,20 @@ def main(argv: list[str], *, env: Mapping[str, str] | None = None,
         err.write(f"{exc}\n")
         return EXIT_UNUSABLE
     brand = (env.get("CARE_BRAND_HANDLE") or "").strip().lstrip("@") or "brand"
+    if args.export_labels:
+        url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        try:
+            count = export_labels(database_url=url, path=args.export_labels)
+        except OSError as exc:
+            err.write(f"cannot write {args.export_labels}: {exc.strerror or exc}\n")
+            return EXIT_UNUSABLE
+        except Exception as exc:  # noqa: BLE001 - no database, or not the desk's
+            err.write(f"cannot read the labelled examples from DATABASE_URL: "
+                      f"{type(exc).__name__}\n")
+            return EXIT_UNUSABLE
+        err.write(f"{count} labelled examples written to {args.export_labels}\n")
+        if not args.evaluate:
+            return EXIT_OK
     for path in [args.evaluate] if args.evaluate else args.files:
         if not (os.path.isfile(path) and os.access(path, os.R_OK)):
             err.write(f"cannot read {path}: no such readable file\n")

@@ -21,6 +21,7 @@ from bot.render.modals import (
 )
 from bot.services.desk import Outcome
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
+from handlers.praise import like_praise, make_case_of_praise, thank_praise
 from handlers.quarantine import retry_quarantined
 
 Listener = Callable[[Click, HandlerServices], Outcome | str | None]
@@ -135,6 +136,9 @@ LISTENERS: dict[ActionId, Listener] = {
     ActionId.MORE: moderate,
     ActionId.MAKE_CASE: make_case,
     ActionId.QUARANTINE_RETRY: retry_quarantined,
+    ActionId.PRAISE_LIKE: like_praise,
+    ActionId.PRAISE_THANK: thank_praise,
+    ActionId.PRAISE_MAKE_CASE: make_case_of_praise,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

@@ -19,8 +19,10 @@ from bot.render.actions import ActionPayload, decode_action
 from bot.render.ids import ActionId, BadReference
 from bot.services.desk import CareDesk, Outcome
 from bot.services.intake import Intake
+from bot.services.learning import Learning
 from bot.services.moderation import Moderation
 from bot.services.people import People
+from bot.services.praise import PraiseLane
 from bot.services.queue_report import QueueReport
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import SlackOut
@@ -43,6 +45,8 @@ class HandlerServices:
     moderation: Moderation
     triage: TriageActions
     intake: Intake
+    praise: PraiseLane | None = None
+    learning: Learning | None = None
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,10 @@ class FakeX:
         with self.store.lock:
             return set(self.store.muted)
 
+    def liked_post_ids(self) -> set[str]:
+        with self.store.lock:
+            return set(self.store.liked)
+
     @property
     def reads(self) -> int:
         """Posts returned so far by read endpoints (X bills reads per post)."""
@@ -353,6 +357,16 @@ class FakeX:
         (self.store.muted.discard if req.method == "DELETE" else self.store.muted.add)(target)
         return 200, {"data": {"muting": req.method != "DELETE"}}
 
+    def _like(self, req, q, source):
+        if source != self.brand_id:
+            raise Problem(403, "Forbidden", "You can only like on behalf of yourself.")
+        tid = str(self._body(req, "tweet_id"))
+        if tid not in self.store.tweets:
+            raise Problem(404, "Not Found Error", f"Could not find tweet with id: [{tid}].",
+                          "https://api.twitter.com/2/problems/resource-not-found")
+        self.store.liked.add(tid)
+        return 200, {"data": {"liked": True}}
+
 
 _ROUTES = [(m, re.compile(p), name, allowed) for m, p, name, allowed in [
     ("GET", r"/2/users/me", "_me", {"user.fields", "expansions", "tweet.fields"}),
@@ -370,6 +384,7 @@ _ROUTES = [(m, re.compile(p), name, allowed) for m, p, name, allowed in [
     ("PUT", r"/2/tweets/(\d+)/hidden", "_hide", set()),
     ("POST", r"/2/users/(\d+)/muting", "_mute", set()),
     ("DELETE", r"/2/users/(\d+)/muting/(\d+)", "_mute", set()),
+    ("POST", r"/2/users/(\d+)/likes", "_like", set()),
 ]]
 
 

@@ -126,6 +126,7 @@ class XStore:
         self.mentions_of: dict[str, set[str]] = {}  # tweet id -> user ids it mentions
         self.hidden: set[str] = set()
         self.muted: set[str] = set()
+        self.liked: set[str] = set()
         self.reads = 0
         self._next_id = FIRST_ID
         self._next_user = FIRST_USER_ID

@@ -86,6 +86,10 @@ SEED_CUSTOMERS = (
      "@acme my bag never made it to Boston (AC231, tag AC482913). Who do I talk to?"),
     ("tom_hughes", "Tom Hughes", 95, 3,
      "@acme thanks for the upgrade on AC17 today, the crew was fantastic ✈️"),
+    ("lena_flies", "Lena Berg", 48200, 5,
+     "@acme love the new lounge in Denver, best coffee at any airport!"),
+    ("sam_okafor", "Sam Okafor", 1530, 2,
+     "@acme thank you Maria at gate B4, you made my day 🙌"),
 )
 SEED_BRAND_POST = ("Storms around Chicago may delay some evening flights today. Check your "
                    "flight status in the Acme Air app; rebooking is free.")
@@ -154,6 +158,8 @@ class Sandbox:
         self.runtime.start_jobs()
         self.poll_now()
         self.poll_dms_now()
+        if self.seed:  # the seeded praise shows in a digest at once, not in an hour
+            self.runtime.jobs.kick("praise_digest")
 
     def _serve(self, server, name: str) -> None:
         thread = threading.Thread(target=server.run, name=name, daemon=True)

@@ -376,3 +376,58 @@ class SavedReplyEventRow(Base):
     action: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PraiseItemRow(Base):
+    """A post triaged as praise that asks nothing: listed in the hourly praise digest with
+    Like and Thank, not a case unless an agent makes it one."""
+
+    __tablename__ = "praise_items"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    author_handle: Mapped[str] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_followers: Mapped[int] = mapped_column(BigInteger, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    conversation_id: Mapped[str | None] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(240))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The digest that took it in (its hour), and whether it was shown or only counted.
+    digest_hour: Mapped[str | None] = mapped_column(String(16), index=True)
+    shown_in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    liked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    liked_by: Mapped[str | None] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class PraiseDigestRow(Base):
+    """One praise digest per hour: inserting the row decides which instance posts it."""
+
+    __tablename__ = "praise_digests"
+    hour: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    shown: Mapped[int] = mapped_column(Integer, default=0)
+    more: Mapped[int] = mapped_column(Integer, default=0)
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class TriageLabelRow(Base):
+    """An agent's decision that contradicts triage, kept as a labelled example."""
+
+    __tablename__ = "triage_labels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[str] = mapped_column(String(32), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    brand_handle: Mapped[str] = mapped_column(String(64))
+    author_followers: Mapped[int] = mapped_column(BigInteger, default=0)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    triage_lane: Mapped[str] = mapped_column(String(16))
+    triage_kind: Mapped[str | None] = mapped_column(String(16))
+    triage_reason: Mapped[str] = mapped_column(String(240))
+    label: Mapped[str] = mapped_column(String(16))
+    correction: Mapped[str] = mapped_column(String(32))
+    labelled_by: Mapped[str] = mapped_column(String(32))
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -130,6 +130,9 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.MORE: ModerationChoice,
     ActionId.MAKE_CASE: PostRef,
     ActionId.QUARANTINE_RETRY: QuarantineRef,
+    ActionId.PRAISE_LIKE: PostRef,
+    ActionId.PRAISE_THANK: PostRef,
+    ActionId.PRAISE_MAKE_CASE: PostRef,
 }
 """Which payload each action carries: the one table the encoder and decoder share."""
 

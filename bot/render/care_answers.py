@@ -18,6 +18,8 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care hours`: office hours, next opening, a line for the brand's X bio\n"
         "• `/care filtered`: recent posts that did not become cases, with *Make it a case*\n"
         "• `/care quarantine`: posts from X that could not be read, with *Retry*\n"
+        "• `/care praise`: praise not shown in a digest, with *Like* and *Thank*\n"
+        "• `/care triage`: the week's triage and the corrections agents made\n"
         "• `/care crisis on|off|status`: crisis mode (alike posts grouped into digests)\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
         "• `/care help`: this list")

@@ -29,6 +29,9 @@ class ActionId(StrEnum):
     MORE = "care.more"            # overflow: mute/unmute author, hide/unhide reply
     MAKE_CASE = "care.make_case"  # from /care filtered
     QUARANTINE_RETRY = "care.quarantine_retry"  # from /care quarantine
+    PRAISE_LIKE = "care.praise_like"  # from the praise digest and /care praise
+    PRAISE_THANK = "care.praise_thank"
+    PRAISE_MAKE_CASE = "care.praise_make_case"
 
 
 class ViewId(StrEnum):

@@ -59,7 +59,10 @@ class CareDesk:
     def __init__(self, *, store: CaseStore, leads: LeadDirectory, policy: SlaPolicy,
                  clock: Callable[[], datetime], kick: Callable[[], None] = lambda: None,
                  agents: AgentProfiles | None = None,
-                 signature_format: str = " ^{initials}") -> None:
+                 signature_format: str = " ^{initials}",
+                 on_closed: Callable[..., None] = lambda case, *, reason, by: None) -> None:
+        self.on_closed = on_closed
+        """``on_closed(case, reason=, by=)`` after every close: learning records corrections."""
         self.store = store
         self.policy = policy
         self.agents = agents
@@ -254,6 +257,8 @@ class CareDesk:
         if not result.ok and result.case and result.case.close_reason == reason.value \
                 and result.case.state in (CaseState.CLOSED, CaseState.IGNORED):
             return Outcome(True, result.case)  # already closed that way: a double click
+        if result.ok and result.case is not None:
+            self.on_closed(result.case, reason=reason, by=user_id)
         return self._done(result) if result.ok else self._refused(result)
 
     def reopen(self, *, case_id: int, user_id: str) -> Outcome:

@@ -34,8 +34,10 @@ from bot.domain.transition import (
     StartClock,
     Step,
 )
+from bot.domain.triage import Lane
 from bot.render import conversation_text, long_text
 from bot.services.crisis_watch import CrisisWatch
+from bot.services.praise import PraiseLane
 from bot.services.quarantine import Quarantine, describe
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
@@ -80,7 +82,9 @@ class Intake:
                  routing: Routing = Routing(), quiet: QuietLog | None = None,
                  crisis: CrisisWatch | None = None,
                  desk_since: datetime | None = None,
-                 quarantine: Quarantine | None = None) -> None:
+                 quarantine: Quarantine | None = None,
+                 praise: PraiseLane | None = None) -> None:
+        self.praise = praise
         self.crisis = crisis
         self.quarantine = quarantine
         self.desk_since = desk_since
@@ -95,7 +99,8 @@ class Intake:
         self.routing = routing
 
     def receive(self, post: InboundPost, *, origin: str = "mention") -> str:
-        """Route one post: "opened", "followup", "filtered" or "seen" (already handled)."""
+        """Route one post: "opened", "followup", "filtered", "praise" or "seen" (already
+        handled)."""
         now = self.clock()
         gated = self.screening.gate(post)
         seen, case = self.store.conversation_of(
@@ -107,6 +112,8 @@ class Intake:
         if case is not None:
             return "followup" if self._follow_up(case, post, now) else "seen"
         verdict = self.screening.screen(post, origin=origin)
+        if not verdict.case and self.praise is not None and _praise_lane(verdict):
+            return self.praise.keep(post, origin=origin, reason=verdict.reason)
         if not verdict.case:
             return self._filter(post, origin, verdict, now)
         fields = verdict.fields()
@@ -210,6 +217,11 @@ class Intake:
                                     public_reply_allowed=origin != "search",
                                     triage=triage,
                                     brand_id=self.screening.brand()[0]) is not None
+
+
+def _praise_lane(verdict: Verdict) -> bool:
+    """Praise that asks nothing: kept for the praise digest, neither a case nor filtered."""
+    return verdict.triage is not None and verdict.triage.lane is Lane.PRAISE
 
 
 def _continuation(post: InboundPost) -> tuple[list, str] | None:

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.domain.triage import Lane
 from bot.render import filtered_blocks, triage_text
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import Outcome
 from bot.services.intake import Intake
-from storage.screening import FilteredPosts
+from bot.services.learning import Learning
+from storage.screening import FilteredPost, FilteredPosts
 
 
 class TriageActions:
     def __init__(self, *, filtered: FilteredPosts, intake: Intake,
                  kick: Callable[[], None] = lambda: None,
-                 crisis: CrisisWatch | None = None) -> None:
+                 crisis: CrisisWatch | None = None,
+                 learning: Learning | None = None) -> None:
+        self.learning = learning
         self.crisis = crisis
         self.filtered = filtered
         self.intake = intake
@@ -51,5 +55,16 @@ class TriageActions:
         case_id = self.intake.open_filtered(item.post, origin=item.origin, by=user_id)
         if case_id is None:
             return Outcome(False, None, triage_text.ALREADY)
+        self._learn(item, by=user_id)
         self.kick()
         return Outcome(True, None, triage_text.case_opened(case_id))
+
+    def _learn(self, item: FilteredPost, *, by: str) -> None:
+        """Record the correction when triage itself filtered the post (not the mute list,
+        a retweet or a crisis digest)."""
+        if self.learning is None:
+            return
+        triage = self.intake.screening.screen(item.post, origin=item.origin).triage
+        if triage is not None and triage.lane is not Lane.CASE:
+            self.learning.made_case(post=item.post, lane=triage.lane.value,
+                                    kind=triage.kind.value, reason=triage.reason, by=by)

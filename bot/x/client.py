@@ -192,6 +192,13 @@ class XClient:
                                               f"/2/users/{brand_id}/muting/{target_id}",
                                               user_auth=True))
 
+    def like(self, *, brand_id: str, post_id: str) -> None:
+        """Like ``post_id`` as the brand (``POST /2/users/:id/likes``). The brand's id comes
+        from ``get_me``: tweepy's ``Client.like`` would read it from the OAuth 1.0a token's
+        prefix, which an OAuth 2.0 user token does not have."""
+        _call(lambda: self.client.request("POST", f"/2/users/{brand_id}/likes",
+                                          json={"tweet_id": str(post_id)}, user_auth=True))
+
     def hide_reply(self, *, post_id: str, hidden: bool) -> None:
         """Hide (or unhide) a reply to one of the brand's posts."""
         _call(lambda: self.client.request("PUT", f"/2/tweets/{post_id}/hidden",

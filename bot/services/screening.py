@@ -59,7 +59,7 @@ class Screening:
         """Triage a post that passed :meth:`gate` (or that an agent chose to answer)."""
         _, handle = self.brand()
         triage = self.triager.classify(text=post.text, author_followers=post.author.followers,
-                                       brand_handle=handle)
+                                       brand_handle=handle, lang=post.lang)
         if post.kind == "dm":  # a DM is addressed to us: always a case
             return Verdict(True, triage.reason, triage)
         return Verdict(triage.needs_response, triage.reason, triage)

@@ -176,11 +176,12 @@ class Intake:
             return
 
         def plan(lookup: PageLookup) -> list[Opening]:
+            taken = lookup.stored | lookup.following_up
             return [self._opening(item.post, origin=item.origin, triage=triage, now=now,
                                   history=lookup.histories.get(item.post.author.id,
                                                                CustomerHistory()))
                     for item, triage in openers.values()
-                    if item.post.id not in lookup.stored | lookup.following_up]
+                    if item.post.id not in taken]
 
         lookup, opened = self.store.open_page(
             posts=[item.post for item, _ in openers.values()], channel=self.channel,

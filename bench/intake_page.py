@@ -13,21 +13,19 @@ The crisis watch is left out (alike posts in a burst would be grouped into diges
 from __future__ import annotations
 
 import argparse
-import itertools
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
+from bench.fresh_database import fresh  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.model import Author, CustomerHistory, InboundPost  # noqa: E402
 from bot.domain.triage import Triager  # noqa: E402
@@ -58,7 +56,6 @@ TEMPLATES = [
     "@acme where is my parcel {n}? tracking has not moved for a week",
     "@acme your agent promised a call back about case {n} and never called",
 ]
-_names = itertools.count(1)
 
 
 def page_of(count: int) -> MentionsPage:
@@ -68,31 +65,6 @@ def page_of(count: int) -> MentionsPage:
                          created_at=NOW - timedelta(minutes=5), conversation_id=str(10**15 + n))
              for n in range(count)]
     return MentionsPage(posts=posts, newest_id=posts[-1].id if posts else None)
-
-
-@contextmanager
-def fresh(url: str | None, tmp: str) -> Iterator[Database]:
-    """A new, migrated, empty database: a file for SQLite, a new database on the server."""
-    name = f"intake_bench_{next(_names)}"
-    if url is None:
-        db = Database.connect(f"sqlite:///{tmp}/{name}.db")
-        try:
-            yield db
-        finally:
-            db.dispose()
-        return
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    db = Database.connect(make_url(url).set(database=name).render_as_string(hide_password=False))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        admin.dispose()
 
 
 def intake_of(db: Database, settings: Settings) -> Intake:

@@ -257,7 +257,7 @@ def queue_slack(s: Session, *, case_id: int, kind: str, now: datetime, text: str
 
 def queue_slack_many(s: Session, work: list[dict], *, now: datetime) -> None:
     """Queue several Slack rows at once: dicts of case_id, kind and text."""
-    s.execute(insert(SlackOutboxRow), [
+    s.connection().execute(insert(SlackOutboxRow.__table__), [
         {"blocks": None, "status": "pending", "attempts": 0, "next_attempt_at": now,
          "created_at": now, **item} for item in work])
 

@@ -141,17 +141,18 @@ class Intake:
         transaction fails, nothing of it is stored and each post is routed on its own,
         so a poison post is still quarantined alone. Returns the outcome of each post.
         """
-        outcomes: list[str | None] = [None] * len(page)
         try:
-            self._open_page(page, outcomes)
+            routed = self._open_page(page)
         except Exception:  # noqa: BLE001 - the posts are routed one by one instead
             log.warning("storing a page of %d posts at once failed; storing them one by one",
                         len(page), exc_info=True)
-            outcomes = [None] * len(page)
-        return [outcome or self.receive_isolated(item.post, origin=item.origin, raw=item.raw)
-                for item, outcome in zip(page, outcomes, strict=True)]
+            routed = {}
+        return [routed.get(index) or self.receive_isolated(item.post, origin=item.origin,
+                                                           raw=item.raw)
+                for index, item in enumerate(page)]
 
-    def _open_page(self, page: list[PagePost], outcomes: list[str | None]) -> None:
+    def _open_page(self, page: list[PagePost]) -> dict[int, str]:
+        """The new cases of the page, stored together: page index -> "opened" or "seen"."""
         now = self.clock()
         mode = self.crisis.mode() if self.crisis is not None else None
         digesting = mode is not None and mode.active
@@ -162,7 +163,8 @@ class Intake:
             keys = {("post", post.id), ("author", post.author.id)}
             if post.conversation_id:
                 keys.add(("conversation", post.conversation_id))
-            alone, met = not keys & met, met | keys
+            alone = not keys & met
+            met |= keys
             if not alone or (digesting and post.kind == "post"):
                 continue
             try:
@@ -173,7 +175,7 @@ class Intake:
             if verdict.case:
                 openers[index] = (item, verdict.fields())
         if not openers:
-            return
+            return {}
 
         def plan(lookup: PageLookup) -> list[Opening]:
             taken = lookup.stored | lookup.following_up
@@ -186,11 +188,9 @@ class Intake:
         lookup, opened = self.store.open_page(
             posts=[item.post for item, _ in openers.values()], channel=self.channel,
             now=now, closed_since=now - timedelta(days=self.routing.reopen_days), plan=plan)
-        for index, (item, _) in openers.items():
-            if item.post.id in opened:
-                outcomes[index] = "opened"
-            elif item.post.id in lookup.stored:
-                outcomes[index] = "seen"
+        return {index: "opened" if item.post.id in opened else "seen"
+                for index, (item, _) in openers.items()
+                if item.post.id in opened or item.post.id in lookup.stored}
 
     def receive_isolated(self, post: InboundPost, *, origin: str, raw: object) -> str:
         """``receive``, except that a post which cannot be triaged or stored is

@@ -46,13 +46,7 @@ class SlaStore:
 
     def due(self, *, now: datetime, limit: int = 200) -> list[DueNudge]:
         with self.db.transaction() as s:
-            rows = s.execute(
-                select(CaseRow.id, CaseRow.sla_cycle, CaseRow.next_nudge_level,
-                       CaseRow.next_nudge_at, CaseRow.sla_started_at, CaseRow.sla_minutes,
-                       CaseRow.state, CaseRow.assignee_id, CaseRow.slack_channel,
-                       CaseRow.slack_ts, CaseRow.customer_handle)
-                .where(CaseRow.next_nudge_at <= now)
-                .order_by(CaseRow.next_nudge_at).limit(limit)).all()
+            rows = s.connection().execute(_DUE, {"now": now, "limit": limit}).all()
         return [DueNudge(*row) for row in rows]
 
     def record(self, *, due: DueNudge, now: datetime,
@@ -101,6 +95,12 @@ class SlaStore:
 
 
 _CASES = CaseRow.__table__
+_DUE = (select(_CASES.c.id, _CASES.c.sla_cycle, _CASES.c.next_nudge_level,
+               _CASES.c.next_nudge_at, _CASES.c.sla_started_at, _CASES.c.sla_minutes,
+               _CASES.c.state, _CASES.c.assignee_id, _CASES.c.slack_channel,
+               _CASES.c.slack_ts, _CASES.c.customer_handle)
+        .where(_CASES.c.next_nudge_at <= bindparam("now", type_=UTCDateTime()))
+        .order_by(_CASES.c.next_nudge_at).limit(bindparam("limit")))
 _SAME_LEVEL = (_CASES.c.id == bindparam("match_id"), _CASES.c.sla_cycle == bindparam("match_cycle"),
                _CASES.c.next_nudge_level == bindparam("match_level"))
 _ADVANCE = update(_CASES).where(*_SAME_LEVEL).values(

@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.domain.case import CaseState, can, target_state
+from bot.domain.case import can, target_state
 from bot.domain.model import Case, CustomerHistory, Draft, InboundPost
 from bot.domain.transition import (
     AddPost,
@@ -27,12 +27,18 @@ from bot.domain.transition import (
     Effect,
     QueueParentUpdate,
     ResponseClock,
-    StartClock,
     Step,
 )
 from storage.case_reads import draft_of, event_of, history_of, load_case
 from storage.db import Database
 from storage.models import CaseRow, DraftRow, EventRow, PostRow, SlackOutboxRow
+from storage.openings import (  # noqa: F401 - SYSTEM: the actor of automatic changes
+    SYSTEM,
+    Opening,
+    PageLookup,
+    insert_openings,
+    look_up,
+)
 from storage.transitions import (
     PostAlreadyStored,
     add_post,
@@ -41,8 +47,6 @@ from storage.transitions import (
     case_values,
     is_case_effect,
 )
-
-SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -67,35 +71,32 @@ class CaseStore:
 
         With ``assignee_id`` the case starts claimed by them (sticky assignment).
         """
-        state = CaseState.CLAIMED if assignee_id else CaseState.NEW
+        opening = Opening(post=post, clock=clock, origin=origin,
+                          public_reply_allowed=public_reply_allowed, assignee_id=assignee_id,
+                          note=note, triage=triage, brand_id=brand_id,
+                          continuation=continuation)
         try:
             with self.db.transaction() as s:
                 if s.get(PostRow, post.id) is not None:
                     return None
-                case_id = s.execute(insert(CaseRow).values(
-                    source_post_id=post.id, conversation_id=post.conversation_id,
-                    customer_id=post.author.id, customer_handle=post.author.username,
-                    customer_name=post.author.name, customer_followers=post.author.followers,
-                    state=state.value, assignee_id=assignee_id, slack_channel=channel,
-                    version=1, created_at=now, updated_at=now, sla_cycle=0, origin=origin,
-                    public_reply_allowed=public_reply_allowed and post.kind == "post",
-                    moved_to_dm=post.kind == "dm", **(clock_values(clock)), **(triage or {}),
-                    replies_to_brand=bool(brand_id and post.in_reply_to_user_id == brand_id),
-                    first_due_at=clock.due_at if clock else None,
-                ).returning(CaseRow.id)).scalar_one()
-                add_post(s, case_id=case_id, post=post, from_customer=True)
-                s.add(EventRow(case_id=case_id, actor=SYSTEM, action="opened",
-                               from_state=None, to_state=state.value,
-                               detail=f"{post.kind} {post.id}", at=now))
-                queue_slack(s, case_id=case_id, kind="parent", now=now)
-                if continuation:  # the rest of a long post, as blocks and fallback text
-                    queue_slack(s, case_id=case_id, kind="note", now=now,
-                                blocks=continuation[0], text=continuation[1])
-                if note:
-                    queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
-                return case_id
+                return insert_openings(s, [opening], channel=channel, now=now)[post.id]
         except IntegrityError:
             return None
+
+    def open_page(self, *, posts: list[InboundPost], channel: str, now: datetime,
+                  closed_since: datetime, plan: Callable[[PageLookup], list[Opening]]
+                  ) -> tuple[PageLookup, dict[str, int]]:
+        """Open the cases of a page of posts in one transaction.
+
+        The page's posts are looked up at once (stored already? following up a case?
+        their authors' histories), ``plan`` (a pure function of that) says which cases
+        to open, and they are inserted together. Returns the look-up and post id ->
+        new case id. Raises (and stores nothing) if any insert fails, for instance
+        when another instance stored one of the posts meanwhile.
+        """
+        with self.db.transaction() as s:
+            lookup = look_up(s, posts, closed_since=closed_since)
+            return lookup, insert_openings(s, plan(lookup), channel=channel, now=now)
 
     def attach_post(self, *, case_id: int, post: InboundPost, from_customer: bool,
                     now: datetime, note: str, step: Step | None = None,
@@ -247,15 +248,6 @@ class CaseStore:
                 queue_slack(s, case_id=case_id, kind="note", now=now, text=note)
 
 
-def clock_values(clock: ResponseClock | None) -> dict:
-    """The columns of a case's first response clock."""
-    if clock is None:
-        return {}
-    values = case_values((StartClock(clock),), now=clock.started_at)
-    values.pop("sla_cycle")
-    return values
-
-
 # --- helpers used inside a transaction -------------------------------------------------
 def queue_slack(s: Session, *, case_id: int, kind: str, now: datetime, text: str | None = None,
            blocks: list | None = None) -> None:
@@ -265,7 +257,7 @@ def queue_slack(s: Session, *, case_id: int, kind: str, now: datetime, text: str
 
 def queue_slack_many(s: Session, work: list[dict], *, now: datetime) -> None:
     """Queue several Slack rows at once: dicts of case_id, kind and text."""
-    s.execute(insert(SlackOutboxRow), [
+    s.connection().execute(insert(SlackOutboxRow.__table__), [
         {"blocks": None, "status": "pending", "attempts": 0, "next_attempt_at": now,
          "created_at": now, **item} for item in work])
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.case import WAITING_ON_US, Action, CaseState
-from bot.domain.model import Case, InboundPost
+from bot.domain.model import Case, CustomerHistory, InboundPost
 from bot.domain.sla import SlaPolicy
 from bot.domain.topics import topic_key
 from bot.domain.transition import (
@@ -44,6 +44,7 @@ from bot.services.sla_clock import start_clock
 from storage.cases import SYSTEM, CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors
+from storage.openings import Opening, PageLookup
 from storage.screening import FilteredPosts
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,15 @@ def clock_start(*, posted_at: datetime, now: datetime, desk_since: datetime | No
     never from before the desk first ran (a backfilled old post starts at that moment)."""
     start = min(posted_at, now)
     return max(start, desk_since) if desk_since is not None and desk_since <= now else start
+
+
+@dataclass(frozen=True)
+class PagePost:
+    """A post of a page from X, where it came from, and what X sent for it."""
+
+    post: InboundPost
+    origin: str = "mention"
+    raw: object = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,67 @@ class Intake:
                 return "grouped" if grouped else "seen"
             fields["topic_key"] = key
         return "opened" if self._open(post, now, origin, fields) else "seen"
+
+    def receive_page(self, page: list[PagePost]) -> list[str]:
+        """Route a page of posts, in one transaction for the posts that open new cases.
+
+        A post that opens a case for a conversation (and customer) the page shows only
+        once is triaged here, and all such cases are stored together. Every other post
+        (a follow-up, a filtered post, one in crisis mode, one seen earlier in the page)
+        goes through :meth:`receive_isolated` afterwards, in page order. If the page's
+        transaction fails, nothing of it is stored and each post is routed on its own,
+        so a poison post is still quarantined alone. Returns the outcome of each post.
+        """
+        try:
+            routed = self._open_page(page)
+        except Exception:  # noqa: BLE001 - the posts are routed one by one instead
+            log.warning("storing a page of %d posts at once failed; storing them one by one",
+                        len(page), exc_info=True)
+            routed = {}
+        return [routed.get(index) or self.receive_isolated(item.post, origin=item.origin,
+                                                           raw=item.raw)
+                for index, item in enumerate(page)]
+
+    def _open_page(self, page: list[PagePost]) -> dict[int, str]:
+        """The new cases of the page, stored together: page index -> "opened" or "seen"."""
+        now = self.clock()
+        mode = self.crisis.mode() if self.crisis is not None else None
+        digesting = mode is not None and mode.active
+        openers: dict[int, tuple[PagePost, dict]] = {}
+        met: set[tuple[str, str]] = set()
+        for index, item in enumerate(page):
+            post = item.post
+            keys = {("post", post.id), ("author", post.author.id)}
+            if post.conversation_id:
+                keys.add(("conversation", post.conversation_id))
+            alone = not keys & met
+            met |= keys
+            if not alone or (digesting and post.kind == "post"):
+                continue
+            try:
+                verdict = self.screening.gate(post) or \
+                    self.screening.screen(post, origin=item.origin)
+            except Exception:  # noqa: BLE001 - routed (and quarantined) on its own
+                continue
+            if verdict.case:
+                openers[index] = (item, verdict.fields())
+        if not openers:
+            return {}
+
+        def plan(lookup: PageLookup) -> list[Opening]:
+            taken = lookup.stored | lookup.following_up
+            return [self._opening(item.post, origin=item.origin, triage=triage, now=now,
+                                  history=lookup.histories.get(item.post.author.id,
+                                                               CustomerHistory()))
+                    for item, triage in openers.values()
+                    if item.post.id not in taken]
+
+        lookup, opened = self.store.open_page(
+            posts=[item.post for item, _ in openers.values()], channel=self.channel,
+            now=now, closed_since=now - timedelta(days=self.routing.reopen_days), plan=plan)
+        return {index: "opened" if item.post.id in opened else "seen"
+                for index, (item, _) in openers.items()
+                if item.post.id in opened or item.post.id in lookup.stored}
 
     def receive_isolated(self, post: InboundPost, *, origin: str, raw: object) -> str:
         """``receive``, except that a post which cannot be triaged or stored is
@@ -202,6 +273,14 @@ class Intake:
 
     def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict) -> bool:
         history = self.store.history(customer_id=post.author.id)
+        opening = self._opening(post, origin=origin, triage=triage, history=history, now=now)
+        return self.store.open_case(channel=self.channel, now=now,
+                                    **opening.arguments()) is not None
+
+    def _opening(self, post: InboundPost, *, origin: str, triage: dict,
+                 history: CustomerHistory, now: datetime) -> Opening:
+        """The new case of ``post``: its clock, and for a returning customer the note
+        (and with sticky assignment the agent) of their last case."""
         assignee, note = None, None
         if history.earlier_cases and history.last_agent_id:
             recent = history.last_case_at and \
@@ -211,12 +290,10 @@ class Intake:
             note = conversation_text.returning(history, now=now, assigned=assignee is not None)
         start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
         clock = start_clock(self.policy, start=start, minutes=self.policy.first_minutes)
-        return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
-                                    origin=origin, assignee_id=assignee, note=note,
-                                    continuation=_continuation(post),
-                                    public_reply_allowed=origin != "search",
-                                    triage=triage,
-                                    brand_id=self.screening.brand()[0]) is not None
+        return Opening(post=post, clock=clock, origin=origin, assignee_id=assignee, note=note,
+                       continuation=_continuation(post),
+                       public_reply_allowed=origin != "search", triage=triage,
+                       brand_id=self.screening.brand()[0])
 
 
 def _praise_lane(verdict: Verdict) -> bool:

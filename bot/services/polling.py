@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
-from bot.services.intake import Intake
+from bot.services.intake import Intake, PagePost
 from bot.x.client import NOTHING_YET, MentionsPage, XClient, XError
 from storage.coordination import Cursors, Leases
 from storage.screening import Usage
@@ -132,9 +132,10 @@ class XPoller(OneAtATime):
             except Exception:  # noqa: BLE001 - routing the posts matters more
                 log.exception("the crisis watch could not read the polled posts")
         opened = held = 0
-        for post in posts:
-            outcome = self.intake.receive_isolated(post, origin=self._origin(post),
-                                                   raw=page.raw.get(post.id))
+        outcomes = self.intake.receive_page([
+            PagePost(post=post, origin=self._origin(post), raw=page.raw.get(post.id))
+            for post in posts]) if posts else []
+        for outcome in outcomes:
             if outcome == "quarantined":
                 held += 1
             elif outcome != "seen":

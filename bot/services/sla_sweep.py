@@ -49,16 +49,17 @@ class SlaSweeper:
         now = self.clock()
         if not self.policy.hours.is_open(now):
             return SweepResult(closed_hours=True)
-        batch = []
+        batch, settled = [], []
         for due in self.sla.due(now=now, limit=limit):
             if CaseState(due.state) not in WAITING_ON_US or due.started_at is None:
-                self.sla.drop(due=due)
+                settled.append(due)
                 continue
             came_due_while_closed = self._closed_between(due.due_at, now)
             note = None if came_due_while_closed else self._note(due, now)
             nxt = self.policy.next_level(due.started_at, due.minutes, after=Level(due.level))
             batch.append((due, (nxt[0].level.value, nxt[1]) if nxt else None, note))
-        recorded = self.sla.record_many(batch, now=now) if batch else []
+        self.sla.drop_many(settled)
+        recorded = self.sla.record_many(batch, now=now)
         posted = sum(recorded)
         overnight = [due for (due, _, note), ok in zip(batch, recorded, strict=True)
                      if ok and note is None]

@@ -48,6 +48,9 @@ class Recorder:
     def receive_isolated(self, post, *, origin: str, raw: object) -> str:
         return self.receive(post, origin=origin)
 
+    def receive_page(self, page) -> list[str]:
+        return [self.receive(item.post, origin=item.origin) for item in page]
+
     def observe(self, posts) -> None:
         self.observed.append(posts)
 

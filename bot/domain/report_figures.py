@@ -1,7 +1,8 @@
 """The figures of one report, computed from the period's case facts.
 
-Pure. :func:`report_figures` turns :class:`CaseFacts` (plus filtered-post arrival times and
-crisis spans) into the numbers the summary text and the charts show.
+Pure. :func:`report_figures` turns :class:`CaseFacts` (plus the arrival time and lane of
+each post screened out of the queue, and crisis spans) into the numbers the summary text
+and the charts show.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def sentiment_band(score: float | None) -> str | None:
 
 
 def report_figures(*, period: ReportPeriod, cases: Iterable[CaseFacts],
-                   filtered_at: Iterable[datetime], tz: ZoneInfo, target_minutes: float,
+                   screened: Iterable[tuple[datetime, str]], tz: ZoneInfo, target_minutes: float,
                    crisis_spans: Iterable[tuple[datetime, datetime]] = (),
                    covering_share: float = 0.9) -> ReportFigures:
     days = period.days
@@ -112,10 +113,10 @@ def report_figures(*, period: ReportPeriod, cases: Iterable[CaseFacts],
         if facts.csat is not None:
             csat_weeks[local_day.fromordinal(local_day.toordinal() - local_day.weekday())].append(
                 facts.csat)
-    for at in filtered_at:
+    for at, lane in screened:
         slot = index.get(at.astimezone(tz).date())
         if slot is not None:
-            volume["filtered"][slot] += 1
+            volume[lane if lane in volume else "filtered"][slot] += 1
         arrivals.append(at)
     counts = hour_of_week_counts(arrivals, tz)
     agents = []

@@ -134,10 +134,11 @@ def test_figures_count_lanes_agents_and_target() -> None:
              for i in range(1, 8)]
     cases.append(CaseFacts(id=99, opened_at=monday, customer_handle="fan", state="closed",
                            lane="praise"))
-    figures = report_figures(period=period, cases=cases, filtered_at=[monday, monday], tz=BERLIN,
+    screened = [(monday, "filtered"), (monday, "filtered"), (monday, "praise")]
+    figures = report_figures(period=period, cases=cases, screened=screened, tz=BERLIN,
                              target_minutes=45)
     assert figures.volume["cases"] == [1, 1, 1, 1, 1, 1, 1]
-    assert figures.volume["filtered"][0] == 2 and figures.volume["praise"][0] == 1
+    assert figures.volume["filtered"][0] == 2 and figures.volume["praise"][0] == 2
     assert figures.within_target_percent == pytest.approx(400 / 7)
     assert [(a.agent, a.cases, a.median_first_response, a.csat) for a in figures.agents] == [
         ("U2", 4, 55.0, None), ("U1", 3, 20.0, 4.0)]

@@ -22,7 +22,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 def figures(cases: list[CaseFacts]):
     period = report_period(kind="week", current=False, now=datetime(2026, 12, 1, tzinfo=TZ),
                            tz=TZ)
-    return report_figures(period=period, cases=cases, filtered_at=[], tz=TZ, target_minutes=60,
+    return report_figures(period=period, cases=cases, screened=[], tz=TZ, target_minutes=60,
                           crisis_spans=[(period.start, period.start + timedelta(hours=5))])
 
 

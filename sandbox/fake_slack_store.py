@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.fake_slack_files import SlackFiles
 from sandbox.fake_slack_views import SlackViews
 from sandbox.slack_limits import (
     MAX_MESSAGE_BLOCKS,
@@ -58,6 +59,7 @@ class SlackStore:
         self._ids = itertools.count(1)
         self.modals = SlackViews(team_id=team_id, app_id=app_id, bot_id=bot_id, ids=self._ids)
         self.view_log, self.triggers = self.modals.view_log, self.modals.triggers
+        self.files = SlackFiles(self)
         self.handlers: dict[str, Callable[[Body], Body]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
@@ -72,6 +74,8 @@ class SlackStore:
             "conversations.info": self.conversations_info,
             "conversations.replies": self.conversations_replies,
             "conversations.history": self.conversations_history,
+            "files.getUploadURLExternal": self.files.get_upload_url,
+            "files.completeUploadExternal": self.files.complete,
         }
         self.add_user(user_id=bot_user_id, name="caredesk", real_name="Care Desk", is_bot=True)
 
@@ -169,7 +173,7 @@ class SlackStore:
 
     def _content_problem(self, args: Body) -> Body | None:
         text, blocks = args.get("text"), args.get("blocks")
-        if not text and not blocks and not args.get("attachments"):
+        if not text and not blocks and not args.get("attachments") and not args.get("_files"):
             return error("no_text")
         if text is not None and len(str(text)) > MAX_TEXT_CHARS:
             return error("msg_too_long")
@@ -195,6 +199,7 @@ class SlackStore:
             "parent_user_id",
             "metadata",
             "edited",
+            "files",
         )
         out = {k: copy.deepcopy(rec[k]) for k in keys if rec.get(k) not in (None, False)}
         if rec.get("edited"):
@@ -225,6 +230,7 @@ class SlackStore:
             "mrkdwn": args.get("mrkdwn"),
             "metadata": args.get("metadata"),
             "attachments": args.get("attachments"),
+            "files": args.get("_files"),
         }
         thread_ts = args.get("thread_ts")
         if thread_ts:

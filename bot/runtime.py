@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import secrets
@@ -34,6 +35,7 @@ from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
 from bot.services.people import People
+from bot.services.period_report import PeriodReports
 from bot.services.polling import (
     LAST_POLL,
     SEARCH_CURSOR,
@@ -61,7 +63,7 @@ from storage.db import Database
 from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
 from storage.quarantine import QuarantinedPosts
-from storage.reports import Reports
+from storage.reports import PeriodRecords, Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
@@ -260,6 +262,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions)
+    services = dataclasses.replace(services, period_reports=PeriodReports(
+        records=PeriodRecords(db), policy=policy, clock=clock, slack=slack))
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

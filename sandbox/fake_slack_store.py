@@ -74,6 +74,7 @@ class SlackStore:
             "conversations.info": self.conversations_info,
             "conversations.replies": self.conversations_replies,
             "conversations.history": self.conversations_history,
+            "conversations.open": self.conversations_open,
             "files.getUploadURLExternal": self.files.get_upload_url,
             "files.completeUploadExternal": self.files.complete,
         }
@@ -323,6 +324,12 @@ class SlackStore:
         if channel is None:
             return error("channel_not_found")
         return {"ok": True, "channel": copy.deepcopy(self.channels[channel])}
+
+    def conversations_open(self, args: Body) -> Body:
+        user = str(args.get("users") or "").split(",")[0]
+        if user not in self.users:
+            return error("user_not_found")
+        return {"ok": True, "channel": {"id": self.resolve(user)}}
 
     def _thread_head(self, rec: Body) -> Body:
         out = self._wire(rec)

@@ -63,7 +63,7 @@ from storage.db import Database
 from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
 from storage.quarantine import QuarantinedPosts
-from storage.reports import PeriodRecords, Reports
+from storage.reports import PeriodRecords, ReportRuns, Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
@@ -71,6 +71,7 @@ log = logging.getLogger("care_desk")
 
 INSTANCE_HEARTBEAT_SECONDS = 15
 INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
+REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
 
 
 def utc_now() -> datetime:
@@ -262,8 +263,13 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions)
-    services = dataclasses.replace(services, period_reports=PeriodReports(
-        records=PeriodRecords(db), policy=policy, clock=clock, slack=slack))
+    period_reports = PeriodReports(
+        records=PeriodRecords(db), policy=policy, clock=clock, slack=slack,
+        schedule=settings.report_schedule, runs=ReportRuns(db), owner=instance,
+        channel=settings.report_channel_id or settings.care_channel_id)
+    services = dataclasses.replace(services, period_reports=period_reports)
+    if settings.report_schedule:
+        jobs.add("post_reports", period_reports.post_due, seconds=REPORT_CHECK_SECONDS)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

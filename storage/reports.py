@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.domain.case import WAITING_ON_US
 from storage.db import Database
-from storage.models import CaseRow, FilteredPostRow, NudgeRow
+from storage.models import CaseRow, FilteredPostRow, NudgeRow, ReportRunRow
 
 WAITING = [s.value for s in WAITING_ON_US]
 # Overdue first, then high before normal before low, then by deadline.
@@ -175,3 +176,26 @@ class PeriodRecords:
                 select(FilteredPostRow.created_at, FilteredPostRow.kind)
                 .where(FilteredPostRow.created_at >= start, FilteredPostRow.created_at < end,
                        FilteredPostRow.case_id.is_(None))).all()]
+
+
+class ReportRuns:
+    """Which scheduled reports were posted: the first instance to insert a period's row
+    posts it, every other finds the row and does nothing."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim(self, *, period_key: str, channel: str, owner: str, now: datetime) -> bool:
+        try:
+            with self.db.transaction() as s:
+                s.add(ReportRunRow(period_key=period_key, channel=channel, claimed_by=owner,
+                                   claimed_at=now))
+            return True
+        except IntegrityError:
+            return False
+
+    def release(self, *, period_key: str, channel: str) -> None:
+        """Give a claim back (the post failed), so the next check tries again."""
+        with self.db.transaction() as s:
+            s.execute(delete(ReportRunRow).where(ReportRunRow.period_key == period_key,
+                                                 ReportRunRow.channel == channel))

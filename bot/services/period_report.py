@@ -17,11 +17,12 @@ from datetime import datetime
 from bot.domain.report_figures import ReportFigures, report_figures
 from bot.domain.report_period import PERIOD_KINDS, ReportPeriod, report_period
 from bot.domain.report_rows import CaseFacts, csv_text
+from bot.domain.report_schedule import ScheduleEntry, due_reports
 from bot.domain.sla import SlaPolicy
 from bot.render import report_text
 from bot.render.report_charts import report_charts
 from bot.slack_out import SlackOut
-from storage.reports import CaseRecord, PeriodRecords
+from storage.reports import CaseRecord, PeriodRecords, ReportRuns
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +63,17 @@ class BuiltReport:
 
 class PeriodReports:
     def __init__(self, *, records: PeriodRecords, policy: SlaPolicy,
-                 clock: Callable[[], datetime], slack: SlackOut) -> None:
+                 clock: Callable[[], datetime], slack: SlackOut,
+                 schedule: tuple[ScheduleEntry, ...] = (), runs: ReportRuns | None = None,
+                 channel: str = "", owner: str = "") -> None:
         self.records = records
         self.policy = policy
         self.clock = clock
         self.slack = slack
+        self.schedule = schedule
+        self.runs = runs
+        self.channel = channel
+        self.owner = owner
 
     @property
     def tz(self):
@@ -91,7 +98,10 @@ class PeriodReports:
             yield self._facts(record)
 
     def build(self, *, kind: str, current: bool) -> BuiltReport:
-        period = report_period(kind=kind, current=current, now=self.clock(), tz=self.tz)
+        return self.build_period(report_period(kind=kind, current=current, now=self.clock(),
+                                               tz=self.tz))
+
+    def build_period(self, period: ReportPeriod) -> BuiltReport:
         cases = list(self._cases(period))
         screened = [(at, "praise" if k == "praise" else "filtered")
                     for at, k in self.records.screened(start=period.start, end=period.end)]
@@ -115,6 +125,25 @@ class PeriodReports:
         report = self.build(kind=request.kind, current=request.current)
         self.slack.upload(channel=channel, comment=report.summary, files=report.files)
         return report
+
+    def post_due(self) -> int:
+        """Post every scheduled report that is due and no instance has claimed yet."""
+        if not self.schedule or self.runs is None:
+            return 0
+        posted = 0
+        for period in due_reports(self.schedule, now=self.clock(), tz=self.tz):
+            if not self.runs.claim(period_key=period.key, channel=self.channel,
+                                   owner=self.owner, now=self.clock()):
+                continue
+            try:
+                report = self.build_period(period)
+                self.slack.upload(channel=self.channel, comment=report.summary,
+                                  files=report.files)
+            except Exception:
+                self.runs.release(period_key=period.key, channel=self.channel)
+                raise
+            posted += 1
+        return posted
 
 
 def _topic_words(topic_key: str | None) -> str | None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import requests
 
 from bot.render.ids import ActionId
-from tests.scenario.harness import AGENT, CHANNEL, LEAD, wait_until
+from tests.scenario.harness import AGENT, CHANNEL, LEAD, Desk, FakeClock, wait_until
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def report_messages(desk, channel: str) -> list[dict]:
@@ -71,3 +75,31 @@ def test_an_unknown_period_is_refused_with_the_usage(desk):
     response = desk.requests.command(user_id=LEAD, text="report year", channel_id=CHANNEL)
     assert "`year` is not a report period" in response.json()["text"]
     assert not [c for c in desk.slack.calls if c["method"] == "files.getUploadURLExternal"]
+
+
+def test_scheduled_report_posts_once_per_period_across_two_instances(database_url):
+    clock = FakeClock(datetime(2026, 12, 1, 7, 30, tzinfo=BERLIN))  # Tuesday
+    settings = {"CARE_REPORT_SCHEDULE": "daily 07:00; mon 08:00", "CARE_TIMEZONE":
+                "Europe/Berlin", "CARE_INSTANCE_ID": "desk-a"}
+    first = Desk.start(database_url=database_url, clock=clock, **settings)
+    second = Desk.start(database_url=database_url, clock=clock, slack=first.slack, x=first.x,
+                        **{**settings, "CARE_INSTANCE_ID": "desk-b"})
+    try:
+        jobs = [desk.runtime.jobs.jobs["post_reports"].work for desk in (first, second)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            posted = list(pool.map(lambda work: work(), jobs))
+        assert sorted(posted) == [0, 1]
+        [message] = report_messages(first, CHANNEL)
+        assert "Care report: Mon 30 Nov 2026" in message["text"]
+        assert [work() for work in jobs] == [0, 0]
+
+        clock.set(datetime(2026, 12, 2, 6, 59, tzinfo=BERLIN))
+        assert [work() for work in jobs] == [0, 0]
+        clock.set(datetime(2026, 12, 2, 7, 1, tzinfo=BERLIN))
+        assert sum(work() for work in jobs) == 1
+        texts = [m["text"].splitlines()[0] for m in report_messages(first, CHANNEL)]
+        assert texts == ["*Care report: Mon 30 Nov 2026* (Europe/Berlin)",
+                         "*Care report: Tue 01 Dec 2026* (Europe/Berlin)"]
+    finally:
+        second.stop()
+        first.stop()

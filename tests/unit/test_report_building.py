@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +16,7 @@ from bot.domain.report_figures import report_figures
 from bot.domain.report_hours import covering_hours, hour_of_week_counts
 from bot.domain.report_period import ReportPeriodError, report_period
 from bot.domain.report_rows import CSV_HEADER, CaseFacts, csv_text, mask_phones, safe_cell
+from bot.domain.report_schedule import ReportScheduleError, due_reports, parse_report_schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NY = ZoneInfo("America/New_York")
@@ -145,3 +149,36 @@ def test_figures_count_lanes_agents_and_target() -> None:
     assert figures.sentiment["negative"] == 7
     assert figures.topics == [("baggage", 7)]
     assert figures.kinds == {"question": 4, "complaint": 3}
+
+
+# -- schedule --------------------------------------------------------------------------
+
+
+def test_schedule_parses_and_refuses_what_it_cannot_read() -> None:
+    entries = parse_report_schedule("daily 07:00;  MON 08:30 ; monthly 31 09:15;")
+    assert [e.describe() for e in entries] == ["daily 07:00", "mon 08:30", "monthly 31 09:15"]
+    for bad in ("weekly 07:00", "daily 25:00", "monthly 0 07:00", "daily 7", "mon"):
+        with pytest.raises(ReportScheduleError):
+            parse_report_schedule(bad)
+
+
+def test_due_reports_name_the_period_each_entry_reports_on() -> None:
+    entries = parse_report_schedule("daily 07:00; mon 08:00; monthly 31 06:00")
+    monday = datetime(2026, 11, 30, 8, 5, tzinfo=BERLIN)  # also the last day of November
+    keys = sorted(p.key for p in due_reports(entries, now=monday, tz=BERLIN))
+    assert keys == ["day:2026-11-29", "month:2026-10-01", "week:2026-11-23"]
+    assert due_reports(entries, now=datetime(2026, 12, 1, 6, 59, tzinfo=BERLIN), tz=BERLIN) == []
+    late = datetime(2026, 12, 1, 13, 30, tzinfo=BERLIN)  # more than the catch-up after 07:00
+    assert due_reports(entries, now=late, tz=BERLIN) == []
+
+
+def test_a_malformed_schedule_stops_start_up_with_exit_2(tmp_path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    env_file = tmp_path / "site.env"
+    env_file.write_text("CARE_REPORT_SCHEDULE=weekly 07:00\nCARE_REPORT_CHANNEL_ID=nope\n")
+    result = subprocess.run([sys.executable, str(root / "app.py"), "--env-file", str(env_file)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+    assert result.returncode == 2
+    assert "CARE_REPORT_SCHEDULE: 'weekly 07:00' is not" in result.stderr
+    assert "CARE_REPORT_CHANNEL_ID" in result.stderr and "Traceback" not in result.stderr

@@ -31,6 +31,7 @@ from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import dm_source
+from bot.services.home_tab import HomeTab
 from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
@@ -53,7 +54,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, modals, quarantine
+from handlers import case_actions, commands, events, guard, home, modals, quarantine
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -72,6 +73,7 @@ log = logging.getLogger("care_desk")
 INSTANCE_HEARTBEAT_SECONDS = 15
 INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
 REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
+HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
 
 
 def utc_now() -> datetime:
@@ -270,6 +272,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     services = dataclasses.replace(services, period_reports=period_reports)
     if settings.report_schedule:
         jobs.add("post_reports", period_reports.post_due, seconds=REPORT_CHECK_SECONDS)
+    home_tab = HomeTab(reports=Reports(db), policy=policy, clock=clock, slack=slack,
+                       is_lead=leads.is_lead)
+    home.register(app, home=home_tab)
+    jobs.add("refresh_home", home_tab.refresh, seconds=HOME_REFRESH_SECONDS)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

@@ -156,6 +156,9 @@ class SlackOut:
                 return None
         return None
 
+    def publish_home(self, *, user: str, view: dict) -> None:
+        self.client.views_publish(user_id=user, view=view)
+
     def is_member(self, channel: str) -> bool:
         """Whether the app is in ``channel`` (False when Slack will not say)."""
         try:

@@ -326,6 +326,11 @@ class FakeSlack:
                                 "at": time.time()})
         return status
 
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab last published for ``user_id``."""
+        with self._lock:
+            return copy.deepcopy(self._store.modals.home_views.get(user_id))
+
     def file_content(self, file_id: str) -> tuple[str, bytes] | None:
         """(mimetype, bytes) of a shared file, or None."""
         with self._lock:

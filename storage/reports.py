@@ -122,7 +122,7 @@ class Reports:
         return [_line(r[0], bool(r[1])) for r in rows], total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
     """The columns a period report reads for one case (no post text)."""
 

@@ -30,7 +30,7 @@ CELL_LIMIT = 200
 PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     """What a report knows about one case in its period."""
 

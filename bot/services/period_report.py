@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.domain.office_minutes import OfficeMinuteMeter
 from bot.domain.report_figures import ReportFigures, report_figures
 from bot.domain.report_period import PERIOD_KINDS, ReportPeriod, report_period
 from bot.domain.report_rows import CaseFacts, csv_text
@@ -25,6 +26,7 @@ from bot.slack_out import SlackOut
 from storage.reports import CaseRecord, PeriodRecords, ReportRuns
 
 log = logging.getLogger(__name__)
+ANSWER_WINDOW = timedelta(days=30)  # first responses measured fast up to this after a period
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,10 @@ class PeriodReports:
     def tz(self):
         return self.policy.hours.tz
 
-    def _facts(self, record: CaseRecord) -> CaseFacts:
+    def _facts(self, record: CaseRecord, meter: OfficeMinuteMeter) -> CaseFacts:
         minutes = within = None
         if record.first_response_at is not None:
-            minutes = self.policy.hours.business_minutes_between(record.created_at,
-                                                                 record.first_response_at)
+            minutes = meter.minutes_between(record.created_at, record.first_response_at)
             within = record.first_due_at is None or record.first_response_at <= record.first_due_at
         return CaseFacts(
             id=record.id, opened_at=record.created_at, customer_handle=record.customer_handle,
@@ -94,8 +95,10 @@ class PeriodReports:
             topic=_topic_words(record.topic_key), origin=record.origin)
 
     def _cases(self, period: ReportPeriod) -> Iterator[CaseFacts]:
+        meter = OfficeMinuteMeter(self.policy.hours, start=period.start,
+                                  until=period.end + ANSWER_WINDOW)
         for record in self.records.cases(start=period.start, end=period.end):
-            yield self._facts(record)
+            yield self._facts(record, meter)
 
     def build(self, *, kind: str, current: bool) -> BuiltReport:
         return self.build_period(report_period(kind=kind, current=current, now=self.clock(),

@@ -182,3 +182,21 @@ def test_a_malformed_schedule_stops_start_up_with_exit_2(tmp_path) -> None:
     assert result.returncode == 2
     assert "CARE_REPORT_SCHEDULE: 'weekly 07:00' is not" in result.stderr
     assert "CARE_REPORT_CHANNEL_ID" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_minute_meter_agrees_with_the_office_hours_clock() -> None:
+    import random
+
+    from bot.domain.office_hours import OfficeHours
+    from bot.domain.office_minutes import OfficeMinuteMeter
+
+    hours = OfficeHours.parse(schedule="mon-fri 07:00-21:00; sat 09:00-17:00",
+                              timezone="America/New_York", holidays="US", closed_dates=None)
+    start = datetime(2026, 10, 20, tzinfo=UTC)  # spans the DST change and Thanksgiving
+    meter = OfficeMinuteMeter(hours, start=start, until=start + timedelta(days=40))
+    rnd = random.Random(3)
+    for _ in range(500):
+        opened = start + timedelta(seconds=rnd.randrange(45 * 86400))
+        answered = opened + timedelta(minutes=rnd.expovariate(1 / 300))
+        assert meter.minutes_between(opened, answered) == pytest.approx(
+            hours.business_minutes_between(opened, answered))

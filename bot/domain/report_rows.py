@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -101,10 +101,26 @@ def csv_row(facts: CaseFacts, tz: ZoneInfo) -> list[str]:
             "" if facts.csat is None else str(facts.csat)]
 
 
+class CsvTable:
+    """The CSV written while the rows pass by (one pass, no list of every case kept)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, lineterminator="\n")
+        self._writer.writerow(CSV_HEADER)
+
+    def passing(self, rows: Iterable[CaseFacts]) -> Iterator[CaseFacts]:
+        for facts in rows:
+            self._writer.writerow(csv_row(facts, self.tz))
+            yield facts
+
+    def text(self) -> str:
+        return self._out.getvalue()
+
+
 def csv_text(rows: Iterable[CaseFacts], tz: ZoneInfo) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for facts in rows:
-        writer.writerow(csv_row(facts, tz))
-    return out.getvalue()
+    table = CsvTable(tz)
+    for _ in table.passing(rows):
+        pass
+    return table.text()

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from bot.domain.office_minutes import OfficeMinuteMeter
 from bot.domain.report_figures import ReportFigures, report_figures
 from bot.domain.report_period import PERIOD_KINDS, ReportPeriod, report_period
-from bot.domain.report_rows import CaseFacts, csv_text
+from bot.domain.report_rows import CaseFacts, CsvTable
 from bot.domain.report_schedule import ScheduleEntry, due_reports
 from bot.domain.sla import SlaPolicy
 from bot.render import report_text
@@ -105,16 +105,18 @@ class PeriodReports:
                                                tz=self.tz))
 
     def build_period(self, period: ReportPeriod) -> BuiltReport:
-        cases = list(self._cases(period))
         screened = [(at, "praise" if k == "praise" else "filtered")
                     for at, k in self.records.screened(start=period.start, end=period.end)]
-        figures = report_figures(period=period, cases=cases, screened=screened, tz=self.tz,
+        table = CsvTable(self.tz)
+        # One pass over the period's cases: each row goes to the CSV as the figures count it.
+        figures = report_figures(period=period, cases=table.passing(self._cases(period)),
+                                 screened=screened, tz=self.tz,
                                  target_minutes=self.policy.first_minutes)
         stem = f"care-report-{period.kind}-{period.first_day.isoformat()}"
         files: list[tuple[str, str, bytes | str]] = [
             (f"{stem}-{chart.name}.png", chart.title, chart.png)
             for chart in report_charts(figures)]
-        files.append((f"{stem}-cases.csv", "Cases", csv_text(cases, self.tz)))
+        files.append((f"{stem}-cases.csv", "Cases", table.text()))
         return BuiltReport(period=period, figures=figures, files=files,
                            summary=report_text.summary(figures, timezone=str(self.tz)))
 

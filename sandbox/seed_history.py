@@ -33,7 +33,7 @@ def seed_history(db: Database, *, now: datetime, agents: Sequence[str], weeks: i
     """Insert closed cases opened over the ``weeks`` weeks before ``now``; returns how many."""
     rnd = random.Random(seed)
     rows = []
-    start = (now - timedelta(weeks=weeks)).replace(minute=0, second=0, microsecond=0)
+    start = (now - timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
     for day in range(weeks * 7):
         midnight = start + timedelta(days=day)
         weekend = midnight.weekday() >= 5

@@ -23,17 +23,10 @@ def run_report_command(ack, *, reports: PeriodReports, slack: SlackOut, user_id:
     except ReportArgsError as exc:
         ack(text=report_text.unknown_period(escape(str(exc))), response_type="ephemeral")
         return
+    ack(text=report_text.building(kind=request.kind, current=request.current,
+                                  direct=request.to_me), response_type="ephemeral")
     try:
         target = reports.destination(request=request, user_id=user_id, channel_id=channel_id)
-    except Exception:
-        log.exception("/care report: no place to post")
-        ack(text=report_text.failed(), response_type="ephemeral")
-        return
-    ack(text=report_text.building(
-        kind=request.kind, current=request.current,
-        where=report_text.where_text(channel_id=target, direct=target != channel_id)),
-        response_type="ephemeral")
-    try:
         reports.deliver(request=request, channel=target)
     except Exception:
         log.exception("/care report failed")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.report_hours import CoveringHours, covering_hours, hour_of_week_counts
+from bot.domain.report_hours import HOURS_PER_WEEK, CoveringHours, covering_hours
 from bot.domain.report_period import ReportPeriod
 from bot.domain.report_rows import CaseFacts
 
@@ -84,18 +84,21 @@ def report_figures(*, period: ReportPeriod, cases: Iterable[CaseFacts],
     volume = {lane: [0] * len(days) for lane in LANES}
     per_day_minutes: list[list[float]] = [[] for _ in days]
     firsts: list[float] = []
-    arrivals: list[datetime] = []
-    by_agent: dict[str, list[CaseFacts]] = defaultdict(list)
+    counts = [0] * HOURS_PER_WEEK  # arrivals per hour of the week
+    handled: Counter[str] = Counter()
+    agent_minutes: dict[str, list[float]] = defaultdict(list)
+    agent_ratings: dict[str, list[int]] = defaultdict(list)
     kinds: Counter[str] = Counter()
     bands: Counter[str] = Counter({band: 0 for band in SENTIMENT_BANDS})
     topics: Counter[str] = Counter()
     csat_weeks: dict[date, list[int]] = defaultdict(list)
     for facts in cases:
-        local_day = facts.opened_at.astimezone(tz).date()
+        local = facts.opened_at.astimezone(tz)
+        local_day = local.date()
+        counts[local.weekday() * 24 + local.hour] += 1
         slot = index.get(local_day)
         if slot is not None:
             volume[facts.lane if facts.lane in volume else "cases"][slot] += 1
-        arrivals.append(facts.opened_at)
         if facts.lane != "cases":
             continue
         if facts.first_response_minutes is not None:
@@ -103,7 +106,11 @@ def report_figures(*, period: ReportPeriod, cases: Iterable[CaseFacts],
             if slot is not None:
                 per_day_minutes[slot].append(facts.first_response_minutes)
         if facts.agent:
-            by_agent[facts.agent].append(facts)
+            handled[facts.agent] += 1
+            if facts.first_response_minutes is not None:
+                agent_minutes[facts.agent].append(facts.first_response_minutes)
+            if facts.csat is not None:
+                agent_ratings[facts.agent].append(facts.csat)
         kinds[facts.kind or "unsorted"] += 1
         band = sentiment_band(facts.sentiment)
         if band:
@@ -117,15 +124,13 @@ def report_figures(*, period: ReportPeriod, cases: Iterable[CaseFacts],
         slot = index.get(at.astimezone(tz).date())
         if slot is not None:
             volume[lane if lane in volume else "filtered"][slot] += 1
-        arrivals.append(at)
-    counts = hour_of_week_counts(arrivals, tz)
+        local = at.astimezone(tz)
+        counts[local.weekday() * 24 + local.hour] += 1
     agents = []
-    for agent, handled in sorted(by_agent.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        minutes = [f.first_response_minutes for f in handled
-                   if f.first_response_minutes is not None]
-        ratings = [f.csat for f in handled if f.csat is not None]
+    for agent, count in sorted(handled.items(), key=lambda kv: (-kv[1], kv[0])):
+        minutes, ratings = agent_minutes.get(agent), agent_ratings.get(agent)
         agents.append(AgentFigures(
-            agent=agent, cases=len(handled),
+            agent=agent, cases=count,
             median_first_response=statistics.median(minutes) if minutes else None,
             csat=statistics.fmean(ratings) if ratings else None))
     return ReportFigures(

@@ -41,14 +41,12 @@ def summary(figures: ReportFigures, *, timezone: str) -> str:
     return "\n".join(lines)
 
 
-def building(*, kind: str, current: bool, where: str) -> str:
+def building(*, kind: str, current: bool, direct: bool) -> str:
     which = f"this {kind} so far" if current else {"day": "yesterday", "week": "last week",
                                                    "month": "last month"}[kind]
+    where = ("in your DM with the app" if direct
+             else "in this channel (or in your DM with the app if the app is not in here)")
     return f"Building the report for {which}; it will appear {where} in a moment."
-
-
-def where_text(*, channel_id: str, direct: bool) -> str:
-    return "in your DM with the app" if direct else f"in <#{channel_id}>"
 
 
 def failed() -> str:

@@ -21,7 +21,6 @@ from bot.domain.report_rows import CaseFacts, CsvTable
 from bot.domain.report_schedule import ScheduleEntry, due_reports
 from bot.domain.sla import SlaPolicy
 from bot.render import report_text
-from bot.render.report_charts import report_charts
 from bot.slack_out import SlackOut
 from storage.reports import CaseRecord, PeriodRecords, ReportRuns
 
@@ -112,6 +111,9 @@ class PeriodReports:
         figures = report_figures(period=period, cases=table.passing(self._cases(period)),
                                  screened=screened, tz=self.tz,
                                  target_minutes=self.policy.first_minutes)
+        # matplotlib loads here, on the first report, not at start-up (it takes seconds).
+        from bot.render.report_charts import report_charts
+
         stem = f"care-report-{period.kind}-{period.first_day.isoformat()}"
         files: list[tuple[str, str, bytes | str]] = [
             (f"{stem}-{chart.name}.png", chart.title, chart.png)

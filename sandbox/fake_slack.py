@@ -235,6 +235,11 @@ class FakeSlack:
         with self._lock:
             self._store.add_channel(channel_id=channel_id, name=name)
 
+    def set_member(self, channel_id: str, *, member: bool) -> None:
+        """Whether the app is in the channel (``conversations.info``'s ``is_member``)."""
+        with self._lock:
+            self._store.channels[channel_id]["is_member"] = member
+
     def issue_trigger(self, *, user_id: str) -> str:
         """A trigger_id (as in an interactive payload) that expires after ``trigger_ttl``."""
         with self._lock:

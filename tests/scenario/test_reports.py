@@ -71,6 +71,16 @@ def test_report_with_me_goes_to_the_asker_in_a_dm(desk):
     assert report_messages(desk, CHANNEL) == []
 
 
+def test_report_goes_to_the_dm_when_the_app_is_not_in_the_channel(desk):
+    desk.slack.add_user(user_id=LEAD, name="lee")
+    desk.slack.set_member(CHANNEL, member=False)
+    desk.requests.command(user_id=LEAD, text="report month", channel_id=CHANNEL)
+    [message] = wait_until(lambda: report_messages(desk, "D" + LEAD[1:]), timeout=30,
+                           message="the report in the DM")
+    assert "Care report:" in message["text"]
+    assert report_messages(desk, CHANNEL) == []
+
+
 def test_an_unknown_period_is_refused_with_the_usage(desk):
     response = desk.requests.command(user_id=LEAD, text="report year", channel_id=CHANNEL)
     assert "`year` is not a report period" in response.json()["text"]

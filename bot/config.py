@@ -27,6 +27,7 @@ from bot.domain.office_hours_parse import (
     parse_schedule,
     parse_timezone,
 )
+from bot.domain.report_schedule import ScheduleEntry
 from bot.domain.sla import DEFAULT_LEVELS, NudgeLevel, SlaPolicy
 from bot.domain.triage import TriageRules
 from bot.settings_table import (
@@ -84,6 +85,8 @@ class Settings:
     instance_id: str = "care-desk"
     allow_external_users: bool = False
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    report_schedule: tuple[ScheduleEntry, ...] = ()
+    report_channel_id: str | None = None
 
     @property
     def sla_policy(self) -> SlaPolicy:

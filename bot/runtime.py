@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import secrets
@@ -30,11 +31,13 @@ from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import dm_source
+from bot.services.home_tab import HomeTab
 from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
 from bot.services.learning import Learning
 from bot.services.moderation import Moderation
 from bot.services.people import People
+from bot.services.period_report import PeriodReports
 from bot.services.polling import (
     LAST_POLL,
     SEARCH_CURSOR,
@@ -53,7 +56,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, modals, praise, quarantine
+from handlers import case_actions, commands, events, guard, home, modals, praise, quarantine
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -65,7 +68,7 @@ from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
 from storage.praise import PraiseItems
 from storage.quarantine import QuarantinedPosts
-from storage.reports import Reports
+from storage.reports import PeriodRecords, ReportRuns, Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
@@ -73,6 +76,8 @@ log = logging.getLogger("care_desk")
 
 INSTANCE_HEARTBEAT_SECONDS = 15
 INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
+REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
+HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
 
 
 def utc_now() -> datetime:
@@ -272,6 +277,17 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions, intake=intake, praise=intake.praise,
                                learning=learning)
+    period_reports = PeriodReports(
+        records=PeriodRecords(db), policy=policy, clock=clock, slack=slack,
+        schedule=settings.report_schedule, runs=ReportRuns(db), owner=instance,
+        channel=settings.report_channel_id or settings.care_channel_id)
+    services = dataclasses.replace(services, period_reports=period_reports)
+    if settings.report_schedule:
+        jobs.add("post_reports", period_reports.post_due, seconds=REPORT_CHECK_SECONDS)
+    home_tab = HomeTab(reports=Reports(db), policy=policy, clock=clock, slack=slack,
+                       is_lead=leads.is_lead)
+    home.register(app, home=home_tab)
+    jobs.add("refresh_home", home_tab.refresh, seconds=HOME_REFRESH_SECONDS)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

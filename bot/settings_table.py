@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bot.domain.report_schedule import ReportScheduleError, parse_report_schedule
 from bot.domain.sla import parse_nudges
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
@@ -150,6 +151,13 @@ def _instance_id(name: str, raw: str) -> str:
         raise SettingProblem(f"{name} must be 1 to 64 letters, digits, '.', '_', ':' or '-', "
                              f"got {raw[:70]!r}")
     return raw
+
+
+def _report_schedule(name: str, raw: str) -> object:
+    try:
+        return parse_report_schedule(raw)
+    except ReportScheduleError as exc:
+        raise SettingProblem(f"{name}: {exc}") from None
 
 
 BOOLEAN = Parser(_boolean, "true or false")
@@ -292,6 +300,12 @@ TABLE: tuple[Setting, ...] = (
        "polling leases back at once; two live processes never share one",
        Parser(_instance_id, "1 to 64 letters, digits, . _ : -"),
        default_text="host name + digest of folder, database and port", field="instance_id"),
+    _s("CARE_REPORT_SCHEDULE", TEAM, "post reports by themselves, in CARE_TIMEZONE: daily HH:MM "
+       "(yesterday), mon HH:MM (any weekday: the last week), monthly D HH:MM (the last month), "
+       "separated by ;", Parser(_report_schedule, "e.g. daily 07:00; mon 08:00"),
+       field="report_schedule"),
+    _s("CARE_REPORT_CHANNEL_ID", TEAM, "the channel scheduled reports go to",
+       text(CHANNEL_ID), default_text="the care channel", field="report_channel_id"),
 )
 _HELP = {s.name: s.help for s in TABLE}
 BY_NAME = {s.name: s for s in TABLE}

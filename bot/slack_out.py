@@ -155,3 +155,28 @@ class SlackOut:
             if not cursor:
                 return None
         return None
+
+    def publish_home(self, *, user: str, view: dict) -> None:
+        self.client.views_publish(user_id=user, view=view)
+
+    def is_member(self, channel: str) -> bool:
+        """Whether the app is in ``channel`` (False when Slack will not say)."""
+        try:
+            info = self.client.conversations_info(channel=channel).get("channel") or {}
+        except SlackApiError:
+            return False
+        return bool(info.get("is_member") or info.get("is_im"))
+
+    def open_dm(self, user: str) -> str:
+        """The id of the app's DM with ``user``."""
+        return self.client.conversations_open(users=user)["channel"]["id"]
+
+    def upload(self, *, channel: str, comment: str,
+               files: list[tuple[str, str, bytes | str]]) -> None:
+        """Share ``(filename, title, content)`` files in ``channel`` as one message, through
+        Slack's upload flow (files.getUploadURLExternal, the upload, completeUploadExternal)."""
+        self.pacer.wait(channel)
+        self.client.files_upload_v2(
+            channel=channel, initial_comment=comment,
+            file_uploads=[{"filename": name, "title": title, "content": content}
+                          for name, title, content in files])

@@ -14,6 +14,7 @@ from slack_bolt import App
 from bot.render import care_answers, strings
 from bot.render.mrkdwn import escape
 from handlers.context import HandlerServices
+from handlers.report_command import run_report_command
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,11 @@ def register(app: App, services: HandlerServices) -> None:
             if sub == "filtered":
                 blocks, text = services.triage.listing()
                 ack(text=text, blocks=blocks, response_type="ephemeral")
+                return
+            if sub == "report" and services.period_reports is not None:
+                run_report_command(ack, reports=services.period_reports, slack=services.slack,
+                                   user_id=user_id, channel_id=command.get("channel_id", ""),
+                                   rest=rest)
                 return
             run = SUBCOMMANDS.get(sub)
             text = run(services, user_id, rest) if run else care_answers.unknown(escape(sub[:30]))

@@ -22,6 +22,7 @@ from bot.services.intake import Intake
 from bot.services.learning import Learning
 from bot.services.moderation import Moderation
 from bot.services.people import People
+from bot.services.period_report import PeriodReports
 from bot.services.praise import PraiseLane
 from bot.services.queue_report import QueueReport
 from bot.services.triage_actions import TriageActions
@@ -47,6 +48,7 @@ class HandlerServices:
     intake: Intake
     praise: PraiseLane | None = None
     learning: Learning | None = None
+    period_reports: PeriodReports | None = None
 
 
 @dataclass(frozen=True)

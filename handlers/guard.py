@@ -67,6 +67,7 @@ def desk_channels(settings: Settings) -> frozenset[str]:
     named: Iterable[str | None] = (
         settings.care_channel_id,
         settings.quiet_channel_id,
+        settings.report_channel_id,
         *(channel for _, channel in settings.escalation_channels),
     )
     return frozenset(channel for channel in named if channel)

@@ -82,6 +82,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         parts = urlsplit(self.path)
+        if parts.path.startswith(("/upload/", "/files/")):
+            self._serve_file(parts.path)
+            return
         if not parts.path.startswith("/api/"):
             self._send(404, {"Content-Type": "text/plain"}, b"not found")
             return
@@ -95,6 +98,20 @@ class _Handler(BaseHTTPRequestHandler):
             args = {"_undecodable": raw.decode("latin-1")}
         status, headers, payload = self.server.fake.handle(parts.path[5:], args, token)
         self._send(status, headers, payload)
+
+    def _serve_file(self, path: str) -> None:
+        """The upload URL (POST the bytes) and the shared files (GET, for the sandbox page)."""
+        kind, _, file_id = path.strip("/").partition("/")
+        if kind == "upload" and self.command == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            status = self.server.fake.receive_upload(file_id, self.rfile.read(length))
+            self._send(status, {"Content-Type": "text/plain"}, b"OK" if status == 200 else b"")
+            return
+        found = self.server.fake.file_content(file_id) if kind == "files" else None
+        if found is None:
+            self._send(404, {"Content-Type": "text/plain"}, b"not found")
+            return
+        self._send(200, {"Content-Type": found[0]}, found[1])
 
     def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
         self.send_response(status)
@@ -164,6 +181,9 @@ class FakeSlack:
                 target=self._server.serve_forever, args=(0.05,), name="fake-slack", daemon=True
             )
             self._thread.start()
+            host, port = self._server.server_address[:2]
+            with self._lock:
+                self._store.files.upload_base = f"http://{host}:{port}/"
         return self
 
     def stop(self) -> None:
@@ -214,6 +234,11 @@ class FakeSlack:
     def add_channel(self, *, channel_id: str, name: str) -> None:
         with self._lock:
             self._store.add_channel(channel_id=channel_id, name=name)
+
+    def set_member(self, channel_id: str, *, member: bool) -> None:
+        """Whether the app is in the channel (``conversations.info``'s ``is_member``)."""
+        with self._lock:
+            self._store.channels[channel_id]["is_member"] = member
 
     def issue_trigger(self, *, user_id: str) -> str:
         """A trigger_id (as in an interactive payload) that expires after ``trigger_ttl``."""
@@ -295,6 +320,26 @@ class FakeSlack:
                     self._listeners.remove(listener)
 
         return unsubscribe
+
+    def receive_upload(self, file_id: str, data: bytes) -> int:
+        """The upload step of ``files_upload_v2``; recorded in ``calls`` as ``upload``."""
+        with self._lock:
+            status = self._store.files.receive(file_id, data)
+            self._calls.append({"method": "upload", "args": {"file_id": file_id,
+                                                             "length": len(data)},
+                                "status": status, "ok": status == 200, "response": None,
+                                "at": time.time()})
+        return status
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab last published for ``user_id``."""
+        with self._lock:
+            return copy.deepcopy(self._store.modals.home_views.get(user_id))
+
+    def file_content(self, file_id: str) -> tuple[str, bytes] | None:
+        """(mimetype, bytes) of a shared file, or None."""
+        with self._lock:
+            return self._store.files.content(file_id)
 
     # --- request handling ---------------------------------------------------------------------
     def handle(

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.fake_slack_files import SlackFiles
 from sandbox.fake_slack_views import SlackViews
 from sandbox.slack_limits import (
     MAX_MESSAGE_BLOCKS,
@@ -58,6 +59,7 @@ class SlackStore:
         self._ids = itertools.count(1)
         self.modals = SlackViews(team_id=team_id, app_id=app_id, bot_id=bot_id, ids=self._ids)
         self.view_log, self.triggers = self.modals.view_log, self.modals.triggers
+        self.files = SlackFiles(self)
         self.handlers: dict[str, Callable[[Body], Body]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
@@ -67,11 +69,15 @@ class SlackStore:
             "views.open": self.modals.views_open,
             "views.push": self.modals.views_push,
             "views.update": self.modals.views_update,
+            "views.publish": self.modals.views_publish,
             "users.info": self.users_info,
             "usergroups.users.list": self.usergroup_users,
             "conversations.info": self.conversations_info,
             "conversations.replies": self.conversations_replies,
             "conversations.history": self.conversations_history,
+            "conversations.open": self.conversations_open,
+            "files.getUploadURLExternal": self.files.get_upload_url,
+            "files.completeUploadExternal": self.files.complete,
         }
         self.add_user(user_id=bot_user_id, name="caredesk", real_name="Care Desk", is_bot=True)
 
@@ -169,7 +175,7 @@ class SlackStore:
 
     def _content_problem(self, args: Body) -> Body | None:
         text, blocks = args.get("text"), args.get("blocks")
-        if not text and not blocks and not args.get("attachments"):
+        if not text and not blocks and not args.get("attachments") and not args.get("_files"):
             return error("no_text")
         if text is not None and len(str(text)) > MAX_TEXT_CHARS:
             return error("msg_too_long")
@@ -195,6 +201,7 @@ class SlackStore:
             "parent_user_id",
             "metadata",
             "edited",
+            "files",
         )
         out = {k: copy.deepcopy(rec[k]) for k in keys if rec.get(k) not in (None, False)}
         if rec.get("edited"):
@@ -225,6 +232,7 @@ class SlackStore:
             "mrkdwn": args.get("mrkdwn"),
             "metadata": args.get("metadata"),
             "attachments": args.get("attachments"),
+            "files": args.get("_files"),
         }
         thread_ts = args.get("thread_ts")
         if thread_ts:
@@ -317,6 +325,12 @@ class SlackStore:
         if channel is None:
             return error("channel_not_found")
         return {"ok": True, "channel": copy.deepcopy(self.channels[channel])}
+
+    def conversations_open(self, args: Body) -> Body:
+        user = str(args.get("users") or "").split(",")[0]
+        if user not in self.users:
+            return error("user_not_found")
+        return {"ok": True, "channel": {"id": self.resolve(user)}}
 
     def _thread_head(self, rec: Body) -> Body:
         out = self._wire(rec)

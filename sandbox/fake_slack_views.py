@@ -1,4 +1,5 @@
-"""Modals of the fake Slack Web API: trigger ids and views.open / views.push / views.update.
+"""Modals of the fake Slack Web API: trigger ids and views.open / views.push / views.update,
+and each user's Home tab (views.publish).
 
 Part of ``sandbox.fake_slack_store.SlackStore`` (which holds the lock around every call).
 
@@ -28,6 +29,7 @@ class SlackViews:
         self.team_id, self.app_id, self.bot_id = team_id, app_id, bot_id
         self._ids = ids
         self.view_log: dict[str, Body] = {}
+        self.home_views: dict[str, Body] = {}
         self.triggers: dict[str, tuple[str, float]] = {}
 
     def issue_trigger(self, *, user_id: str, ttl: float) -> str:
@@ -124,4 +126,21 @@ class SlackViews:
             view, view_id=record["id"], root=old["root_view_id"], previous=old["previous_view_id"]
         )
         record["view"], record["hash"] = full, full["hash"]
+        return {"ok": True, "view": copy.deepcopy(full)}
+
+    def views_publish(self, args: Body) -> Body:
+        """The Home tab of ``user_id``: one view per user, replaced on each publish."""
+        user = str(args.get("user_id") or "")
+        if not user:
+            return error("invalid_arguments", "user_id is required")
+        view = args.get("view")
+        why = view_problem(view)
+        if why or view.get("type") != "home":
+            return error("invalid_arguments", why or "a published view must be of type home")
+        old = self.home_views.get(user)
+        if args.get("hash") and old and args["hash"] != old["hash"]:
+            return error("hash_conflict")
+        view_id = old["id"] if old else f"V{next(self._ids):08d}"
+        full = self._build_view(view, view_id=view_id, root=view_id, previous=None)
+        self.home_views[user] = full
         return {"ok": True, "view": copy.deepcopy(full)}

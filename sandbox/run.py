@@ -39,6 +39,7 @@ from bot.runtime import Runtime
 from bot.web import stop_server
 from sandbox.fake_slack import FakeSlack
 from sandbox.fake_x import FakeX
+from sandbox.seed_history import seed_history
 from sandbox.slack_requests import SignedSlackRequests
 from sandbox.stack import HOST, Stack, made_up_tokens, start_stack
 from sandbox.web_ui import make_ui_server
@@ -168,6 +169,8 @@ class Sandbox:
 
     def _seed(self) -> None:
         now = datetime.now(UTC)
+        seed_history(self.runtime.db, now=now - timedelta(days=1),
+                     agents=[user.id for user in self.users if user.role == "agent"])
         self.x.store.create_tweet(author_id=self.x.brand_id, text=SEED_BRAND_POST,
                                   created_at=now - timedelta(minutes=40))
         for username, name, followers, minutes, text in SEED_CUSTOMERS:

@@ -49,8 +49,12 @@ class BadRequest(Exception):
 
 # --- state ------------------------------------------------------------------------------
 def _message(rec: dict[str, Any]) -> dict[str, Any]:
+    files = [{"id": f["id"], "name": f["name"], "title": f.get("title") or f["name"],
+              "image": f.get("mimetype") == "image/png", "url": f"/files/{f['id']}"}
+             for f in rec.get("files") or []]
     return {"ts": rec["ts"], "user": rec.get("user"), "text": rec.get("text") or "",
-            "blocks": rec.get("blocks") or [], "edited": bool(rec.get("edited"))}
+            "blocks": rec.get("blocks") or [], "edited": bool(rec.get("edited")),
+            "files": files}
 
 
 def slack_state(sandbox, user_id: str) -> dict[str, Any]:
@@ -267,6 +271,12 @@ def ui_app(sandbox) -> Callable:
             if method == "GET" and path in FILES:
                 name, ctype = FILES[path]
                 return respond(start_response, "200 OK", (STATIC / name).read_bytes(), ctype)
+            if method == "GET" and path.startswith("/files/"):
+                found = sandbox.slack.file_content(path[len("/files/"):])
+                if found is None:
+                    return respond(start_response, "404 Not Found", b"not found", "text/plain")
+                ctype = found[0] if found[0] == "image/png" else "text/plain; charset=utf-8"
+                return respond(start_response, "200 OK", found[1], ctype)
             if method == "GET" and path == "/api/state":
                 query = parse_qs(environ.get("QUERY_STRING", ""))
                 return as_json(start_response, "200 OK",

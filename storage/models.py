@@ -431,3 +431,18 @@ class TriageLabelRow(Base):
     correction: Mapped[str] = mapped_column(String(32))
     labelled_by: Mapped[str] = mapped_column(String(32))
     labelled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ReportRunRow(Base):
+    """One row per scheduled report posted: inserting it is how one instance of several
+    claims a period's report (insert-or-nothing on the primary key)."""
+
+    __tablename__ = "report_runs"
+    period_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Period reports read cases by the day they were opened.
+Index("ix_cases_created_at", CaseRow.created_at)

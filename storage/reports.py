@@ -11,14 +11,16 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.domain.case import WAITING_ON_US
 from storage.db import Database
-from storage.models import CaseRow, NudgeRow
+from storage.models import CaseRow, FilteredPostRow, NudgeRow, ReportRunRow
 
 WAITING = [s.value for s in WAITING_ON_US]
 # Overdue first, then high before normal before low, then by deadline.
@@ -118,3 +120,82 @@ class Reports:
                              .order_by(CaseRow.sla_due_at > now, PRIORITY_RANK,
                                        CaseRow.sla_due_at).limit(limit)).all()
         return [_line(r[0], bool(r[1])) for r in rows], total
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """The columns a period report reads for one case (no post text)."""
+
+    id: int
+    created_at: datetime
+    customer_handle: str
+    state: str
+    kind: str | None
+    priority: str
+    assignee_id: str | None
+    first_response_by: str | None
+    first_response_at: datetime | None
+    first_due_at: datetime | None
+    close_reason: str | None
+    sentiment: float | None
+    topic_key: str | None
+    origin: str
+
+
+REPORT_BATCH = 5_000
+
+
+class PeriodRecords:
+    """Cases opened and posts screened out in ``[start, end)``, streamed in batches."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def cases(self, *, start: datetime, end: datetime) -> Iterator[CaseRecord]:
+        columns = (CaseRow.id, CaseRow.created_at, CaseRow.customer_handle, CaseRow.state,
+                   CaseRow.kind, CaseRow.priority, CaseRow.assignee_id, CaseRow.first_response_by,
+                   CaseRow.first_response_at, CaseRow.first_due_at, CaseRow.close_reason,
+                   CaseRow.sentiment, CaseRow.topic_key, CaseRow.origin)
+        last_id = 0
+        while True:
+            with self.db.transaction() as s:
+                rows = s.execute(select(*columns)
+                                 .where(CaseRow.created_at >= start, CaseRow.created_at < end,
+                                        CaseRow.id > last_id)
+                                 .order_by(CaseRow.id).limit(REPORT_BATCH)).all()
+            for row in rows:
+                yield CaseRecord(*row)
+            if len(rows) < REPORT_BATCH:
+                return
+            last_id = rows[-1][0]
+
+    def screened(self, *, start: datetime, end: datetime) -> list[tuple[datetime, str | None]]:
+        """(arrival, kind) of each post kept out of the queue."""
+        with self.db.transaction() as s:
+            return [(at, kind) for at, kind in s.execute(
+                select(FilteredPostRow.created_at, FilteredPostRow.kind)
+                .where(FilteredPostRow.created_at >= start, FilteredPostRow.created_at < end,
+                       FilteredPostRow.case_id.is_(None))).all()]
+
+
+class ReportRuns:
+    """Which scheduled reports were posted: the first instance to insert a period's row
+    posts it, every other finds the row and does nothing."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim(self, *, period_key: str, channel: str, owner: str, now: datetime) -> bool:
+        try:
+            with self.db.transaction() as s:
+                s.add(ReportRunRow(period_key=period_key, channel=channel, claimed_by=owner,
+                                   claimed_at=now))
+            return True
+        except IntegrityError:
+            return False
+
+    def release(self, *, period_key: str, channel: str) -> None:
+        """Give a claim back (the post failed), so the next check tries again."""
+        with self.db.transaction() as s:
+            s.execute(delete(ReportRunRow).where(ReportRunRow.period_key == period_key,
+                                                 ReportRunRow.channel == channel))

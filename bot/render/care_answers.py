@@ -22,6 +22,7 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care triage`: the week's triage and the corrections agents made\n"
         "• `/care crisis on|off|status`: crisis mode (alike posts grouped into digests)\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
+        "• `/care report [day|week|month] [this] [me]`: charts and a CSV of the period\n"
         "• `/care help`: this list")
 
 

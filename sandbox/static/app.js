@@ -43,8 +43,33 @@
     body.append(meta);
     const ctx = { act: (a, ctl) => click(m.ts, a, ctl), inputs: [] };
     body.append(m.blocks && m.blocks.length ? blocks(m.blocks, ctx) : mrkdwn(m.text, el("div", "text")));
+    if (m.files && m.files.length) body.append(filesNode(m.files));
     node.append(body);
     return node;
+  }
+
+  // Files shared through the upload flow: charts as images, other files as links.
+  function filesNode(files) {
+    const box = el("div", "files");
+    for (const f of files) {
+      const url = String(f.url || "");
+      if (!url.startsWith("/files/")) continue;
+      const link = el("a", "file");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      if (f.image) {
+        const img = el("img", "file-image");
+        img.src = url;
+        img.alt = f.title;
+        img.loading = "lazy";
+        link.append(img);
+      } else {
+        link.textContent = "📎 " + f.name;
+      }
+      box.append(link);
+    }
+    return box;
   }
 
   const messageCount = (c) => c.messages.reduce((n, m) => n + 1 + (m.replies || []).length, 0);

@@ -84,6 +84,9 @@ class Settings:
     instance_id: str = "care-desk"
     allow_external_users: bool = False
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    replies_file: str | None = None
+    faq_url: str | None = None
+    phone_number: str | None = None
 
     @property
     def sla_policy(self) -> SlaPolicy:

@@ -43,6 +43,7 @@ from bot.services.polling import (
 )
 from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
+from bot.services.saved_replies import ReplyDesk
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
@@ -51,7 +52,7 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, modals, quarantine
+from handlers import case_actions, commands, events, guard, home, modals, quarantine, replies
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -61,6 +62,7 @@ from storage.db import Database
 from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
 from storage.quarantine import QuarantinedPosts
+from storage.replies import SavedReplies
 from storage.reports import Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
@@ -257,9 +259,14 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                             clock=clock, kick=kick)
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
+    saved_replies = ReplyDesk(store=SavedReplies(db), leads=leads, clock=clock,
+                              faq_url=settings.faq_url, file_path=settings.replies_file,
+                              agent_name=slack.real_name, signature=desk.signature)
+    saved_replies.import_file()
+    sync.suggest = saved_replies.suggestion_titles
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions)
+                               triage=triage_actions, replies=saved_replies)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -269,6 +276,6 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
     quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
-    for group in (case_actions, modals, commands):
+    for group in (case_actions, modals, commands, replies, home):
         group.register(app, services)
     return runtime

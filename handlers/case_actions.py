@@ -87,7 +87,8 @@ def open_draft(click: Click, services: HandlerServices) -> Outcome | None:
     _open(services, click, draft_modal(
         case=case, initial_text=latest.text if latest else "",
         initial_channel=latest.channel if latest else None,
-        signature=services.desk.signature(click.user_id)))
+        signature=services.desk.signature(click.user_id),
+        saved_replies=services.replies is not None))
     return None
 
 

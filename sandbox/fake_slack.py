@@ -284,6 +284,11 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(list(self._store.view_log.values()))
 
+    def home_view(self, user: str) -> dict[str, Any] | None:
+        """The Home tab last published for ``user`` (None before the first)."""
+        with self._lock:
+            return copy.deepcopy(self._store.modals.home_views.get(user))
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(call_record)`` after each call; returns an unsubscribe function."""
         with self._lock:

@@ -67,6 +67,7 @@ class SlackStore:
             "views.open": self.modals.views_open,
             "views.push": self.modals.views_push,
             "views.update": self.modals.views_update,
+            "views.publish": self.modals.views_publish,
             "users.info": self.users_info,
             "usergroups.users.list": self.usergroup_users,
             "conversations.info": self.conversations_info,

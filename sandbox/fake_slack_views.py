@@ -29,6 +29,7 @@ class SlackViews:
         self._ids = ids
         self.view_log: dict[str, Body] = {}
         self.triggers: dict[str, tuple[str, float]] = {}
+        self.home_views: dict[str, Body] = {}
 
     def issue_trigger(self, *, user_id: str, ttl: float) -> str:
         trigger_id = f"{next(self._ids)}.{self.team_id}.{time.time_ns():x}"
@@ -124,4 +125,21 @@ class SlackViews:
             view, view_id=record["id"], root=old["root_view_id"], previous=old["previous_view_id"]
         )
         record["view"], record["hash"] = full, full["hash"]
+        return {"ok": True, "view": copy.deepcopy(full)}
+
+    def views_publish(self, args: Body) -> Body:
+        """The user's Home tab: each publish replaces the last one."""
+        user_id = args.get("user_id")
+        if not user_id:
+            return error("invalid_arguments", "user_id is required")
+        view = args.get("view")
+        why = view_problem(view)
+        if why or view.get("type") != "home":
+            return error("invalid_arguments", why or "a Home tab view has type home")
+        old = self.home_views.get(user_id)
+        if args.get("hash") and old and args["hash"] != old["hash"]:
+            return error("hash_conflict")
+        view_id = old["id"] if old else f"V{next(self._ids):08d}"
+        full = self._build_view(view, view_id=view_id, root=view_id, previous=None)
+        self.home_views[user_id] = full
         return {"ok": True, "view": copy.deepcopy(full)}

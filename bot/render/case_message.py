@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,22 +29,25 @@ from slack_sdk.models.blocks import (
 from bot.domain.case import WAITING_ON_US, CaseState, CloseReason
 from bot.domain.deadline_words import describe_deadline
 from bot.domain.model import Case
-from bot.render import conversation_text, strings
+from bot.render import conversation_text, replies_blocks, strings
 from bot.render.actions import CloseChoice, ModerationChoice, ModerationVerb
 from bot.render.ids import ActionId, BlockId, CaseRef
 from bot.render.long_text import quoted_pieces
 from bot.render.mrkdwn import bound, escape, safe
 
 NAME_LIMIT = 80
+SUGGEST_IN = frozenset({CaseState.NEW, CaseState.CLAIMED})
 FALLBACK_LIMIT = 300
 
 
-def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
-                can_escalate: bool = False) -> tuple[list[dict], str]:
+def case_parent(case: Case, *, now: datetime, tz: ZoneInfo, can_escalate: bool = False,
+                suggestions: Sequence[tuple[int, str]] | None = None) -> tuple[list[dict], str]:
     """Blocks and the notification/fallback text for the parent message of ``case``.
 
     ``now`` and ``tz`` (the desk's time zone) word the deadline: "due in 42 min".
     ``can_escalate``: escalation teams are configured, so the Escalate button shows.
+    ``suggestions``: (reply id, title) of the saved replies that fit, best first ([]:
+    none fits; None: the desk has no saved replies).
     """
     name = safe(case.customer.name, NAME_LIMIT) or "(no name)"
     handle = safe(case.customer.username, 40)
@@ -73,6 +77,9 @@ def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
     if flags:
         blocks.append(ContextBlock(block_id="case_flags", elements=[MarkdownTextObject(
             text=" · ".join(flags))]))
+    if suggestions is not None and case.state in SUGGEST_IN:
+        blocks.extend(replies_blocks.suggestion_blocks(case_id=case.id,
+                                                       suggestions=suggestions))
     buttons = _buttons(case, can_escalate=can_escalate)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.ACTIONS.value, elements=buttons))

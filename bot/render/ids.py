@@ -29,6 +29,12 @@ class ActionId(StrEnum):
     MORE = "care.more"            # overflow: mute/unmute author, hide/unhide reply
     MAKE_CASE = "care.make_case"  # from /care filtered
     QUARANTINE_RETRY = "care.quarantine_retry"  # from /care quarantine
+    USE_REPLY = "care.use_reply"          # a suggested saved reply on the parent
+    SAVED_REPLY = "care.saved_reply"      # the type-ahead select in the draft modal
+    REPLY_ADD = "care.reply_add"          # Home tab: a lead adds a saved reply
+    REPLY_EDIT = "care.reply_edit"        # Home tab: a lead edits one
+    REPLY_RETIRE = "care.reply_retire"    # Home tab: a lead retires one
+    REPLIES_PAGE = "care.replies_page"    # Home tab: the next or previous page
 
 
 class ViewId(StrEnum):
@@ -36,6 +42,7 @@ class ViewId(StrEnum):
     REQUEST_CHANGES = "care.request_changes_modal"
     MOVE_TO_DM = "care.move_to_dm_modal"
     ESCALATE = "care.escalate_modal"
+    REPLY_EDIT = "care.reply_edit_modal"
 
 
 class BlockId(StrEnum):
@@ -46,6 +53,12 @@ class BlockId(StrEnum):
     ESCALATION_NOTE = "escalation_note"
     CHANGES_REASON = "changes_reason"
     ACTIONS = "case_actions"
+    SAVED_REPLY = "saved_reply"
+    REPLY_TITLE = "reply_title"
+    REPLY_TEXT = "reply_text"
+    REPLY_CHANNEL = "reply_channel"
+    REPLY_TAGS = "reply_tags"
+    REPLY_FAQ = "reply_faq"
 
 
 class InputId(StrEnum):
@@ -55,6 +68,7 @@ class InputId(StrEnum):
     DEPARTMENT = "department"
     ESCALATION_NOTE = "note"
     CHANGES_REASON = "reason"
+    REPLY_FIELD = "value"
 
 
 class BadReference(ValueError):

@@ -1,0 +1,109 @@
+"""The app's Home tab: published when a user opens it, and the leads' saved-reply changes
+made from it (add, edit, retire, paging). Agents see the replies and may change nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot.render import replies_text
+from bot.render.actions import PageRef, ReplyRef
+from bot.render.home import home_view
+from bot.render.ids import ActionId, BadReference, BlockId, ViewId
+from bot.render.replies_home import (
+    read_edit_metadata,
+    read_edit_values,
+    replies_section,
+    reply_edit_modal,
+)
+from handlers.context import CLICK, Click, HandlerServices, payload_as
+
+log = logging.getLogger(__name__)
+
+
+def publish(services: HandlerServices, *, user_id: str, page: int = 0,
+            notice: str | None = None) -> None:
+    """Build and publish ``user_id``'s Home tab."""
+    replies = services.replies
+    sections = [replies_section(replies=replies.all(), page=page,
+                                can_edit=replies.is_lead(user_id), notice=notice)]
+    services.slack.publish_home(user_id=user_id, view=home_view(sections=sections))
+
+
+def register(app: App, services: HandlerServices) -> None:
+    if services.replies is None:
+        return
+    replies = services.replies
+
+    @app.event("app_home_opened")
+    def home_opened(event):
+        if event.get("tab", "home") == "home" and event.get("user"):
+            publish(services, user_id=str(event["user"]))
+
+    def on_click(action: ActionId):
+        def decorator(run):
+            @app.action(action.value)
+            def listener(ack, body, context):
+                ack()
+                click: Click = context[CLICK]
+                try:
+                    run(click, body)
+                except Exception:
+                    log.exception("handling %s on the Home tab failed", action.value)
+            return listener
+        return decorator
+
+    @on_click(ActionId.REPLIES_PAGE)
+    def turn_page(click: Click, body: dict) -> None:
+        publish(services, user_id=click.user_id, page=payload_as(click, PageRef).page)
+
+    @on_click(ActionId.REPLY_ADD)
+    def add(click: Click, body: dict) -> None:
+        open_editor(click, None)
+
+    @on_click(ActionId.REPLY_EDIT)
+    def edit(click: Click, body: dict) -> None:
+        open_editor(click, payload_as(click, ReplyRef).reply_id)
+
+    def open_editor(click: Click, reply_id: int | None) -> None:
+        if not replies.is_lead(click.user_id):
+            publish(services, user_id=click.user_id, notice=replies_text.LEADS_ONLY)
+            return
+        stored = replies.get(reply_id) if reply_id is not None else None
+        if reply_id is not None and stored is None:
+            publish(services, user_id=click.user_id, notice=replies_text.NO_SUCH_REPLY)
+            return
+        services.slack.open_view(trigger_id=click.place.trigger_id or "",
+                                 view=reply_edit_modal(stored))
+
+    @on_click(ActionId.REPLY_RETIRE)
+    def retire(click: Click, body: dict) -> None:
+        reply_id = payload_as(click, ReplyRef).reply_id
+        change = replies.retire(user_id=click.user_id, reply_id=reply_id or 0)
+        publish(services, user_id=click.user_id, notice=change.message)
+
+    @app.view(ViewId.REPLY_EDIT.value)
+    def reply_saved(ack, body, view):
+        user_id = str((body.get("user") or {}).get("id") or "")
+        first = BlockId.REPLY_TITLE.value
+        try:
+            reply_id, version = read_edit_metadata(view.get("private_metadata"))
+        except BadReference:
+            ack(response_action="errors", errors={first: replies_text.NO_SUCH_REPLY})
+            return
+        reply = read_edit_values((view.get("state") or {}).get("values") or {})
+        if isinstance(reply, str):
+            ack(response_action="errors", errors={reply: "Choose one."})
+            return
+        change = replies.save(user_id=user_id, reply=reply, reply_id=reply_id, version=version)
+        if not change.ok:
+            block = BlockId.REPLY_TEXT.value if "text" in (change.message or "") else first
+            ack(response_action="errors", errors={block: (change.message or "")[:1900]})
+            return
+        ack()
+        try:
+            publish(services, user_id=user_id)
+        except Exception:
+            log.exception("publishing the Home tab after a saved reply change failed")

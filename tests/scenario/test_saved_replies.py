@@ -221,3 +221,15 @@ def test_a_lead_edits_a_reply_on_the_home_tab_and_an_agent_is_refused(desk):
                                 else None)(replies.by_title(title)), message="the edited reply")
     history = replies.history(saved.id)
     assert history[0].actor == LEAD and history[0].action == "edited"
+
+
+def test_the_sandbox_loads_the_airline_faq_so_a_lost_bag_gets_delayed_bag():
+    from sandbox.run import CHANNEL, Sandbox
+
+    with Sandbox(port=0, seed=False) as sandbox:
+        post_id = sandbox.customer_post(username="new_user", text="my bag never arrived")
+        parent = wait_until(lambda: next((m for m in sandbox.slack.messages(CHANNEL)
+                                          if f"/status/{post_id}" in str(m.get("blocks"))
+                                          and "Use: Delayed bag" in str(m.get("blocks"))),
+                                         None), message="Delayed bag suggested")
+        assert "Saved replies that fit" in str(parent["blocks"])

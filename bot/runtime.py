@@ -34,6 +34,7 @@ from bot.services.intake import Intake, QuietLog, Routing, first_run
 from bot.services.leads import LeadDirectory
 from bot.services.moderation import Moderation
 from bot.services.people import People
+from bot.services.phone import PhoneDesk
 from bot.services.polling import (
     LAST_POLL,
     SEARCH_CURSOR,
@@ -52,9 +53,20 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, home, modals, quarantine, replies
+from handlers import (
+    case_actions,
+    commands,
+    events,
+    guard,
+    home,
+    modals,
+    phone,
+    quarantine,
+    replies,
+)
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
+from storage.callbacks import PhoneCallbacks
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Holder, Instances, Leases, Process
@@ -71,6 +83,7 @@ log = logging.getLogger("care_desk")
 
 INSTANCE_HEARTBEAT_SECONDS = 15
 INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
+CALLBACK_CHECK_SECONDS = 10  # how soon a number in a customer's DM flags the case
 
 
 def utc_now() -> datetime:
@@ -264,9 +277,15 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                               agent_name=slack.real_name, signature=desk.signature)
     saved_replies.import_file()
     sync.suggest = saved_replies.suggestion_titles
+    phone_desk = PhoneDesk(desk=desk, callbacks=PhoneCallbacks(db), store=store, slack=slack,
+                           clock=clock, replies=saved_replies,
+                           phone_number=settings.phone_number, kick=kick)
+    sync.phone = phone_desk.flag
+    jobs.add("check_callbacks", phone_desk.check_for_numbers, seconds=CALLBACK_CHECK_SECONDS)
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions, replies=saved_replies)
+                               triage=triage_actions, replies=saved_replies,
+                               phone=phone_desk)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -276,6 +295,6 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
     quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
-    for group in (case_actions, modals, commands, replies, home):
+    for group in (case_actions, modals, commands, replies, home, phone):
         group.register(app, services)
     return runtime

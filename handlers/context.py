@@ -20,6 +20,7 @@ from bot.render.ids import ActionId, BadReference
 from bot.services.desk import CareDesk, Outcome
 from bot.services.moderation import Moderation
 from bot.services.people import People
+from bot.services.phone import PhoneDesk
 from bot.services.queue_report import QueueReport
 from bot.services.saved_replies import ReplyDesk
 from bot.services.triage_actions import TriageActions
@@ -43,6 +44,7 @@ class HandlerServices:
     moderation: Moderation
     triage: TriageActions
     replies: ReplyDesk | None = None
+    phone: PhoneDesk | None = None
 
 
 @dataclass(frozen=True)

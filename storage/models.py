@@ -376,3 +376,22 @@ class SavedReplyEventRow(Base):
     action: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PhoneCallbackRow(Base):
+    """A case moved to the phone: asked (the customer was asked for a number), requested
+    (their DM held one: the callback flag) and called (with the outcome)."""
+
+    __tablename__ = "phone_callbacks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(16))
+    asked_by: Mapped[str] = mapped_column(String(32))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    number: Mapped[str | None] = mapped_column(String(32))
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    called_by: Mapped[str | None] = mapped_column(String(32))
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_phone_callbacks_state", "state"),)

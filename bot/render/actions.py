@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.case import CloseReason
+from bot.domain.phone import CallOutcome
 from bot.render.ids import ActionId, BadReference, CaseRef
 
 MAX_VALUE_CHARS = 2000
@@ -160,8 +161,28 @@ class PageRef:
         return cls(page=int(raw))
 
 
-ActionPayload = (CaseRef | CloseChoice | ModerationChoice | PostRef | QuarantineRef | ReplyChoice
-                 | ReplyRef | PageRef)
+@dataclass(frozen=True)
+class CallChoice:
+    """An option of the Called menu: which case, and how the call went."""
+
+    case_id: int
+    outcome: CallOutcome
+
+    def encode(self) -> str:
+        return f"{self.case_id}:{self.outcome.value}"
+
+    @classmethod
+    def decode(cls, raw: str) -> CallChoice:
+        case_part, _, outcome_part = raw.partition(":")
+        try:
+            outcome = CallOutcome(outcome_part)
+        except ValueError as exc:
+            raise BadReference(f"not a call outcome: {outcome_part[:30]!r}") from exc
+        return cls(case_id=_case_id(case_part), outcome=outcome)
+
+
+ActionPayload = (CallChoice | CaseRef | CloseChoice | ModerationChoice | PostRef | QuarantineRef
+                 | ReplyChoice | ReplyRef | PageRef)
 
 PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.CLAIM: CaseRef,
@@ -183,6 +204,8 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.REPLY_EDIT: ReplyRef,
     ActionId.REPLY_RETIRE: ReplyRef,
     ActionId.REPLIES_PAGE: PageRef,
+    ActionId.MOVE_TO_PHONE: CaseRef,
+    ActionId.CALLED: CallChoice,
 }
 """Which payload each action carries: the one table the encoder and decoder share."""
 

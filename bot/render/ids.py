@@ -35,6 +35,8 @@ class ActionId(StrEnum):
     REPLY_EDIT = "care.reply_edit"        # Home tab: a lead edits one
     REPLY_RETIRE = "care.reply_retire"    # Home tab: a lead retires one
     REPLIES_PAGE = "care.replies_page"    # Home tab: the next or previous page
+    MOVE_TO_PHONE = "care.move_to_phone"
+    CALLED = "care.called"                # the outcome of a callback
 
 
 class ViewId(StrEnum):
@@ -43,6 +45,7 @@ class ViewId(StrEnum):
     MOVE_TO_DM = "care.move_to_dm_modal"
     ESCALATE = "care.escalate_modal"
     REPLY_EDIT = "care.reply_edit_modal"
+    MOVE_TO_PHONE = "care.move_to_phone_modal"
 
 
 class BlockId(StrEnum):

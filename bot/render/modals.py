@@ -135,3 +135,20 @@ def request_changes_modal(*, case_id: int, draft_id: int) -> dict:
                       label=PlainTextObject(text="What should change?"),
                       element=PlainTextInputElement(action_id=InputId.CHANGES_REASON.value,
                                                     multiline=True, max_length=1000))])
+
+
+def move_to_phone_modal(*, case: Case, ask_text: str, hint: str) -> dict:
+    """The DM asking for a number and a good time to call (or giving the support line)."""
+    return _modal(callback=ViewId.MOVE_TO_PHONE, title="Move to phone",
+                  submit="Submit for approval", ref=CaseRef(case_id=case.id), blocks=[
+        _customer_wrote(case),
+        InputBlock(block_id=BlockId.DM_TEXT.value,
+                   label=PlainTextObject(text="Direct message (DM) to the customer"),
+                   element=PlainTextInputElement(action_id=InputId.DM_TEXT.value,
+                                                 multiline=True, max_length=MAX_DM_CHARS,
+                                                 initial_value=ask_text[:MAX_DM_CHARS]),
+                   hint=PlainTextObject(text=hint[:300])),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="When their DM holds a phone number the case shows *Callback requested* and "
+                 "you get the number privately.")]),
+    ])

@@ -81,9 +81,11 @@ class SlackSync:
                  clock: Callable[[], datetime], owner: str, tz: ZoneInfo = UTC_ZONE,
                  channel_posts: ChannelPosts | None = None, can_escalate: bool = False,
                  lease_seconds: float | None = None,
-                 suggest: Callable[[Case], list[tuple[int, str]] | None] | None = None) -> None:
+                 suggest: Callable[[Case], list[tuple[int, str]] | None] | None = None,
+                 phone: Callable[[Case], str | None] | None = None) -> None:
         self.can_escalate = can_escalate
         self.suggest = suggest
+        self.phone = phone
         self.outbox = outbox
         self.tz = tz
         self.channel_posts = channel_posts
@@ -171,7 +173,9 @@ class SlackSync:
         case = self.store.get(job.case_id)
         blocks, text = case_parent(case, now=self.clock(), tz=self.tz,
                                    can_escalate=self.can_escalate,
-                                   suggestions=self.suggest(case) if self.suggest else None)
+                                   suggestions=self.suggest(case) if self.suggest else None,
+                                   phone=self.phone(case) if self.phone else None,
+                                   can_phone=self.phone is not None)
         if job.kind == "parent" and not job.parent_ts:
             return self._post_once(
                 hold=hold, attempts=job.attempts, channel=job.channel, blocks=blocks,

@@ -6,8 +6,10 @@ import pytest
 
 from bot.domain.case import CaseState, CloseReason
 from bot.domain.model import Author, Case, Draft, DraftStatus
+from bot.domain.phone import CallOutcome
 from bot.render.actions import (
     PAYLOAD_OF,
+    CallChoice,
     CloseChoice,
     ModerationChoice,
     ModerationVerb,
@@ -34,6 +36,7 @@ EXAMPLES = {
     ReplyChoice: [ReplyChoice(case_id=7, reply_id=12), ReplyChoice(case_id=10**17, reply_id=1)],
     ReplyRef: [ReplyRef(reply_id=None), ReplyRef(reply_id=3)],
     PageRef: [PageRef(page=0), PageRef(page=12)],
+    CallChoice: [CallChoice(case_id=5, outcome=outcome) for outcome in CallOutcome],
 }
 
 

@@ -20,6 +20,7 @@ from bot.render.modals import (
     request_changes_modal,
 )
 from bot.services.desk import Outcome
+from handlers import home, phone, replies
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
 
 Listener = Callable[[Click, HandlerServices], Outcome | None]
@@ -134,6 +135,9 @@ LISTENERS: dict[ActionId, Listener] = {
     ActionId.ESCALATE: open_escalate,
     ActionId.MORE: moderate,
     ActionId.MAKE_CASE: make_case,
+    **replies.LISTENERS,
+    **home.LISTENERS,
+    **phone.LISTENERS,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

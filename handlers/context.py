@@ -55,6 +55,8 @@ class Place:
     channel_id: str | None
     message_ts: str | None
     trigger_id: str | None
+    view: dict | None = None
+    """The modal or Home tab the click came from (its id, hash, metadata and state)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def read_place(body: dict) -> Place:
     return Place(user_id=str((body.get("user") or {}).get("id") or ""),
                  channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id"),
                  message_ts=message.get("ts") or container.get("message_ts"),
-                 trigger_id=body.get("trigger_id"))
+                 trigger_id=body.get("trigger_id"),
+                 view=body.get("view") if isinstance(body.get("view"), dict) else None)
 
 
 def read_click(body: dict) -> Click:

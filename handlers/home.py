@@ -18,7 +18,7 @@ from bot.render.replies_home import (
     replies_section,
     reply_edit_modal,
 )
-from handlers.context import CLICK, Click, HandlerServices, payload_as
+from handlers.context import Click, HandlerServices, payload_as
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,37 @@ def publish(services: HandlerServices, *, user_id: str, page: int = 0,
     services.slack.publish_home(user_id=user_id, view=home_view(sections=sections))
 
 
+def turn_page(click: Click, services: HandlerServices) -> None:
+    publish(services, user_id=click.user_id, page=payload_as(click, PageRef).page)
+
+
+def open_editor(click: Click, services: HandlerServices) -> None:
+    """Add or Edit: the reply modal for a lead; an agent's Home tab says leads only."""
+    replies, reply_id = services.replies, payload_as(click, ReplyRef).reply_id
+    if not replies.is_lead(click.user_id):
+        publish(services, user_id=click.user_id, notice=replies_text.LEADS_ONLY)
+        return
+    stored = replies.get(reply_id) if reply_id is not None else None
+    if reply_id is not None and stored is None:
+        publish(services, user_id=click.user_id, notice=replies_text.NO_SUCH_REPLY)
+        return
+    services.slack.open_view(trigger_id=click.place.trigger_id or "",
+                             view=reply_edit_modal(stored))
+
+
+def retire(click: Click, services: HandlerServices) -> None:
+    reply_id = payload_as(click, ReplyRef).reply_id
+    change = services.replies.retire(user_id=click.user_id, reply_id=reply_id or 0)
+    publish(services, user_id=click.user_id, notice=change.message)
+
+
+LISTENERS = {ActionId.REPLIES_PAGE: turn_page, ActionId.REPLY_ADD: open_editor,
+             ActionId.REPLY_EDIT: open_editor, ActionId.REPLY_RETIRE: retire}
+"""The Home tab's clicks; ``handlers.case_actions`` registers them with the rest."""
+
+
 def register(app: App, services: HandlerServices) -> None:
+    """The Home tab's publishing and the reply modal's submission."""
     if services.replies is None:
         return
     replies = services.replies
@@ -41,48 +71,6 @@ def register(app: App, services: HandlerServices) -> None:
     def home_opened(event):
         if event.get("tab", "home") == "home" and event.get("user"):
             publish(services, user_id=str(event["user"]))
-
-    def on_click(action: ActionId):
-        def decorator(run):
-            @app.action(action.value)
-            def listener(ack, body, context):
-                ack()
-                click: Click = context[CLICK]
-                try:
-                    run(click, body)
-                except Exception:
-                    log.exception("handling %s on the Home tab failed", action.value)
-            return listener
-        return decorator
-
-    @on_click(ActionId.REPLIES_PAGE)
-    def turn_page(click: Click, body: dict) -> None:
-        publish(services, user_id=click.user_id, page=payload_as(click, PageRef).page)
-
-    @on_click(ActionId.REPLY_ADD)
-    def add(click: Click, body: dict) -> None:
-        open_editor(click, None)
-
-    @on_click(ActionId.REPLY_EDIT)
-    def edit(click: Click, body: dict) -> None:
-        open_editor(click, payload_as(click, ReplyRef).reply_id)
-
-    def open_editor(click: Click, reply_id: int | None) -> None:
-        if not replies.is_lead(click.user_id):
-            publish(services, user_id=click.user_id, notice=replies_text.LEADS_ONLY)
-            return
-        stored = replies.get(reply_id) if reply_id is not None else None
-        if reply_id is not None and stored is None:
-            publish(services, user_id=click.user_id, notice=replies_text.NO_SUCH_REPLY)
-            return
-        services.slack.open_view(trigger_id=click.place.trigger_id or "",
-                                 view=reply_edit_modal(stored))
-
-    @on_click(ActionId.REPLY_RETIRE)
-    def retire(click: Click, body: dict) -> None:
-        reply_id = payload_as(click, ReplyRef).reply_id
-        change = replies.retire(user_id=click.user_id, reply_id=reply_id or 0)
-        publish(services, user_id=click.user_id, notice=change.message)
 
     @app.view(ViewId.REPLY_EDIT.value)
     def reply_saved(ack, body, view):

@@ -9,7 +9,7 @@ from bot.render.actions import CallChoice
 from bot.render.ids import ActionId, BadReference, BlockId, CaseRef, InputId, ViewId
 from bot.render.modals import move_to_phone_modal
 from bot.services.desk import Outcome
-from handlers.context import CLICK, Click, HandlerServices, answer, payload_as
+from handlers.context import Click, HandlerServices, payload_as
 
 
 def open_move_to_phone(click: Click, services: HandlerServices) -> Outcome | None:
@@ -30,19 +30,14 @@ def called(click: Click, services: HandlerServices) -> Outcome:
                                  outcome=choice.outcome)
 
 
+LISTENERS = {ActionId.MOVE_TO_PHONE: open_move_to_phone, ActionId.CALLED: called}
+"""The phone clicks; ``handlers.case_actions`` registers them with the rest."""
+
+
 def register(app: App, services: HandlerServices) -> None:
+    """The Move to phone modal's submission (the clicks are in :data:`LISTENERS`)."""
     if services.phone is None:
         return
-    @app.action(ActionId.MOVE_TO_PHONE.value)
-    def move_to_phone_clicked(ack, context):
-        ack()
-        answer(services, context[CLICK], open_move_to_phone)
-
-    @app.action(ActionId.CALLED.value)
-    def called_chosen(ack, context):
-        ack()
-        answer(services, context[CLICK], called)
-
     @app.view(ViewId.MOVE_TO_PHONE.value)
     def move_to_phone_submitted(ack, body, view):
         user_id = str((body.get("user") or {}).get("id") or "")

@@ -8,7 +8,6 @@ block it already knows). The options request is answered from the database at on
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from slack_bolt import App
@@ -21,9 +20,7 @@ from bot.render.ids import ActionId, BadReference, BlockId, CaseRef, InputId
 from bot.render.modals import draft_modal
 from bot.render.replies_blocks import filled_note, reply_options
 from bot.services.desk import Outcome
-from handlers.context import CLICK, Click, HandlerServices, answer, payload_as
-
-log = logging.getLogger(__name__)
+from handlers.context import Click, HandlerServices, payload_as
 
 
 def _channel_for(case: Case, reply_channel: ReplyChannel, chosen: str | None) -> Channel:
@@ -78,38 +75,33 @@ def _chosen_channel(view: dict) -> str | None:
     return (entry.get("selected_option") or {}).get("value")
 
 
+def choose_reply(click: Click, services: HandlerServices) -> Outcome | None:
+    """A reply chosen in the draft modal's type-ahead: the text box replaced with it."""
+    view = click.place.view or {}
+    choice = payload_as(click, ReplyChoice)
+    if CaseRef.decode(view.get("private_metadata")).case_id != choice.case_id:
+        raise BadReference("a saved reply chosen for another case")
+    allowed = services.desk.can_draft(case_id=choice.case_id, user_id=click.user_id)
+    if not allowed.ok:
+        return allowed
+    new_view = filled_draft_modal(services, case=allowed.case, reply_id=choice.reply_id,
+                                  user_id=click.user_id, chosen_channel=_chosen_channel(view))
+    if isinstance(new_view, str):
+        return Outcome(False, allowed.case, new_view)
+    services.slack.update_view(view_id=str(view.get("id") or ""), view=new_view,
+                               view_hash=view.get("hash"))
+    return None
+
+
+LISTENERS = {ActionId.USE_REPLY: use_reply, ActionId.SAVED_REPLY: choose_reply}
+"""The saved-reply clicks; ``handlers.case_actions`` registers them with the rest."""
+
+
 def register(app: App, services: HandlerServices) -> None:
+    """The type-ahead's options request (the clicks are in :data:`LISTENERS`)."""
     if services.replies is None:
         return
     replies = services.replies
-
-    @app.action(ActionId.USE_REPLY.value)
-    def use_clicked(ack, context):
-        ack()
-        answer(services, context[CLICK], use_reply)
-
-    @app.action(ActionId.SAVED_REPLY.value)
-    def reply_chosen(ack, body, context):
-        ack()
-        click: Click = context[CLICK]
-        view = body.get("view") or {}
-        try:
-            choice = payload_as(click, ReplyChoice)
-            if CaseRef.decode(view.get("private_metadata")).case_id != choice.case_id:
-                raise BadReference("a saved reply chosen for another case")
-            allowed = services.desk.can_draft(case_id=choice.case_id, user_id=click.user_id)
-            if not allowed.ok:
-                return
-            new_view = filled_draft_modal(services, case=allowed.case,
-                                          reply_id=choice.reply_id, user_id=click.user_id,
-                                          chosen_channel=_chosen_channel(view))
-            if isinstance(new_view, dict):
-                services.slack.update_view(view_id=str(view.get("id") or ""), view=new_view,
-                                           view_hash=view.get("hash"))
-        except BadReference as exc:
-            log.warning("refused a saved reply choice: %s", exc)
-        except Exception:
-            log.exception("filling in a chosen saved reply failed")
 
     @app.options(ActionId.SAVED_REPLY.value)
     def reply_options_requested(ack, body):

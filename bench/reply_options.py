@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.domain.saved_replies import SavedReply  # noqa: E402
+from bot.domain.saved_replies_file import load_saved_replies  # noqa: E402
 from bot.render.ids import ActionId, BlockId, CaseRef, ViewId  # noqa: E402
 from sandbox.stack import made_up_tokens, start_stack  # noqa: E402
 from storage.replies import SavedReplies  # noqa: E402
@@ -50,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
                                 "CARE_REPLIES_FILE": str(ROOT / "sandbox/airline_replies.yml")})
         try:
             store = SavedReplies(stack.runtime.db)
-            now = datetime.now(UTC)
-            for n in range(args.replies - len(store.active())):
+            replies = load_saved_replies(ROOT / "sandbox/airline_replies.yml")
+            for n in range(args.replies - len(replies)):
                 words = rng.sample(WORDS, 3)
-                store.add(SavedReply(title=f"{words[0].title()} {words[1]} {n}",
-                                     text=f"Sorry about the {words[0]}, {{name}}. "
-                                          f"Please DM us about your {words[2]}.",
-                                     tags=tuple(words)), actor="bench", now=now)
+                replies.append(SavedReply(title=f"{words[0].title()} {words[1]} {n}",
+                                          text=f"Sorry about the {words[0]}, {{name}}. "
+                                               f"Please DM us about your {words[2]}.",
+                                          tags=tuple(words)))
+            store.import_file(replies, actor="bench", now=datetime.now(UTC))
+            total = len(store.active())
             view = {"id": "VBENCH", "type": "modal", "callback_id": ViewId.DRAFT.value,
                     "private_metadata": CaseRef(case_id=1).encode()}
             timings, counts = [], []
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     timings.sort()
     p50 = statistics.median(timings)
     p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-    print(f"| saved-reply type-ahead over HTTP, {len(store.active()):,} replies "
+    print(f"| saved-reply type-ahead over HTTP, {total:,} replies "
           f"({args.requests} options requests, up to {max(counts)} options each) | "
           f"p50 {p50:.0f} ms, p99 {p99:.0f} ms (target p99 < 100 ms; Slack's limit 3 s) | "
           f"`python bench/reply_options.py` |")

@@ -83,6 +83,7 @@ class ReplyDesk:
         self.signature = signature
         self._lock = threading.Lock()
         self._index: tuple[tuple, ReplyIndex, tuple[StoredReply, ...]] | None = None
+        self._active: tuple[tuple[int, int, int], tuple[StoredReply, ...]] | None = None
         self._suggested: dict[int, tuple[tuple, list[tuple[int, str]]]] = {}
 
     # --- the file -------------------------------------------------------------------
@@ -115,9 +116,20 @@ class ReplyDesk:
                                           unused_days=UNUSED_DAYS)
 
     # --- suggestions and filling in --------------------------------------------------
+    def active(self) -> tuple[StoredReply, ...]:
+        """The replies in use, read again only when the set changed (use counts may lag)."""
+        fingerprint = self.store.fingerprint()
+        with self._lock:
+            if self._active is not None and self._active[0] == fingerprint:
+                return self._active[1]
+        active = tuple(self.store.active())
+        with self._lock:
+            self._active = (fingerprint, active)
+        return active
+
     def _ranked(self, active: tuple[StoredReply, ...] | None = None
                 ) -> tuple[ReplyIndex, tuple[StoredReply, ...]]:
-        active = tuple(self.store.active()) if active is None else active
+        active = self.active() if active is None else active
         key = tuple((s.id, s.version) for s in active)
         with self._lock:
             if self._index is None or self._index[0] != key:
@@ -144,7 +156,7 @@ class ReplyDesk:
         the replies change."""
         if case.state not in (CaseState.NEW, CaseState.CLAIMED):
             return None
-        active = tuple(self.store.active())
+        active = self.active()
         if not active:
             return None
         replies_key = tuple((s.id, s.version) for s in active)
@@ -163,9 +175,9 @@ class ReplyDesk:
         """The type-ahead: active replies whose title (then tags, then text) holds
         ``query``, titles first; all of them (by title) for an empty query."""
         words = query.casefold().split()
-        active = self.store.active()
+        active = self.active()
         if not words:
-            return active[:limit]
+            return list(active[:limit])
 
         def rank(stored: StoredReply) -> int | None:
             title = stored.reply.title.casefold()

@@ -233,3 +233,23 @@ def test_the_sandbox_loads_the_airline_faq_so_a_lost_bag_gets_delayed_bag():
                                           and "Use: Delayed bag" in str(m.get("blocks"))),
                                          None), message="Delayed bag suggested")
         assert "Saved replies that fit" in str(parent["blocks"])
+
+
+def test_reload_refuses_a_broken_file_and_keeps_the_replies_in_use(database_url, tmp_path):
+    replies_file = tmp_path / "replies.yml"
+    replies_file.write_text(AIRLINE_FAQ.read_text())
+    desk = Desk.start(database_url=database_url, CARE_REPLIES_FILE=str(replies_file))
+    try:
+        store = SavedReplies(desk.runtime.db)
+        before = [(s.reply.title, s.reply.text) for s in store.active()]
+        assert len(before) == 49
+        replies_file.write_text("- title: Delayed bag\n  text: Sorry about {bag}\n"
+                                "- title: Hello\n  channel: sometimes\n  text: hi\n")
+        refused = desk.requests.command(user_id=LEAD, text="replies reload",
+                                        channel_id="C0CARE").json()["text"]
+        assert "was not loaded" in refused
+        assert f"{replies_file}, line 1: unknown placeholder {{bag}}" in refused
+        assert f"{replies_file}, line 4" in refused
+        assert [(s.reply.title, s.reply.text) for s in store.active()] == before
+    finally:
+        desk.stop()

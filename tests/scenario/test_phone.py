@@ -65,17 +65,18 @@ def test_move_to_phone_flags_a_callback_and_masks_the_number(desk, caplog):
     assert len(mine) == 1
     assert not any(n in t for n in FULL for user in (AGENT2, LEAD)
                    for t in desk.ephemerals_for(user))
-    channel_text = _everything_in_the_channel(desk, parent)
-    assert "+1 ••• ••• 4567" in channel_text
-    assert not any(n in channel_text for n in FULL)
     # Neither the desk's own logs (any level) nor anything at INFO and above holds it.
     logged = [r for r in caplog.records if r.levelno >= logging.INFO
               or r.name.split(".")[0] in ("bot", "handlers", "storage", "care_desk")]
     leaks = [r.name for r in logged for n in FULL if n in r.getMessage()]
     assert leaks == []
 
-    note = next(m for m in desk.slack.thread(CHANNEL, parent["ts"])
-                if ActionId.CALLED.value in str(m.get("blocks")))
+    note = wait_until(lambda: next((m for m in desk.slack.thread(CHANNEL, parent["ts"])
+                                    if ActionId.CALLED.value in str(m.get("blocks"))), None),
+                      message="the Called menu in the thread")
+    channel_text = _everything_in_the_channel(desk, parent)
+    assert "+1 ••• ••• 4567" in str(note["blocks"])
+    assert not any(n in channel_text for n in FULL)
     menu = next(e for b in note["blocks"] for e in b.get("elements") or []
                 if e.get("action_id") == ActionId.CALLED.value)
     value = next(o["value"] for o in menu["options"] if o["value"].endswith(":no_answer"))

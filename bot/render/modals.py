@@ -68,8 +68,6 @@ def draft_modal(*, case: Case, initial_text: str = "", initial_channel: Channel 
             text=":lock: *DM only.* This post did not mention the brand, so X allows no "
                  "public reply.")]))
         hint = "Only the customer sees a DM. A lead approves before it is sent."
-    if saved_replies:
-        blocks.append(saved_reply_select())
     blocks.append(InputBlock(
         block_id=text_block_id, label=PlainTextObject(text="Your reply"),
         element=PlainTextInputElement(action_id=InputId.DRAFT_TEXT.value, multiline=True,
@@ -79,6 +77,8 @@ def draft_modal(*, case: Case, initial_text: str = "", initial_channel: Channel 
         hint=PlainTextObject(text=hint)))
     if note is not None:
         blocks.append(note)
+    if saved_replies:  # after the text box, so the blocks before it keep their places
+        blocks.append(saved_reply_select())
     return _modal(callback=ViewId.DRAFT, title="Draft reply", submit="Submit for approval",
                   ref=CaseRef(case_id=case.id), blocks=blocks)
 

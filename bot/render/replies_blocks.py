@@ -58,7 +58,7 @@ def saved_reply_select() -> InputBlock:
         element=ExternalDataSelectElement(
             action_id=ActionId.SAVED_REPLY.value, min_query_length=0,
             placeholder=PlainTextObject(text="Type to find a saved reply")),
-        hint=PlainTextObject(text="Choosing one replaces the text below; edit it from there."))
+        hint=PlainTextObject(text="Choosing one replaces the text above; edit it from there."))
 
 
 def reply_options(*, case_id: int, replies: Sequence[StoredReply]) -> list[dict]:

@@ -87,6 +87,9 @@ class Settings:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     report_schedule: tuple[ScheduleEntry, ...] = ()
     report_channel_id: str | None = None
+    replies_file: str | None = None
+    faq_url: str | None = None
+    phone_number: str | None = None
 
     @property
     def sla_policy(self) -> SlaPolicy:

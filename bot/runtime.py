@@ -12,7 +12,6 @@ Example::
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import secrets
@@ -38,6 +37,7 @@ from bot.services.learning import Learning
 from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.period_report import PeriodReports
+from bot.services.phone import PhoneDesk
 from bot.services.polling import (
     LAST_POLL,
     SEARCH_CURSOR,
@@ -48,6 +48,7 @@ from bot.services.polling import (
 from bot.services.praise import DIGEST_CHECK_SECONDS, PraiseLane
 from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
+from bot.services.saved_replies import ReplyDesk
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
@@ -56,9 +57,21 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import case_actions, commands, events, guard, home, modals, praise, quarantine
+from handlers import (
+    case_actions,
+    commands,
+    events,
+    guard,
+    home,
+    modals,
+    phone,
+    praise,
+    quarantine,
+    replies,
+)
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
+from storage.callbacks import PhoneCallbacks
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Holder, Instances, Leases, Process
@@ -68,6 +81,7 @@ from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
 from storage.praise import PraiseItems
 from storage.quarantine import QuarantinedPosts
+from storage.replies import SavedReplies
 from storage.reports import PeriodRecords, ReportRuns, Reports
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
@@ -78,6 +92,7 @@ INSTANCE_HEARTBEAT_SECONDS = 15
 INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
 REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
 HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
+CALLBACK_CHECK_SECONDS = 10  # how soon a number in a customer's DM flags the case
 
 
 def utc_now() -> datetime:
@@ -273,21 +288,30 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                post_message=slack.post, channel=settings.care_channel_id,
                                clock=clock, learning=learning, brand_id=lambda: me.id, kick=kick,
                                like_on_x=lambda post_id: x.like(brand_id=me.id, post_id=post_id))
-    services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
-                               brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions, intake=intake, praise=intake.praise,
-                               learning=learning)
+    saved_replies = ReplyDesk(store=SavedReplies(db), leads=leads, clock=clock,
+                              faq_url=settings.faq_url, file_path=settings.replies_file,
+                              agent_name=slack.real_name, signature=desk.signature)
+    saved_replies.import_file()
+    sync.suggest = saved_replies.suggestion_titles
+    phone_desk = PhoneDesk(desk=desk, callbacks=PhoneCallbacks(db), store=store, slack=slack,
+                           clock=clock, replies=saved_replies,
+                           phone_number=settings.phone_number, kick=kick)
+    sync.phone = phone_desk.flag
+    jobs.add("check_callbacks", phone_desk.check_for_numbers, seconds=CALLBACK_CHECK_SECONDS)
     period_reports = PeriodReports(
         records=PeriodRecords(db), policy=policy, clock=clock, slack=slack,
         schedule=settings.report_schedule, runs=ReportRuns(db), owner=instance,
         channel=settings.report_channel_id or settings.care_channel_id)
-    services = dataclasses.replace(services, period_reports=period_reports)
     if settings.report_schedule:
         jobs.add("post_reports", period_reports.post_due, seconds=REPORT_CHECK_SECONDS)
     home_tab = HomeTab(reports=Reports(db), policy=policy, clock=clock, slack=slack,
-                       is_lead=leads.is_lead)
-    home.register(app, home=home_tab)
+                       is_lead=leads.is_lead, more_sections=saved_replies.home_section)
     jobs.add("refresh_home", home_tab.refresh, seconds=HOME_REFRESH_SECONDS)
+    services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
+                               brand_id=lambda: me.id, moderation=moderation,
+                               triage=triage_actions, intake=intake, praise=intake.praise,
+                               learning=learning, period_reports=period_reports,
+                               replies=saved_replies, phone=phone_desk, home=home_tab)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -299,6 +323,6 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     jobs.add("praise_digest", intake.praise.post_digest, seconds=DIGEST_CHECK_SECONDS)
     praise.register(app, services)
     quarantine.register(app, services)
-    for group in (case_actions, modals, commands):
+    for group in (case_actions, modals, commands, replies, home, phone):
         group.register(app, services)
     return runtime

@@ -146,6 +146,18 @@ def _nudges(name: str, raw: str) -> object:
         raise SettingProblem(str(exc)) from None
 
 
+def _replies_file(name: str, raw: str) -> str:
+    """The path, once the file reads as saved replies (each problem with its line)."""
+    from bot.domain.saved_replies_file import RepliesFileError, load_saved_replies
+
+    try:
+        load_saved_replies(raw)
+    except RepliesFileError as exc:
+        raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
+                               for p in exc.problems)) from None
+    return raw
+
+
 def _instance_id(name: str, raw: str) -> str:
     if not INSTANCE_ID.match(raw):
         raise SettingProblem(f"{name} must be 1 to 64 letters, digits, '.', '_', ':' or '-', "
@@ -306,6 +318,13 @@ TABLE: tuple[Setting, ...] = (
        field="report_schedule"),
     _s("CARE_REPORT_CHANNEL_ID", TEAM, "the channel scheduled reports go to",
        text(CHANNEL_ID), default_text="the care channel", field="report_channel_id"),
+    _s("CARE_REPLIES_FILE", TEAM, "a YAML file of saved replies, imported at start-up and on "
+       "/care replies reload (the file wins for the titles it holds)", Parser(_replies_file),
+       field="replies_file"),
+    _s("CARE_FAQ_URL", TEAM, "the team's FAQ page: the {faq_url} of saved replies, shown by "
+       "/care hours", _url(trailing_slash=False), field="faq_url"),
+    _s("CARE_PHONE_NUMBER", TEAM, "the support line given to a customer moved to the phone, "
+       "e.g. +1 800 555 0100", text(r"^\+?[0-9][0-9 ().-]{5,30}$"), field="phone_number"),
 )
 _HELP = {s.name: s.help for s in TABLE}
 BY_NAME = {s.name: s for s in TABLE}

@@ -123,6 +123,21 @@ class SlackOut:
     def open_view(self, *, trigger_id: str, view: dict) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
+    def update_view(self, *, view_id: str, view: dict, view_hash: str | None = None) -> None:
+        self.client.views_update(view_id=view_id, view=view, hash=view_hash)
+
+    def publish_home(self, *, user_id: str, view: dict) -> None:
+        self.client.views_publish(user_id=user_id, view=view)
+
+    def real_name(self, user_id: str) -> str:
+        """The user's real name as Slack knows it ("" when it cannot be read)."""
+        try:
+            user = self.client.users_info(user=user_id).get("user") or {}
+        except SlackApiError:
+            return ""
+        profile = user.get("profile") or {}
+        return str(user.get("real_name") or profile.get("real_name") or user.get("name") or "")
+
     def usergroup_members(self, group_id: str) -> list[str]:
         return list(self.client.usergroups_users_list(usergroup=group_id).get("users") or [])
 
@@ -155,9 +170,6 @@ class SlackOut:
             if not cursor:
                 return None
         return None
-
-    def publish_home(self, *, user: str, view: dict) -> None:
-        self.client.views_publish(user_id=user, view=view)
 
     def is_member(self, channel: str) -> bool:
         """Whether the app is in ``channel`` (False when Slack will not say)."""

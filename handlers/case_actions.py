@@ -20,6 +20,7 @@ from bot.render.modals import (
     request_changes_modal,
 )
 from bot.services.desk import Outcome
+from handlers import home, phone, replies
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
 from handlers.praise import like_praise, make_case_of_praise, thank_praise
 from handlers.quarantine import retry_quarantined
@@ -89,7 +90,8 @@ def open_draft(click: Click, services: HandlerServices) -> Outcome | None:
     _open(services, click, draft_modal(
         case=case, initial_text=latest.text if latest else "",
         initial_channel=latest.channel if latest else None,
-        signature=services.desk.signature(click.user_id)))
+        signature=services.desk.signature(click.user_id),
+        saved_replies=services.replies is not None))
     return None
 
 
@@ -139,6 +141,9 @@ LISTENERS: dict[ActionId, Listener] = {
     ActionId.PRAISE_LIKE: like_praise,
     ActionId.PRAISE_THANK: thank_praise,
     ActionId.PRAISE_MAKE_CASE: make_case_of_praise,
+    **replies.LISTENERS,
+    **home.LISTENERS,
+    **phone.LISTENERS,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.render import care_answers, strings
+from bot.render import care_answers, replies_text, strings
 from bot.render.mrkdwn import escape
 from handlers.context import HandlerServices
 from handlers.report_command import run_report_command
@@ -35,7 +35,16 @@ def at_risk(services: HandlerServices, user_id: str, rest: str) -> str:
 
 
 def hours(services: HandlerServices, user_id: str, rest: str) -> str:
-    return services.report.hours()
+    faq_url = services.replies.faq_url if services.replies else None
+    return services.report.hours() + replies_text.faq_line(faq_url)
+
+
+def saved_replies(services: HandlerServices, user_id: str, rest: str) -> str:
+    if services.replies is None:
+        return replies_text.NO_REPLIES
+    if rest.strip().lower() == "reload":
+        return services.replies.reload(user_id=user_id)
+    return services.replies.listing()
 
 
 def crisis(services: HandlerServices, user_id: str, rest: str) -> str:
@@ -57,6 +66,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "hours": hours,
     "crisis": crisis,
     "signature": signature,
+    "replies": saved_replies,
     "help": help_text,
     "": help_text,
 }

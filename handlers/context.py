@@ -18,13 +18,16 @@ from bot.render import handler_text, strings
 from bot.render.actions import ActionPayload, decode_action
 from bot.render.ids import ActionId, BadReference
 from bot.services.desk import CareDesk, Outcome
+from bot.services.home_tab import HomeTab
 from bot.services.intake import Intake
 from bot.services.learning import Learning
 from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.period_report import PeriodReports
+from bot.services.phone import PhoneDesk
 from bot.services.praise import PraiseLane
 from bot.services.queue_report import QueueReport
+from bot.services.saved_replies import ReplyDesk
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import SlackOut
 
@@ -49,6 +52,9 @@ class HandlerServices:
     praise: PraiseLane | None = None
     learning: Learning | None = None
     period_reports: PeriodReports | None = None
+    replies: ReplyDesk | None = None
+    phone: PhoneDesk | None = None
+    home: HomeTab | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class Place:
     channel_id: str | None
     message_ts: str | None
     trigger_id: str | None
+    view: dict | None = None
+    """The modal or Home tab the click came from (its id, hash, metadata and state)."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,8 @@ def read_place(body: dict) -> Place:
     return Place(user_id=str((body.get("user") or {}).get("id") or ""),
                  channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id"),
                  message_ts=message.get("ts") or container.get("message_ts"),
-                 trigger_id=body.get("trigger_id"))
+                 trigger_id=body.get("trigger_id"),
+                 view=body.get("view") if isinstance(body.get("view"), dict) else None)
 
 
 def read_click(body: dict) -> Click:

@@ -23,6 +23,15 @@ def _text(view: dict, block: BlockId, field: InputId) -> str:
     return _input(view, block, field).get("value") or ""
 
 
+def draft_text_block(view: dict) -> str:
+    """The block id of the draft's text box: a saved reply chosen in the modal gives it a
+    new one (``draft_text.<reply>.<n>``) so Slack shows the new text."""
+    values = (view.get("state") or {}).get("values") or {}
+    prefix = BlockId.DRAFT_TEXT.value
+    found = [b for b in values if b == prefix or b.startswith(prefix + ".")]
+    return found[-1] if found else prefix
+
+
 def _choice(view: dict, block: BlockId, field: InputId) -> str | None:
     return (_input(view, block, field).get("selected_option") or {}).get("value")
 
@@ -30,7 +39,7 @@ def _choice(view: dict, block: BlockId, field: InputId) -> str | None:
 def register(app: App, services: HandlerServices) -> None:
     desk = services.desk
 
-    def submit(ack, body, view, fields: dict[str, BlockId], call):
+    def submit(ack, body, view, fields: dict[str, str], call):
         """Run ``call(ref, user)``; map a refusal's ``field`` to the block to show it under."""
         user_id = (body.get("user") or {}).get("id", "")
         first = next(iter(fields.values()))
@@ -38,24 +47,26 @@ def register(app: App, services: HandlerServices) -> None:
             ref = CaseRef.decode(view.get("private_metadata"))
             outcome = call(ref, user_id)
         except BadReference:
-            ack(response_action="errors", errors={first.value: strings.NO_SUCH_CASE})
+            ack(response_action="errors", errors={str(first): strings.NO_SUCH_CASE})
             return
         except Exception:
             log.exception("handling a modal submission failed")
-            ack(response_action="errors", errors={first.value: strings.SOMETHING_WENT_WRONG})
+            ack(response_action="errors", errors={str(first): strings.SOMETHING_WENT_WRONG})
             return
         if outcome.ok:
             ack()
         else:
             block = fields.get(outcome.field or "", first)
-            ack(response_action="errors", errors={block.value: outcome.message[:1900]})
+            ack(response_action="errors", errors={str(block): outcome.message[:1900]})
 
     @app.view(ViewId.DRAFT.value)
     def draft_submitted(ack, body, view):
-        text = _text(view, BlockId.DRAFT_TEXT, InputId.DRAFT_TEXT)
+        text_block = draft_text_block(view)
+        text = ((view.get("state") or {}).get("values") or {}).get(text_block, {}).get(
+            InputId.DRAFT_TEXT.value, {}).get("value") or ""
         chosen = _choice(view, BlockId.CHANNEL, InputId.CHANNEL)
         channel = Channel(chosen) if chosen in (Channel.PUBLIC.value, Channel.DM.value) else None
-        submit(ack, body, view, {"text": BlockId.DRAFT_TEXT},
+        submit(ack, body, view, {"text": text_block},
                lambda ref, user: desk.submit_draft(case_id=ref.case_id, user_id=user, text=text,
                                                    channel=channel))
 

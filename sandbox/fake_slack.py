@@ -309,6 +309,11 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(list(self._store.view_log.values()))
 
+    def home_view(self, user: str) -> dict[str, Any] | None:
+        """The Home tab last published for ``user`` (None before the first)."""
+        with self._lock:
+            return copy.deepcopy(self._store.modals.home_views.get(user))
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(call_record)`` after each call; returns an unsubscribe function."""
         with self._lock:
@@ -330,11 +335,6 @@ class FakeSlack:
                                 "status": status, "ok": status == 200, "response": None,
                                 "at": time.time()})
         return status
-
-    def home_view(self, user_id: str) -> dict[str, Any] | None:
-        """The Home tab last published for ``user_id``."""
-        with self._lock:
-            return copy.deepcopy(self._store.modals.home_views.get(user_id))
 
     def file_content(self, file_id: str) -> tuple[str, bytes] | None:
         """(mimetype, bytes) of a shared file, or None."""

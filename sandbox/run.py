@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -56,6 +57,9 @@ BOT_NAME = "Care Desk"
 # (department, channel id, channel name): where escalation summaries go.
 ESCALATION_CHANNELS = (("legal", "C0LEGAL", "care-legal"), ("comms", "C0COMMS", "care-comms"))
 POLL_WAIT_SECONDS = 5.0
+AIRLINE_REPLIES = Path(__file__).resolve().parent / "airline_replies.yml"
+AIRLINE_FAQ_URL = "https://acme.example/faq"
+AIRLINE_PHONE = "+1 800 555 0100"
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ class Sandbox:
                 "X_DM_POLL_SECONDS": str(DM_POLL_SECONDS),
                 "CARE_ESCALATION_CHANNELS": ",".join(f"{dept}={cid}"
                                                      for dept, cid, _ in ESCALATION_CHANNELS),
+                "CARE_REPLIES_FILE": str(AIRLINE_REPLIES), "CARE_FAQ_URL": AIRLINE_FAQ_URL,
+                "CARE_PHONE_NUMBER": AIRLINE_PHONE,
                 "DATABASE_URL": f"sqlite:///{self._tmp}/sandbox.db"})
         self.slack, self.x, self.runtime = self.stack.slack, self.stack.x, self.stack.runtime
         self.settings, self.requests = self.stack.settings, self.stack.requests

@@ -76,6 +76,47 @@ class SignedSlackRequests:
             "actions": [action],
         })
 
+    def options(self, *, user_id: str, view: dict, action_id: str, block_id: str,
+                value: str) -> requests.Response:
+        """A ``block_suggestion``: the user typed ``value`` into an external select."""
+        return self._interactive({
+            "type": "block_suggestion", "api_app_id": self.app_id,
+            "team": {"id": self.team_id, "domain": "care-desk"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
+            "container": {"type": "view", "view_id": view.get("id")},
+            "action_id": action_id, "block_id": block_id, "value": value,
+            "action_ts": f"{time.time():.6f}", "view": view})
+
+    def choose_in_view(self, *, user_id: str, view: dict, action_id: str, block_id: str,
+                       value: str, values: dict | None = None,
+                       element: str = "external_select") -> requests.Response:
+        """A ``block_actions`` from inside a modal: an option chosen in a select that
+        dispatches (``values``: the state of the modal's other inputs)."""
+        shown = dict(view)
+        shown["state"] = {"values": values or {}}
+        return self._interactive({
+            "type": "block_actions", "api_app_id": self.app_id,
+            "team": {"id": self.team_id, "domain": "care-desk"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
+            "container": {"type": "view", "view_id": view.get("id")},
+            "trigger_id": self.new_trigger_id(), "view": shown,
+            "actions": [{"type": element, "action_id": action_id, "block_id": block_id,
+                         "selected_option": {"value": value,
+                                             "text": {"type": "plain_text", "text": value}},
+                         "action_ts": f"{time.time():.6f}"}]})
+
+    def home_click(self, *, user_id: str, view: dict, action_id: str,
+                   value: str) -> requests.Response:
+        """A button clicked on the app's Home tab (``view``: the published Home view)."""
+        return self._interactive({
+            "type": "block_actions", "api_app_id": self.app_id,
+            "team": {"id": self.team_id, "domain": "care-desk"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": self.team_id},
+            "container": {"type": "view", "view_id": view.get("id")},
+            "trigger_id": self.new_trigger_id(), "view": view,
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "home",
+                         "value": value, "action_ts": f"{time.time():.6f}"}]})
+
     def submit_view(self, *, user_id: str, view: dict,
                     values: dict[str, dict[str, str | dict]]) -> requests.Response:
         """Submit ``view`` (as the bot opened it) with ``values[block][action]``.

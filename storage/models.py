@@ -344,105 +344,13 @@ class QuarantinedPostRow(Base):
     quarantined_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class SavedReplyRow(Base):
-    """A saved reply: from the replies file (``source`` file) or made in Slack (slack)."""
-
-    __tablename__ = "saved_replies"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    title: Mapped[str] = mapped_column(String(75), unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    channel: Mapped[str] = mapped_column(String(8), default="public")
-    tags: Mapped[list] = mapped_column(JSON)
-    faq: Mapped[str | None] = mapped_column(String(500))
-    source: Mapped[str] = mapped_column(String(8))
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    use_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Bumped on every change, so two leads editing at once cannot overwrite each other.
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_by: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_by: Mapped[str] = mapped_column(String(32))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class SavedReplyEventRow(Base):
-    """Append-only history of the saved replies: who changed what, when."""
-
-    __tablename__ = "saved_reply_events"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    reply_id: Mapped[int] = mapped_column(ForeignKey("saved_replies.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(32))
-    action: Mapped[str] = mapped_column(String(16))
-    detail: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class PraiseItemRow(Base):
-    """A post triaged as praise that asks nothing: listed in the hourly praise digest with
-    Like and Thank, not a case unless an agent makes it one."""
-
-    __tablename__ = "praise_items"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    author_id: Mapped[str] = mapped_column(String(32))
-    author_handle: Mapped[str] = mapped_column(String(64))
-    author_name: Mapped[str] = mapped_column(String(200))
-    author_followers: Mapped[int] = mapped_column(BigInteger, default=0)
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    conversation_id: Mapped[str | None] = mapped_column(String(32))
-    origin: Mapped[str] = mapped_column(String(16))
-    lang: Mapped[str | None] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(240))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    # The digest that took it in (its hour), and whether it was shown or only counted.
-    digest_hour: Mapped[str | None] = mapped_column(String(16), index=True)
-    shown_in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
-    liked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    liked_by: Mapped[str | None] = mapped_column(String(32))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
-
-
-class PraiseDigestRow(Base):
-    """One praise digest per hour: inserting the row decides which instance posts it."""
-
-    __tablename__ = "praise_digests"
-    hour: Mapped[str] = mapped_column(String(16), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    shown: Mapped[int] = mapped_column(Integer, default=0)
-    more: Mapped[int] = mapped_column(Integer, default=0)
-    slack_ts: Mapped[str | None] = mapped_column(String(32))
-
-
-class TriageLabelRow(Base):
-    """An agent's decision that contradicts triage, kept as a labelled example."""
-
-    __tablename__ = "triage_labels"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    post_id: Mapped[str] = mapped_column(String(32), unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    brand_handle: Mapped[str] = mapped_column(String(64))
-    author_followers: Mapped[int] = mapped_column(BigInteger, default=0)
-    lang: Mapped[str | None] = mapped_column(String(16))
-    triage_lane: Mapped[str] = mapped_column(String(16))
-    triage_kind: Mapped[str | None] = mapped_column(String(16))
-    triage_reason: Mapped[str] = mapped_column(String(240))
-    label: Mapped[str] = mapped_column(String(16))
-    correction: Mapped[str] = mapped_column(String(32))
-    labelled_by: Mapped[str] = mapped_column(String(32))
-    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-class ReportRunRow(Base):
-    """One row per scheduled report posted: inserting it is how one instance of several
-    claims a period's report (insert-or-nothing on the primary key)."""
-
-    __tablename__ = "report_runs"
-    period_key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
-    claimed_by: Mapped[str] = mapped_column(String(64))
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-# Period reports read cases by the day they were opened.
-Index("ix_cases_created_at", CaseRow.created_at)
+# The features' tables live beside these; importing them here registers them on Base.
+from storage.feature_tables import (  # noqa: E402,F401 - registers the tables
+    PhoneCallbackRow,
+    PraiseDigestRow,
+    PraiseItemRow,
+    ReportRunRow,
+    SavedReplyEventRow,
+    SavedReplyRow,
+    TriageLabelRow,
+)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,15 @@ class SavedReplies:
             if not include_retired:
                 query = query.where(SavedReplyRow.retired.is_(False))
             return [_stored(row) for row in s.scalars(query)]
+
+    def fingerprint(self) -> tuple[int, int, int]:
+        """Changes whenever a reply is added, edited, retired or restored (not on use):
+        a cheap check before reading the whole set again."""
+        with self.db.transaction() as s:
+            row = s.execute(select(func.count(SavedReplyRow.id),
+                                   func.coalesce(func.sum(SavedReplyRow.version), 0),
+                                   func.coalesce(func.max(SavedReplyRow.id), 0))).one()
+            return int(row[0]), int(row[1]), int(row[2])
 
     def get(self, reply_id: int) -> StoredReply | None:
         with self.db.transaction() as s:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.case import CloseReason
+from bot.domain.phone import CallOutcome
 from bot.render.ids import ActionId, BadReference, CaseRef
 
 MAX_VALUE_CHARS = 2000
@@ -114,7 +115,74 @@ class QuarantineRef:
         return cls(item_id=_case_id(raw))
 
 
-ActionPayload = CaseRef | CloseChoice | ModerationChoice | PostRef | QuarantineRef
+@dataclass(frozen=True)
+class ReplyChoice:
+    """A saved reply offered for one case: a Use button or a type-ahead option."""
+
+    case_id: int
+    reply_id: int
+
+    def encode(self) -> str:
+        return f"{self.case_id}:{self.reply_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> ReplyChoice:
+        case_part, _, reply_part = raw.partition(":")
+        return cls(case_id=_case_id(case_part), reply_id=_case_id(reply_part))
+
+
+@dataclass(frozen=True)
+class ReplyRef:
+    """A saved reply on the Home tab (None: a new one)."""
+
+    reply_id: int | None
+
+    def encode(self) -> str:
+        return "new" if self.reply_id is None else str(self.reply_id)
+
+    @classmethod
+    def decode(cls, raw: str) -> ReplyRef:
+        return cls(reply_id=None if raw == "new" else _case_id(raw))
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """A page of the Home tab's saved replies (0 is the first)."""
+
+    page: int
+
+    def encode(self) -> str:
+        return str(self.page)
+
+    @classmethod
+    def decode(cls, raw: str) -> PageRef:
+        if not re.fullmatch(r"[0-9]{1,4}", raw, re.ASCII):
+            raise BadReference(f"not a page: {raw[:30]!r}")
+        return cls(page=int(raw))
+
+
+@dataclass(frozen=True)
+class CallChoice:
+    """An option of the Called menu: which case, and how the call went."""
+
+    case_id: int
+    outcome: CallOutcome
+
+    def encode(self) -> str:
+        return f"{self.case_id}:{self.outcome.value}"
+
+    @classmethod
+    def decode(cls, raw: str) -> CallChoice:
+        case_part, _, outcome_part = raw.partition(":")
+        try:
+            outcome = CallOutcome(outcome_part)
+        except ValueError as exc:
+            raise BadReference(f"not a call outcome: {outcome_part[:30]!r}") from exc
+        return cls(case_id=_case_id(case_part), outcome=outcome)
+
+
+ActionPayload = (CallChoice | CaseRef | CloseChoice | ModerationChoice | PostRef | QuarantineRef
+                 | ReplyChoice | ReplyRef | PageRef)
 
 PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.CLAIM: CaseRef,
@@ -133,6 +201,14 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.PRAISE_LIKE: PostRef,
     ActionId.PRAISE_THANK: PostRef,
     ActionId.PRAISE_MAKE_CASE: PostRef,
+    ActionId.USE_REPLY: ReplyChoice,
+    ActionId.SAVED_REPLY: ReplyChoice,
+    ActionId.REPLY_ADD: ReplyRef,
+    ActionId.REPLY_EDIT: ReplyRef,
+    ActionId.REPLY_RETIRE: ReplyRef,
+    ActionId.REPLIES_PAGE: PageRef,
+    ActionId.MOVE_TO_PHONE: CaseRef,
+    ActionId.CALLED: CallChoice,
 }
 """Which payload each action carries: the one table the encoder and decoder share."""
 

@@ -23,6 +23,7 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care crisis on|off|status`: crisis mode (alike posts grouped into digests)\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
         "• `/care report [day|week|month] [this] [me]`: charts and a CSV of the period\n"
+        "• `/care replies`: the most and least used saved replies (`reload`: the file again)\n"
         "• `/care help`: this list")
 
 

@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,27 +29,34 @@ from slack_sdk.models.blocks import (
 from bot.domain.case import WAITING_ON_US, CaseState, CloseReason
 from bot.domain.deadline_words import describe_deadline
 from bot.domain.model import Case
-from bot.render import conversation_text, strings
+from bot.domain.phone import mask_phones
+from bot.render import conversation_text, replies_blocks, strings
 from bot.render.actions import CloseChoice, ModerationChoice, ModerationVerb
 from bot.render.ids import ActionId, BlockId, CaseRef
 from bot.render.long_text import quoted_pieces
 from bot.render.mrkdwn import bound, escape, safe
 
 NAME_LIMIT = 80
+SUGGEST_IN = frozenset({CaseState.NEW, CaseState.CLAIMED})
 FALLBACK_LIMIT = 300
 
 
-def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
-                can_escalate: bool = False) -> tuple[list[dict], str]:
+def case_parent(case: Case, *, now: datetime, tz: ZoneInfo, can_escalate: bool = False,
+                suggestions: Sequence[tuple[int, str]] | None = None,
+                phone: str | None = None, can_phone: bool = False) -> tuple[list[dict], str]:
     """Blocks and the notification/fallback text for the parent message of ``case``.
 
     ``now`` and ``tz`` (the desk's time zone) word the deadline: "due in 42 min".
     ``can_escalate``: escalation teams are configured, so the Escalate button shows.
+    ``suggestions``: (reply id, title) of the saved replies that fit, best first ([]:
+    none fits; None: the desk has no saved replies). ``phone``: the phone line (the
+    number masked); ``can_phone``: Move to phone shows beside Move to DM.
     """
     name = safe(case.customer.name, NAME_LIMIT) or "(no name)"
     handle = safe(case.customer.username, 40)
     header = (f"*{name}* @{handle} · {case.customer.followers:,} followers")
-    body = quoted_pieces(case.text)[0]  # a long post's rest is in the thread
+    # A long post's rest is in the thread; a phone number in a DM shows masked.
+    body = quoted_pieces(mask_phones(case.text) if case.origin == "dm" else case.text)[0]
     epoch = int(case.post_created_at.timestamp())
     fallback_time = f"{case.post_created_at:%Y-%m-%d %H:%M} UTC"
     posted = f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback_time}>"
@@ -69,11 +77,14 @@ def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
         ContextBlock(block_id="case_status", elements=[MarkdownTextObject(
             text=f"*{status}*")]),
     ]
-    flags = _flags(case, now)
+    flags = _flags(case, now) + ([phone] if phone else [])
     if flags:
         blocks.append(ContextBlock(block_id="case_flags", elements=[MarkdownTextObject(
             text=" · ".join(flags))]))
-    buttons = _buttons(case, can_escalate=can_escalate)
+    if suggestions is not None and case.state in SUGGEST_IN:
+        blocks.extend(replies_blocks.suggestion_blocks(case_id=case.id,
+                                                       suggestions=suggestions))
+    buttons = _buttons(case, can_escalate=can_escalate, can_phone=can_phone)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.ACTIONS.value, elements=buttons))
     fallback = bound(f"@{escape(case.customer.username)}: {escape(case.text)}", FALLBACK_LIMIT)
@@ -128,13 +139,15 @@ def _flags(case: Case, now: datetime) -> list[str]:
     return flags
 
 
-def _buttons(case: Case, *, can_escalate: bool = False) -> list:
+def _buttons(case: Case, *, can_escalate: bool = False, can_phone: bool = False) -> list:
     state = case.state
     draft_id = case.latest_draft.id if case.latest_draft else None
     extra: list = []
-    if state in (CaseState.CLAIMED, CaseState.AWAITING_APPROVAL, CaseState.SEND_FAILED) \
-            and not case.moved_to_dm:
+    drafting = state in (CaseState.CLAIMED, CaseState.AWAITING_APPROVAL, CaseState.SEND_FAILED)
+    if drafting and not case.moved_to_dm:
         extra.append(_button("Move to DM", ActionId.MOVE_TO_DM, case))
+    if drafting and can_phone:
+        extra.append(_button("Move to phone", ActionId.MOVE_TO_PHONE, case))
     if can_escalate and state in WAITING_ON_US | {CaseState.REPLIED} and not case.escalated_to:
         extra.append(_button("Escalate", ActionId.ESCALATE, case))
     buttons = _state_buttons(case, state, draft_id, extra)

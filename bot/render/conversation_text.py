@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.model import CustomerHistory, InboundPost
+from bot.domain.phone import mask_phones
 from bot.render.mrkdwn import quote, safe
 
 TEXT_LIMIT = 2500
@@ -22,7 +23,7 @@ def ago(then: datetime, now: datetime) -> str:
 
 def inbound(post: InboundPost, *, from_customer: bool) -> str:
     who = f"@{safe(post.author.username, 40)}"
-    body = quote(safe(post.text, TEXT_LIMIT))
+    body = quote(safe(mask_phones(post.text) if post.kind == "dm" else post.text, TEXT_LIMIT))
     if post.kind == "dm":
         return f":envelope: *DM* from {who} (customer):\n{body}"
     link = f"<{post.url}|View on X>"

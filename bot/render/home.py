@@ -1,18 +1,20 @@
 """The Home tab: one view composed of sections, built here and only here.
 
-Each section is a list of blocks; :func:`home_view` joins them with dividers and keeps the
-view within Slack's 100 blocks. A feature that shows something on the Home tab adds a
-section function and passes its blocks to :func:`home_view`.
+Each section is a list of blocks (the queue, an agent's cases, a lead's figures, the saved
+replies of ``replies_home``); :func:`home_view` joins them with dividers and keeps the view
+within Slack's 100 blocks. A feature that shows something on the Home tab adds a section
+function and passes its blocks to :func:`home_view`.
 
 Example::
 
     view = home_view([queue_section(snapshot=snapshot, at_risk=3),
                       my_cases_section(lines=lines, total=2, now=now, tz=tz)])
-    slack.publish_home(user="U1", view=view)
+    slack.publish_home(user_id="U1", view=view)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +33,8 @@ from bot.render import strings
 from bot.render.sla_text import case_link
 
 MAX_HOME_BLOCKS = 100
+MAX_BLOCKS = MAX_HOME_BLOCKS
+LEFT_OUT = "Some of the Home tab did not fit; open it again after the lists shrink."
 CASES_SHOWN = 20
 AGENTS_SHOWN = 15
 
@@ -45,19 +49,25 @@ def _text(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text[:3000]))
 
 
-def home_view(sections: list[list[Block]], *, updated_at: datetime | None = None,
-              tz: ZoneInfo | None = None) -> dict:
-    blocks: list[Block] = [HeaderBlock(text="Care desk")]
+def home_view(sections: Sequence[Sequence[Block | dict]], *,
+              updated_at: datetime | None = None, tz: ZoneInfo | None = None) -> dict:
+    """One Home view: a header, then ``sections`` in order with dividers. A section that
+    does not fit whole is left out, and a last line says so (one block is kept for it)."""
+    blocks: list[Block | dict] = [HeaderBlock(text="Care desk")]
     if updated_at is not None:
         stamp = updated_at.astimezone(tz).strftime("%a %d %b %H:%M") if tz else ""
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Updated {stamp}")]))
+    left_out = False
     for section in sections:
         if not section:
             continue
-        if len(blocks) + 1 + len(section) > MAX_HOME_BLOCKS:
-            break
+        if len(blocks) + 1 + len(section) > MAX_HOME_BLOCKS - 1:
+            left_out = True
+            continue
         blocks.append(DividerBlock())
         blocks.extend(section)
+    if left_out:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=LEFT_OUT)]))
     return View(type="home", blocks=blocks).to_dict()
 
 

@@ -32,6 +32,14 @@ class ActionId(StrEnum):
     PRAISE_LIKE = "care.praise_like"  # from the praise digest and /care praise
     PRAISE_THANK = "care.praise_thank"
     PRAISE_MAKE_CASE = "care.praise_make_case"
+    USE_REPLY = "care.use_reply"          # a suggested saved reply on the parent
+    SAVED_REPLY = "care.saved_reply"      # the type-ahead select in the draft modal
+    REPLY_ADD = "care.reply_add"          # Home tab: a lead adds a saved reply
+    REPLY_EDIT = "care.reply_edit"        # Home tab: a lead edits one
+    REPLY_RETIRE = "care.reply_retire"    # Home tab: a lead retires one
+    REPLIES_PAGE = "care.replies_page"    # Home tab: the next or previous page
+    MOVE_TO_PHONE = "care.move_to_phone"
+    CALLED = "care.called"                # the outcome of a callback
 
 
 class ViewId(StrEnum):
@@ -39,6 +47,8 @@ class ViewId(StrEnum):
     REQUEST_CHANGES = "care.request_changes_modal"
     MOVE_TO_DM = "care.move_to_dm_modal"
     ESCALATE = "care.escalate_modal"
+    REPLY_EDIT = "care.reply_edit_modal"
+    MOVE_TO_PHONE = "care.move_to_phone_modal"
 
 
 class BlockId(StrEnum):
@@ -49,6 +59,12 @@ class BlockId(StrEnum):
     ESCALATION_NOTE = "escalation_note"
     CHANGES_REASON = "changes_reason"
     ACTIONS = "case_actions"
+    SAVED_REPLY = "saved_reply"
+    REPLY_TITLE = "reply_title"
+    REPLY_TEXT = "reply_text"
+    REPLY_CHANNEL = "reply_channel"
+    REPLY_TAGS = "reply_tags"
+    REPLY_FAQ = "reply_faq"
 
 
 class InputId(StrEnum):
@@ -58,6 +74,7 @@ class InputId(StrEnum):
     DEPARTMENT = "department"
     ESCALATION_NOTE = "note"
     CHANGES_REASON = "reason"
+    REPLY_FIELD = "value"
 
 
 class BadReference(ValueError):

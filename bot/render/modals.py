@@ -27,6 +27,7 @@ from bot.domain.model import Case, Channel
 from bot.domain.reply_text import MAX_DM_CHARS, MAX_DRAFT_CHARS
 from bot.render.ids import BlockId, CaseRef, InputId, ViewId
 from bot.render.mrkdwn import quote, safe
+from bot.render.replies_blocks import saved_reply_select
 
 _CHANNEL_OPTIONS = {
     Channel.PUBLIC: Option(value=Channel.PUBLIC.value, label="PUBLIC reply on X"),
@@ -46,7 +47,11 @@ def _modal(*, callback: ViewId, title: str, submit: str, ref: CaseRef, blocks: l
 
 
 def draft_modal(*, case: Case, initial_text: str = "", initial_channel: Channel | None = None,
-                signature: str = "") -> dict:
+                signature: str = "", saved_replies: bool = False,
+                text_block_id: str = BlockId.DRAFT_TEXT.value,
+                note: ContextBlock | None = None) -> dict:
+    """``saved_replies`` adds the type-ahead select; a reply chosen there comes back with a
+    new ``text_block_id`` (so Slack shows the new text) and a ``note`` about it."""
     channel = initial_channel if initial_channel in _CHANNEL_OPTIONS else case.default_channel
     blocks: list = [_customer_wrote(case)]
     if case.public_reply_allowed:
@@ -64,12 +69,16 @@ def draft_modal(*, case: Case, initial_text: str = "", initial_channel: Channel 
                  "public reply.")]))
         hint = "Only the customer sees a DM. A lead approves before it is sent."
     blocks.append(InputBlock(
-        block_id=BlockId.DRAFT_TEXT.value, label=PlainTextObject(text="Your reply"),
+        block_id=text_block_id, label=PlainTextObject(text="Your reply"),
         element=PlainTextInputElement(action_id=InputId.DRAFT_TEXT.value, multiline=True,
                                       initial_value=initial_text[:MAX_DRAFT_CHARS] or None,
                                       max_length=MAX_DRAFT_CHARS,
                                       placeholder=PlainTextObject(text="Hi! Sorry about that…")),
         hint=PlainTextObject(text=hint)))
+    if note is not None:
+        blocks.append(note)
+    if saved_replies:  # after the text box, so the blocks before it keep their places
+        blocks.append(saved_reply_select())
     return _modal(callback=ViewId.DRAFT, title="Draft reply", submit="Submit for approval",
                   ref=CaseRef(case_id=case.id), blocks=blocks)
 
@@ -126,3 +135,20 @@ def request_changes_modal(*, case_id: int, draft_id: int) -> dict:
                       label=PlainTextObject(text="What should change?"),
                       element=PlainTextInputElement(action_id=InputId.CHANGES_REASON.value,
                                                     multiline=True, max_length=1000))])
+
+
+def move_to_phone_modal(*, case: Case, ask_text: str, hint: str) -> dict:
+    """The DM asking for a number and a good time to call (or giving the support line)."""
+    return _modal(callback=ViewId.MOVE_TO_PHONE, title="Move to phone",
+                  submit="Submit for approval", ref=CaseRef(case_id=case.id), blocks=[
+        _customer_wrote(case),
+        InputBlock(block_id=BlockId.DM_TEXT.value,
+                   label=PlainTextObject(text="Direct message (DM) to the customer"),
+                   element=PlainTextInputElement(action_id=InputId.DM_TEXT.value,
+                                                 multiline=True, max_length=MAX_DM_CHARS,
+                                                 initial_value=ask_text[:MAX_DM_CHARS]),
+                   hint=PlainTextObject(text=hint[:300])),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="When their DM holds a phone number the case shows *Callback requested* and "
+                 "you get the number privately.")]),
+    ])

@@ -27,16 +27,20 @@ WATCH_FOR = timedelta(hours=1)
 
 class HomeTab:
     def __init__(self, *, reports: Reports, policy: SlaPolicy, clock: Callable[[], datetime],
-                 slack: SlackOut, is_lead: Callable[[str], bool]) -> None:
+                 slack: SlackOut, is_lead: Callable[[str], bool],
+                 more_sections: Callable[..., list] | None = None) -> None:
         self.reports = reports
         self.policy = policy
         self.clock = clock
         self.slack = slack
         self.is_lead = is_lead
+        self.more_sections = more_sections
+        """More of the tab after the queue (the saved replies): ``(user_id, page=, notice=)``
+        -> a section's blocks."""
         self._seen: dict[str, tuple[datetime, list]] = {}  # user -> (opened at, last blocks)
         self._lock = threading.Lock()
 
-    def view(self, user_id: str) -> dict:
+    def view(self, user_id: str, *, page: int = 0, notice: str | None = None) -> dict:
         now = self.clock()
         tz = self.policy.hours.tz
         day_start = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -52,12 +56,15 @@ class HomeTab:
         else:
             lines, total = self.reports.mine(user_id=user_id, limit=home.CASES_SHOWN)
             sections.insert(0, home.my_cases_section(lines=lines, total=total, now=now, tz=tz))
+        if self.more_sections is not None:
+            sections.append(self.more_sections(user_id, page=page, notice=notice))
         return home.home_view(sections)
 
-    def publish(self, user_id: str) -> None:
-        """The user opened the tab: show it now and keep it fresh for a while."""
-        view = self.view(user_id)
-        self.slack.publish_home(user=user_id, view=view)
+    def publish(self, user_id: str, *, page: int = 0, notice: str | None = None) -> None:
+        """The user opened the tab (or changed something on it): show it now and keep it
+        fresh for a while."""
+        view = self.view(user_id, page=page, notice=notice)
+        self.slack.publish_home(user_id=user_id, view=view)
         with self._lock:
             self._seen[user_id] = (self.clock(), view["blocks"])
 
@@ -73,7 +80,7 @@ class HomeTab:
             view = self.view(user)
             if view["blocks"] == shown:
                 continue
-            self.slack.publish_home(user=user, view=view)
+            self.slack.publish_home(user_id=user, view=view)
             published += 1
             with self._lock:
                 if user in self._seen:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.model import Case
 from bot.render.case_message import case_parent, thread_note
 from bot.slack_out import SlackOut, retry_after_seconds
 from storage.cases import CaseStore
@@ -79,8 +80,12 @@ class SlackSync:
     def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
                  clock: Callable[[], datetime], owner: str, tz: ZoneInfo = UTC_ZONE,
                  channel_posts: ChannelPosts | None = None, can_escalate: bool = False,
-                 lease_seconds: float | None = None) -> None:
+                 lease_seconds: float | None = None,
+                 suggest: Callable[[Case], list[tuple[int, str]] | None] | None = None,
+                 phone: Callable[[Case], str | None] | None = None) -> None:
         self.can_escalate = can_escalate
+        self.suggest = suggest
+        self.phone = phone
         self.outbox = outbox
         self.tz = tz
         self.channel_posts = channel_posts
@@ -167,7 +172,10 @@ class SlackSync:
                 marker={"event_type": NOTE_EVENT, "event_payload": {"outbox_id": job.id}})
         case = self.store.get(job.case_id)
         blocks, text = case_parent(case, now=self.clock(), tz=self.tz,
-                                   can_escalate=self.can_escalate)
+                                   can_escalate=self.can_escalate,
+                                   suggestions=self.suggest(case) if self.suggest else None,
+                                   phone=self.phone(case) if self.phone else None,
+                                   can_phone=self.phone is not None)
         if job.kind == "parent" and not job.parent_ts:
             return self._post_once(
                 hold=hold, attempts=job.attempts, channel=job.channel, blocks=blocks,

@@ -7,6 +7,7 @@
 
 window.BlockKit = (() => {
   const EMOJI = {
+    bulb: "💡", telephone_receiver: "📞",
     large_blue_circle: "🔵", large_yellow_circle: "🟡", hourglass_flowing_sand: "⏳",
     outbox_tray: "📤", x: "❌", speech_balloon: "💬", white_check_mark: "✅",
     no_entry_sign: "🚫", no_entry: "⛔", raising_hand: "🙋", leftwards_arrow_with_hook: "↩️",

@@ -6,13 +6,18 @@ import pytest
 
 from bot.domain.case import CaseState, CloseReason
 from bot.domain.model import Author, Case, Draft, DraftStatus
+from bot.domain.phone import CallOutcome
 from bot.render.actions import (
     PAYLOAD_OF,
+    CallChoice,
     CloseChoice,
     ModerationChoice,
     ModerationVerb,
+    PageRef,
     PostRef,
     QuarantineRef,
+    ReplyChoice,
+    ReplyRef,
     case_id_of,
     decode_action,
 )
@@ -28,6 +33,10 @@ EXAMPLES = {
     ModerationChoice: [ModerationChoice(case_id=9, verb=verb) for verb in ModerationVerb],
     PostRef: [PostRef(post_id="1860000000000000001"), PostRef(post_id="dm-event_17")],
     QuarantineRef: [QuarantineRef(item_id=1), QuarantineRef(item_id=12345)],
+    ReplyChoice: [ReplyChoice(case_id=7, reply_id=12), ReplyChoice(case_id=10**17, reply_id=1)],
+    ReplyRef: [ReplyRef(reply_id=None), ReplyRef(reply_id=3)],
+    PageRef: [PageRef(page=0), PageRef(page=12)],
+    CallChoice: [CallChoice(case_id=5, outcome=outcome) for outcome in CallOutcome],
 }
 
 

@@ -12,7 +12,9 @@ def test_sections_that_do_not_fit_are_left_out_whole() -> None:
     view = home_view([section, section, section, section])
     assert view["type"] == "home"
     assert len(view["blocks"]) <= MAX_HOME_BLOCKS
-    assert len(view["blocks"]) == 1 + 3 * 31  # the header, then three dividers + sections
+    # the header, three dividers + sections, and the line saying one was left out
+    assert len(view["blocks"]) == 1 + 3 * 31 + 1
+    assert "did not fit" in str(view["blocks"][-1])
 
 
 def test_agents_load_names_agents_and_their_overdue_cases() -> None:

@@ -1,0 +1,71 @@
+"""The Home tab's composer and saved-replies pages, and phone numbers found and masked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.domain.phone import find_phone, mask_phones
+from bot.domain.saved_replies import Channel, SavedReply, Source, StoredReply
+from bot.render.home import MAX_BLOCKS, home_view
+from bot.render.ids import ActionId
+from bot.render.replies_home import PER_PAGE, read_edit_values, replies_section
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def _stored(n: int, *, source: Source = Source.SLACK) -> StoredReply:
+    return StoredReply(id=n, reply=SavedReply(title=f"Reply {n}", text=f"Text {n} <!channel>"),
+                       source=source, retired=False, use_count=n, last_used_at=None, version=1,
+                       updated_by="ULEAD1", updated_at=NOW)
+
+
+def test_a_page_holds_ten_replies_marked_from_file_with_use_counts():
+    replies = [_stored(n, source=Source.FILE if n % 2 else Source.SLACK) for n in range(1, 26)]
+    first = str(replies_section(replies=replies, page=0, can_edit=True))
+    assert "Reply 10*" in first and "Reply 11*" not in first and "page 1 of 3" in first
+    assert "from file" in first and "3 uses" in first
+    assert "&lt;!channel&gt;" in first and "<!channel>" not in first
+    last = replies_section(replies=replies, page=99, can_edit=True)
+    assert "page 3 of 3" in str(last) and "Reply 25*" in str(last)
+    read_only = str(replies_section(replies=replies, page=0, can_edit=False))
+    assert ActionId.REPLY_EDIT.value not in read_only
+    assert ActionId.REPLY_ADD.value not in read_only
+
+
+def test_the_home_view_composes_sections_within_slacks_100_blocks():
+    page = replies_section(replies=[_stored(n) for n in range(1, 40)], page=0, can_edit=True)
+    assert len(page) <= 5 + PER_PAGE * 4
+    view = home_view(sections=[page, page, page])
+    assert view["type"] == "home" and len(view["blocks"]) <= MAX_BLOCKS
+    assert "did not fit" in str(view["blocks"][-1])
+
+
+def test_the_reply_modal_values_read_back_as_a_saved_reply():
+    values = {"reply_title": {"value": {"value": " Delayed bag "}},
+              "reply_text": {"value": {"value": "Sorry, {name}."}},
+              "reply_channel": {"value": {"selected_option": {"value": "both"}}},
+              "reply_tags": {"value": {"value": "bag, lost bag,, "}},
+              "reply_faq": {"value": {"value": ""}}}
+    assert read_edit_values(values) == SavedReply(title="Delayed bag", text="Sorry, {name}.",
+                                                  channel=Channel.BOTH,
+                                                  tags=("bag", "lost bag"), faq=None)
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("call me on 415-555-4567 after 5", "+1 ••• ••• 4567"),
+    ("(415) 555 0123 please", "+1 ••• ••• 0123"),
+    ("ring +44 20 7946 0958 tomorrow", "+44 ••• ••• 0958"),
+])
+def test_a_phone_number_is_found_and_masked(text, masked):
+    found = find_phone(text)
+    assert found is not None and found.masked == masked
+    assert masked in mask_phones(text) and found.national[-7:] not in mask_phones(text)
+    assert found.e164 not in repr(found)
+
+
+@pytest.mark.parametrize("text", ["booking ABC123 on flight 1234", "bag tag AC123456",
+                                  "it cost 1500 dollars on 2026-12-01"])
+def test_no_phone_number_where_there_is_none(text):
+    assert find_phone(text) is None and mask_phones(text) == text

@@ -27,6 +27,7 @@ from bot.domain.office_hours_parse import (
     parse_schedule,
     parse_timezone,
 )
+from bot.domain.routes import RouteChart
 from bot.domain.sla import DEFAULT_LEVELS, NudgeLevel, SlaPolicy
 from bot.domain.triage import TriageRules
 from bot.settings_table import (
@@ -84,6 +85,7 @@ class Settings:
     instance_id: str = "care-desk"
     allow_external_users: bool = False
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    routes: RouteChart = field(default_factory=RouteChart)
 
     @property
     def sla_policy(self) -> SlaPolicy:

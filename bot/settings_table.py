@@ -145,6 +145,16 @@ def _nudges(name: str, raw: str) -> object:
         raise SettingProblem(str(exc)) from None
 
 
+def _routes_file(name: str, raw: str) -> object:
+    from bot.domain.routes import RoutesFileError, load_routes
+
+    try:
+        return load_routes(raw)
+    except RoutesFileError as exc:
+        raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
+                               for p in exc.problems)) from None
+
+
 def _instance_id(name: str, raw: str) -> str:
     if not INSTANCE_ID.match(raw):
         raise SettingProblem(f"{name} must be 1 to 64 letters, digits, '.', '_', ':' or '-', "
@@ -292,6 +302,9 @@ TABLE: tuple[Setting, ...] = (
        "polling leases back at once; two live processes never share one",
        Parser(_instance_id, "1 to 64 letters, digits, . _ : -"),
        default_text="host name + digest of folder, database and port", field="instance_id"),
+    _s("CARE_ROUTES_FILE", TEAM, "the triage chart: a YAML file of routes that send cases to "
+       "team channels, each with its leads, target and hours (see README, Routes)",
+       Parser(_routes_file), default_text="every case in CARE_CHANNEL_ID", field="routes"),
 )
 _HELP = {s.name: s.help for s in TABLE}
 BY_NAME = {s.name: s for s in TABLE}

@@ -25,6 +25,7 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.domain.triage import Triager
+from bot.render import route_text
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
@@ -43,6 +44,7 @@ from bot.services.polling import (
 )
 from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
+from bot.services.routing import RouteDesk
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
 from bot.services.sla_sweep import SlaSweeper
@@ -173,9 +175,12 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
             fn()
 
     policy = settings.sla_policy
+    routes = (RouteDesk(chart=settings.routes, policy=policy, care_channel=settings.care_channel_id,
+                        leads=leads, members_of=slack.usergroup_members)
+              if settings.routes else None)
     agents = AgentProfiles(db)
     desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick,
-                    agents=agents, signature_format=settings.signature_format)
+                    agents=agents, signature_format=settings.signature_format, routes=routes)
     channel_posts = ChannelPosts(db)
     triager = Triager(rules=settings.triage_rules)
     screening = Screening(triager=triager, muted=MutedAuthors(db),
@@ -198,7 +203,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                           tz=policy.hours.tz, kick=kick),
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
-                                    sticky_days=settings.sticky_days))
+                                    sticky_days=settings.sticky_days), routes=routes)
     usage = Usage(db)
     poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, clock=clock, owner=instance,
@@ -226,7 +231,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                      tz=policy.hours.tz, channel_posts=channel_posts,
                      can_escalate=bool(settings.escalation_channels))
     sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
-                         leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick)
+                         leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick,
+                         routes=routes)
     work = {"poll_x": (poller.poll, settings.x_poll_seconds),
                  "poll_dms": (dm_poller.poll, settings.x_dm_poll_seconds),
                  "deliver_slack": (sync.deliver_due, DELIVERY_INTERVAL_SECONDS),
@@ -271,4 +277,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
     for group in (case_actions, modals, commands):
         group.register(app, services)
+    if routes is not None:
+        routes.check_channels(join=slack.join_channel, say=lambda name: channel_posts.queue(
+            channel=settings.care_channel_id, now=clock(), text=route_text.unreachable(
+                routes.route(name), care_channel=settings.care_channel_id)))
     return runtime

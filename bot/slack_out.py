@@ -123,6 +123,15 @@ class SlackOut:
     def open_view(self, *, trigger_id: str, view: dict) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
+    def join_channel(self, channel: str) -> str | None:
+        """Join ``channel`` (a public one needs no invitation): None once in, else Slack's
+        reason (a private channel must invite the bot)."""
+        try:
+            self.client.conversations_join(channel=channel)
+        except SlackApiError as exc:
+            return str(exc.response.get("error") or "refused")
+        return None
+
     def usergroup_members(self, group_id: str) -> list[str]:
         return list(self.client.usergroups_users_list(usergroup=group_id).get("users") or [])
 

@@ -68,6 +68,7 @@ def desk_channels(settings: Settings) -> frozenset[str]:
         settings.care_channel_id,
         settings.quiet_channel_id,
         *(channel for _, channel in settings.escalation_channels),
+        *settings.routes.channels,
     )
     return frozenset(channel for channel in named if channel)
 

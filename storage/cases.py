@@ -62,7 +62,8 @@ class CaseStore:
                   public_reply_allowed: bool = True, assignee_id: str | None = None,
                   note: str | None = None, triage: dict | None = None,
                   brand_id: str | None = None,
-                  continuation: tuple[list, str] | None = None) -> int | None:
+                  continuation: tuple[list, str] | None = None,
+                  route: str | None = None) -> int | None:
         """Store a case for ``post`` and queue its parent message. None if it exists.
 
         With ``assignee_id`` the case starts claimed by them (sticky assignment).
@@ -81,7 +82,7 @@ class CaseStore:
                     public_reply_allowed=public_reply_allowed and post.kind == "post",
                     moved_to_dm=post.kind == "dm", **(clock_values(clock)), **(triage or {}),
                     replies_to_brand=bool(brand_id and post.in_reply_to_user_id == brand_id),
-                    first_due_at=clock.due_at if clock else None,
+                    first_due_at=clock.due_at if clock else None, route=route,
                 ).returning(CaseRow.id)).scalar_one()
                 add_post(s, case_id=case_id, post=post, from_customer=True)
                 s.add(EventRow(case_id=case_id, actor=SYSTEM, action="opened",

@@ -38,6 +38,7 @@ class DueNudge:
     slack_channel: str
     slack_ts: str | None
     customer_handle: str
+    route: str | None = None
 
 
 class SlaStore:
@@ -50,7 +51,7 @@ class SlaStore:
                 select(CaseRow.id, CaseRow.sla_cycle, CaseRow.next_nudge_level,
                        CaseRow.next_nudge_at, CaseRow.sla_started_at, CaseRow.sla_minutes,
                        CaseRow.state, CaseRow.assignee_id, CaseRow.slack_channel,
-                       CaseRow.slack_ts, CaseRow.customer_handle)
+                       CaseRow.slack_ts, CaseRow.customer_handle, CaseRow.route)
                 .where(CaseRow.next_nudge_at <= now)
                 .order_by(CaseRow.next_nudge_at).limit(limit)).all()
         return [DueNudge(*row) for row in rows]

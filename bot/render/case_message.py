@@ -110,6 +110,8 @@ def _flags(case: Case, now: datetime) -> list[str]:
         if case.triage_reason:
             triage += f" · {safe(case.triage_reason, 240)}"
         flags.append(triage)
+    if case.route:
+        flags.append(f":twisted_rightwards_arrows: Route *{safe(case.route, 40)}*")
     if case.origin == "dm":
         flags.append(":envelope: Came in as a DM")
     elif case.moved_to_dm:

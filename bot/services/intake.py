@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, InboundPost
+from bot.domain.routes import post_language
 from bot.domain.sla import SlaPolicy
 from bot.domain.topics import topic_key
 from bot.domain.transition import (
@@ -37,6 +38,7 @@ from bot.domain.transition import (
 from bot.render import conversation_text, long_text
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.quarantine import Quarantine, describe
+from bot.services.routing import Placement, RouteDesk
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import SYSTEM, CaseStore
@@ -80,7 +82,9 @@ class Intake:
                  routing: Routing = Routing(), quiet: QuietLog | None = None,
                  crisis: CrisisWatch | None = None,
                  desk_since: datetime | None = None,
-                 quarantine: Quarantine | None = None) -> None:
+                 quarantine: Quarantine | None = None,
+                 routes: RouteDesk | None = None) -> None:
+        self.routes = routes
         self.crisis = crisis
         self.quarantine = quarantine
         self.desk_since = desk_since
@@ -119,7 +123,8 @@ class Intake:
                                               kind=fields.get("kind"), case_id=digest)
                 return "grouped" if grouped else "seen"
             fields["topic_key"] = key
-        return "opened" if self._open(post, now, origin, fields) else "seen"
+        place = self._placement(post, verdict)
+        return "opened" if self._open(post, now, origin, fields, place) else "seen"
 
     def receive_isolated(self, post: InboundPost, *, origin: str, raw: object) -> str:
         """``receive``, except that a post which cannot be triaged or stored is
@@ -155,9 +160,11 @@ class Intake:
         """Make a case of a filtered post (the **Make it a case** button)."""
         verdict = self.screening.screen(post, origin=origin)
         now = self.clock()
-        clock = start_clock(self.policy, start=now, minutes=self.policy.first_minutes)
+        place = self._placement(post, verdict)
+        clock = start_clock(place.policy, start=now, minutes=place.policy.first_minutes)
         case_id = self.store.open_case(
-            post=post, channel=self.channel, now=now, clock=clock, origin=origin,
+            post=post, channel=place.channel, now=now, clock=clock, origin=origin,
+            route=place.route,
             public_reply_allowed=origin != "search", triage=verdict.fields(),
             brand_id=self.screening.brand()[0], continuation=_continuation(post),
             note=conversation_text.made_case(by=by, reason=verdict.reason))
@@ -180,7 +187,8 @@ class Intake:
             return self.store.attach_post(case_id=case.id, post=post, from_customer=from_customer,
                                           now=now, note=note, effects=dm_flag)
         start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
-        clock = start_clock(self.policy, start=start, minutes=self.policy.followup_minutes)
+        policy = self._policy_of(case)
+        clock = start_clock(policy, start=start, minutes=policy.followup_minutes)
         if case.state is CaseState.REPLIED and case.assignee_id:
             action, effects = Action.FOLLOWUP_ASSIGNED, ()
         else:
@@ -193,7 +201,21 @@ class Intake:
         return self.store.attach_post(case_id=case.id, post=post, from_customer=True, now=now,
                                       note=note, step=step)
 
-    def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict) -> bool:
+    def _placement(self, post: InboundPost, verdict: Verdict) -> Placement:
+        """The route, channel and response policy of a new case for ``post``."""
+        if self.routes is None:
+            return Placement(route=None, channel=self.channel, policy=self.policy)
+        t = verdict.triage
+        return self.routes.place(
+            text=post.text, kind=t.kind.value if t else None,
+            priority=t.priority.value if t else None,
+            language=post_language(x_lang=post.lang, guessed=t.language if t else None))
+
+    def _policy_of(self, case: Case) -> SlaPolicy:
+        return self.routes.policy_of(case.route) if self.routes is not None else self.policy
+
+    def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict,
+              place: Placement) -> bool:
         history = self.store.history(customer_id=post.author.id)
         assignee, note = None, None
         if history.earlier_cases and history.last_agent_id:
@@ -203,8 +225,9 @@ class Intake:
                 assignee = history.last_agent_id
             note = conversation_text.returning(history, now=now, assigned=assignee is not None)
         start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
-        clock = start_clock(self.policy, start=start, minutes=self.policy.first_minutes)
-        return self.store.open_case(post=post, channel=self.channel, now=now, clock=clock,
+        clock = start_clock(place.policy, start=start, minutes=place.policy.first_minutes)
+        return self.store.open_case(post=post, channel=place.channel, now=now, clock=clock,
+                                    route=place.route,
                                     origin=origin, assignee_id=assignee, note=note,
                                     continuation=_continuation(post),
                                     public_reply_allowed=origin != "search",

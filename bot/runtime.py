@@ -44,6 +44,7 @@ from bot.services.polling import (
 )
 from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
+from bot.services.route_to import CaseRouter
 from bot.services.routing import RouteDesk
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
@@ -54,6 +55,7 @@ from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
 from handlers import case_actions, commands, events, guard, modals, quarantine
+from handlers import routes as route_handlers
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore
@@ -64,6 +66,7 @@ from storage.events import SlackEvents
 from storage.outbox import SlackOutbox, XOutbox
 from storage.quarantine import QuarantinedPosts
 from storage.reports import Reports
+from storage.route_moves import RouteMoves
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
@@ -229,7 +232,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          kick=kick)
     sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner,
                      tz=policy.hours.tz, channel_posts=channel_posts,
-                     can_escalate=bool(settings.escalation_channels))
+                     can_escalate=bool(settings.escalation_channels),
+                     can_route=routes is not None)
     sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
                          leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick,
                          routes=routes)
@@ -263,9 +267,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                             clock=clock, kick=kick)
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
+    router = (CaseRouter(routes=routes, store=store, moves=RouteMoves(db), clock=clock,
+                         kick=kick) if routes is not None else None)
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions)
+                               triage=triage_actions, router=router)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -277,6 +283,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
     for group in (case_actions, modals, commands):
         group.register(app, services)
+    route_handlers.register(app, services)
     if routes is not None:
         routes.check_channels(join=slack.join_channel, say=lambda name: channel_posts.queue(
             channel=settings.care_channel_id, now=clock(), text=route_text.unreachable(

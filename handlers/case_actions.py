@@ -20,6 +20,7 @@ from bot.render.modals import (
     request_changes_modal,
 )
 from bot.services.desk import Outcome
+from handlers import routes
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
 
 Listener = Callable[[Click, HandlerServices], Outcome | None]
@@ -133,6 +134,7 @@ LISTENERS: dict[ActionId, Listener] = {
     ActionId.ESCALATE: open_escalate,
     ActionId.MORE: moderate,
     ActionId.MAKE_CASE: make_case,
+    ActionId.ROUTE_TO: routes.open_route_to,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

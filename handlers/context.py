@@ -21,6 +21,7 @@ from bot.services.desk import CareDesk, Outcome
 from bot.services.moderation import Moderation
 from bot.services.people import People
 from bot.services.queue_report import QueueReport
+from bot.services.route_to import CaseRouter
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import SlackOut
 
@@ -41,6 +42,7 @@ class HandlerServices:
     brand_id: Callable[[], str]
     moderation: Moderation
     triage: TriageActions
+    router: CaseRouter | None = None
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.MORE: ModerationChoice,
     ActionId.MAKE_CASE: PostRef,
     ActionId.QUARANTINE_RETRY: QuarantineRef,
+    ActionId.ROUTE_TO: CaseRef,
 }
 """Which payload each action carries: the one table the encoder and decoder share."""
 

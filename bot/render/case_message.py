@@ -39,7 +39,7 @@ FALLBACK_LIMIT = 300
 
 
 def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
-                can_escalate: bool = False) -> tuple[list[dict], str]:
+                can_escalate: bool = False, can_route: bool = False) -> tuple[list[dict], str]:
     """Blocks and the notification/fallback text for the parent message of ``case``.
 
     ``now`` and ``tz`` (the desk's time zone) word the deadline: "due in 42 min".
@@ -73,7 +73,7 @@ def case_parent(case: Case, *, now: datetime, tz: ZoneInfo,
     if flags:
         blocks.append(ContextBlock(block_id="case_flags", elements=[MarkdownTextObject(
             text=" · ".join(flags))]))
-    buttons = _buttons(case, can_escalate=can_escalate)
+    buttons = _buttons(case, can_escalate=can_escalate, can_route=can_route)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.ACTIONS.value, elements=buttons))
     fallback = bound(f"@{escape(case.customer.username)}: {escape(case.text)}", FALLBACK_LIMIT)
@@ -130,7 +130,7 @@ def _flags(case: Case, now: datetime) -> list[str]:
     return flags
 
 
-def _buttons(case: Case, *, can_escalate: bool = False) -> list:
+def _buttons(case: Case, *, can_escalate: bool = False, can_route: bool = False) -> list:
     state = case.state
     draft_id = case.latest_draft.id if case.latest_draft else None
     extra: list = []
@@ -139,6 +139,8 @@ def _buttons(case: Case, *, can_escalate: bool = False) -> list:
         extra.append(_button("Move to DM", ActionId.MOVE_TO_DM, case))
     if can_escalate and state in WAITING_ON_US | {CaseState.REPLIED} and not case.escalated_to:
         extra.append(_button("Escalate", ActionId.ESCALATE, case))
+    if can_route and state in WAITING_ON_US | {CaseState.REPLIED}:
+        extra.append(_button("Route to…", ActionId.ROUTE_TO, case))
     buttons = _state_buttons(case, state, draft_id, extra)
     return [*buttons, _more_menu(case)] if buttons else [_more_menu(case)]
 

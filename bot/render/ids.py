@@ -29,6 +29,7 @@ class ActionId(StrEnum):
     MORE = "care.more"            # overflow: mute/unmute author, hide/unhide reply
     MAKE_CASE = "care.make_case"  # from /care filtered
     QUARANTINE_RETRY = "care.quarantine_retry"  # from /care quarantine
+    ROUTE_TO = "care.route_to"  # move a case to another route of the triage chart
 
 
 class ViewId(StrEnum):
@@ -36,6 +37,7 @@ class ViewId(StrEnum):
     REQUEST_CHANGES = "care.request_changes_modal"
     MOVE_TO_DM = "care.move_to_dm_modal"
     ESCALATE = "care.escalate_modal"
+    ROUTE_TO = "care.route_to_modal"
 
 
 class BlockId(StrEnum):
@@ -46,6 +48,7 @@ class BlockId(StrEnum):
     ESCALATION_NOTE = "escalation_note"
     CHANGES_REASON = "changes_reason"
     ACTIONS = "case_actions"
+    ROUTE = "route"
 
 
 class InputId(StrEnum):
@@ -55,6 +58,7 @@ class InputId(StrEnum):
     DEPARTMENT = "department"
     ESCALATION_NOTE = "note"
     CHANGES_REASON = "reason"
+    ROUTE = "route"
 
 
 class BadReference(ValueError):

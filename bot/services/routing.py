@@ -83,3 +83,4 @@ class RouteDesk:
                         "channel", route.name, route.channel, why)
             say(route.name)
         return sorted(self.unreachable)
+

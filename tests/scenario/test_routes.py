@@ -9,8 +9,18 @@ import pytest
 
 from bot.render.ids import ActionId, BlockId, InputId, ViewId
 from sandbox.fake_slack import FakeSlack
+from sandbox.slack_requests import choice
 from sandbox.stack import HOST
-from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, Desk, FakeClock, wait_until
+from tests.scenario.harness import (
+    AGENT,
+    AGENT2,
+    CHANNEL,
+    LEAD,
+    SECRETS,
+    Desk,
+    FakeClock,
+    wait_until,
+)
 
 BAGS, SPANISH, URGENT, ASK, SECRET = "C0BAGS", "C0ES", "C0URGENT", "C0ASK", "G0SECRET"
 BAG_LEAD = "UBAGLEAD"
@@ -36,6 +46,7 @@ routes:
     match: {{kinds: [question]}}
   - name: vault
     channel: {SECRET}
+    agents: [{AGENT2}]
     match: {{keywords: [vault]}}
 """
 SOCKET = "@acme the power socket at my seat does not work"
@@ -180,3 +191,77 @@ def test_deadlines_follow_each_routes_target_and_hours(routed):
     # the care channel: the desk's hours (always open) and target (60 minutes)
     assert case_of(desk, other).sla_due_at.astimezone(UTC) == datetime(2026, 12, 5, 11, 0,
                                                                        tzinfo=UTC)
+
+
+def route_to(desk: Desk, channel: str, parent: dict, to: str, *, user: str):
+    before = len(desk.slack.views())
+    click(desk, channel, parent, ActionId.ROUTE_TO, user=user)
+    view = wait_until(lambda: [v["view"] for v in desk.slack.views()[before:]
+                               if v["view"].get("callback_id") == ViewId.ROUTE_TO.value],
+                      message="the Route to… modal")[-1]
+    return view, desk.requests.submit_view(user_id=user, view=view, values={
+        BlockId.ROUTE.value: {InputId.ROUTE.value: choice(to, element="static_select")}})
+
+
+def test_route_to_moves_the_case_with_its_history_and_its_follow_ups(routed):
+    desk = routed
+    post = desk.x.post_as_customer(username="jane_doe", text="@acme my bag is missing")
+    desk.poll()
+    old = parent_in(desk, BAGS, post)
+    assert case_of(desk, post).sla_due_at.astimezone(UTC) == datetime(2026, 12, 7, 8, 30,
+                                                                      tzinfo=UTC)
+    click(desk, BAGS, old, ActionId.CLAIM, user=AGENT)
+    shows(desk, BAGS, old, "Claimed")
+    view, response = route_to(desk, BAGS, old, "questions", user=AGENT)
+    options = [o["value"] for b in view["blocks"] if b.get("block_id") == BlockId.ROUTE.value
+               for o in b["element"]["options"]]
+    assert "baggage" not in options and {"questions", "spanish", "-"} <= set(options)
+    assert response.status_code == 200 and not response.text
+    new = parent_in(desk, ASK, post)
+    case = case_of(desk, post)
+    assert (case.route, case.slack_channel, case.assignee_id) == ("questions", ASK, AGENT)
+    assert "Claimed" in str(desk.slack.message(ASK, new["ts"])["blocks"])
+    # the deadline now follows the questions route: the desk's hours, 60 minutes from start
+    assert case.sla_due_at.astimezone(UTC) == datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
+    history = wait_until(lambda: desk.slack.thread(ASK, new["ts"]), message="the history")
+    assert f"Routed here from <#{BAGS}>" in history[0]["text"]
+    assert "claim" in history[0]["text"]
+    marked = wait_until(lambda: (lambda m: m if "Moved to" in m.get("text", "") else None)(
+        desk.slack.message(BAGS, old["ts"])), message="the old parent marked")
+    assert f"<#{ASK}>" in marked["text"] and f"<@{AGENT}>" in marked["text"]
+    assert f"archives/{ASK}/p{new['ts'].replace('.', '')}" in marked["text"]
+    assert not any(e.get("action_id") for b in marked["blocks"] for e in b.get("elements") or []
+                   if e.get("type") == "button")
+    assert [e.detail for e in desk.runtime.store.events(case.id) if e.action == "route"] == \
+        ["baggage -> questions"]
+    # the customer answers: the follow-up lands in the new thread
+    desk.x.post_as_customer(username="jane_doe", text="@acme it was a blue suitcase",
+                            in_reply_to_post_id=post)
+    desk.poll()
+    wait_until(lambda: any("blue suitcase" in m.get("text", "")
+                           for m in desk.slack.thread(ASK, new["ts"])),
+               message="the follow-up in the new thread")
+    assert not any("blue suitcase" in m.get("text", "")
+                   for m in desk.slack.thread(BAGS, old["ts"]))
+
+
+def test_only_leads_and_the_assignee_may_route_and_agents_lists_drop_the_claim(routed):
+    desk = routed
+    post = desk.x.post_as_customer(username="kim", text="@acme how do I change my seat?")
+    desk.poll()
+    parent = parent_in(desk, ASK, post)
+    click(desk, ASK, parent, ActionId.CLAIM, user=AGENT)
+    shows(desk, ASK, parent, "Claimed")
+    click(desk, ASK, parent, ActionId.ROUTE_TO, user=AGENT2)
+    wait_until(lambda: any("Only a lead" in t.get("text", "")
+                           for t in desk.slack.ephemerals(user=AGENT2)),
+               message="the refusal")
+    assert case_of(desk, post).route == "questions"
+    _, response = route_to(desk, ASK, parent, "vault", user=LEAD)
+    assert response.status_code == 200 and not response.text
+    # vault's channel is private and not joined: the case waits in the care channel
+    parent_in(desk, CHANNEL, post)
+    case = case_of(desk, post)
+    assert (case.slack_channel, case.route) == (CHANNEL, "vault")
+    # vault lists its agents and the assignee is not among them: the claim is released
+    assert case.assignee_id is None and case.state.value == "new"

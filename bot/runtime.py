@@ -281,9 +281,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
                    allow_external_users=settings.allow_external_users)
     quarantine.register(app, services, quarantine=intake.quarantine, intake=intake)
+    route_handlers.register(app, services)
     for group in (case_actions, modals, commands):
         group.register(app, services)
-    route_handlers.register(app, services)
     if routes is not None:
         routes.check_channels(join=slack.join_channel, say=lambda name: channel_posts.queue(
             channel=settings.care_channel_id, now=clock(), text=route_text.unreachable(

@@ -20,6 +20,8 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care quarantine`: posts from X that could not be read, with *Retry*\n"
         "• `/care crisis on|off|status`: crisis mode (alike posts grouped into digests)\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
+        "• `/care chart`: the triage chart, who deals with what; `/care status all`: one "
+        "line per route (in a route's channel, status, mine and sla show that route)\n"
         "• `/care help`: this list")
 
 

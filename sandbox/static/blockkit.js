@@ -18,6 +18,7 @@ window.BlockKit = (() => {
     heavy_check_mark: "✔️", information_source: "ℹ️", calendar: "📆", clock1: "🕐",
     mag: "🔍", link: "🔗", label: "🏷️", speaking_head_in_silhouette: "🗣️", pushpin: "📌",
     thumbsup: "👍", "+1": "👍", pray: "🙏", point_right: "👉", arrow_right: "➡️",
+    twisted_rightwards_arrows: "🔀",
     small_red_triangle: "🔺", see_no_evil: "🙈", mute: "🔇", loud_sound: "🔊",
     inbox_tray: "📥", zzz: "💤", wastebasket: "🗑️", speaker: "🔈",
   };

@@ -265,3 +265,36 @@ def test_only_leads_and_the_assignee_may_route_and_agents_lists_drop_the_claim(r
     assert (case.slack_channel, case.route) == (CHANNEL, "vault")
     # vault lists its agents and the assignee is not among them: the claim is released
     assert case.assignee_id is None and case.state.value == "new"
+
+
+def care(desk: Desk, text: str, *, channel: str, user: str = AGENT) -> str:
+    response = desk.requests.command(user_id=user, text=text, channel_id=channel)
+    assert response.status_code == 200
+    return response.json()["text"]
+
+
+def test_care_answers_for_the_channel_it_is_typed_in_and_shows_the_chart(routed):
+    desk = routed
+    bag = desk.x.post_as_customer(username="c1", text="@acme my bag is missing")
+    other = desk.x.post_as_customer(username="c2", text=SOCKET)
+    desk.poll()
+    parent_in(desk, BAGS, bag)
+    parent_in(desk, CHANNEL, other)
+    in_bags = care(desk, "status", channel=BAGS)
+    assert "Route *baggage* only" in in_bags and "1 open" in in_bags
+    everywhere = care(desk, "status", channel=CHANNEL)
+    assert "2 open" in everywhere and "only" not in everywhere
+    per_route = care(desk, "status all", channel=ASK).splitlines()
+    assert per_route[0] == "*Queues per route*"
+    assert f"*baggage* <#{BAGS}>: 1 open · 1 unclaimed · 0 overdue · 0 high priority" in per_route
+    assert f"*questions* <#{ASK}>: nothing open" in per_route
+    assert f"*care channel* <#{CHANNEL}>: 1 open · 1 unclaimed · 0 overdue · 0 high priority" \
+        in per_route
+    chart = care(desk, "chart", channel=ASK).splitlines()
+    assert chart[1] == "*#* · *route* · *channel* · *takes* · *leads* · *target* · *hours*"
+    assert chart[2] == (f"1 · *baggage* · <#{BAGS}> · keywords bag, baggage, luggage; kinds "
+                        f"complaint, question · <@{BAG_LEAD}> · 30 min · Mon-Fri 09:00-17:00 "
+                        "(Europe/Madrid)")
+    assert chart[5].startswith(f"4 · *questions* · <#{ASK}> · kinds question · the desk's leads")
+    assert "cannot post there" in chart[6]
+    assert chart[7].startswith(f"– · *everything else* · <#{CHANNEL}>")

@@ -6,10 +6,12 @@ import logging
 
 from slack_bolt import App
 
+from bot.domain.routes import Route
 from bot.render import route_answers, route_text, strings
 from bot.render.ids import BadReference, BlockId, CaseRef, InputId, ViewId
 from bot.render.route_modal import route_to_modal
 from bot.services.desk import Outcome
+from bot.services.routing import RouteDesk
 from handlers.context import Click, HandlerServices, payload_as
 
 log = logging.getLogger(__name__)
@@ -82,8 +84,14 @@ def answers_here(services: HandlerServices, command: dict) -> bool:
         return False
     if sub == "status" and rest == "all":
         return True
-    return sub in SCOPED and \
-        services.router.routes.chart.of_channel(command.get("channel_id")) is not None
+    return sub in SCOPED and _route_of_channel(services.router.routes, command) is not None
+
+
+def _route_of_channel(routes: RouteDesk, command: dict) -> Route | None:
+    """The route whose channel the command was typed in; the care channel answers for
+    every route, even when a route shares it."""
+    channel = command.get("channel_id")
+    return None if channel == routes.care_channel else routes.chart.of_channel(channel)
 
 
 def route_command(services: HandlerServices, command: dict) -> str | None:
@@ -102,7 +110,7 @@ def route_command(services: HandlerServices, command: dict) -> str | None:
     if sub == "status" and rest == "all":
         return route_answers.status_all(chart=routes.chart, care_channel=routes.care_channel,
                                         counts=services.report.per_route())
-    route = routes.chart.of_channel(command.get("channel_id"))
+    route = _route_of_channel(routes, command)
     if route is None or sub not in SCOPED:
         return None
     report = services.report

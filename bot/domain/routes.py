@@ -64,6 +64,10 @@ class RouteMatch:
             return False
         return not self.keywords or _has_keyword(text, self.keywords)
 
+    @property
+    def takes_everything(self) -> bool:
+        return not (self.keywords or self.kinds or self.languages or self.priority)
+
     def describe(self) -> str:
         """"keywords bag, luggage; kinds complaint; languages es; priority high" or "all"."""
         parts = []

@@ -30,8 +30,10 @@ def chart_table(*, chart: RouteChart, care_channel: str, desk_leads: tuple[str, 
             f"{safe(route.match.describe(), 400)} · {leads} · "
             f"{route.sla_minutes or sla_minutes} min · "
             f"{safe(route.hours(hours).describe(), 200)}")
-    lines.append(f"– · *everything else* · <#{care_channel}> · what no route takes · "
-                 f"{_people(desk_leads)} · {sla_minutes} min · {safe(hours.describe(), 200)}")
+    if not _takes_everything(chart):
+        lines.append(f"– · *everything else* · <#{care_channel}> · what no route takes · "
+                     f"{_people(desk_leads)} · {sla_minutes} min · "
+                     f"{safe(hours.describe(), 200)}")
     lines.append(f"The desk's leads ({_people(desk_leads)}) approve in every route.")
     return "\n".join(lines)
 
@@ -40,7 +42,9 @@ def status_all(*, chart: RouteChart, care_channel: str, counts: dict) -> str:
     """One line per route: open, unclaimed, overdue and high-priority cases."""
     rows = [(route.name, route.channel) for route in chart.routes[:MAX_ROUTES_SHOWN]]
     lines = ["*Queues per route*"]
-    for name, channel in [*rows, (None, care_channel)]:
+    if None in counts or not _takes_everything(chart):
+        rows.append((None, care_channel))
+    for name, channel in rows:
         c = counts.get(name)
         label = f"*{safe(name, 40)}*" if name else "*care channel*"
         if c is None or not c.open:
@@ -54,3 +58,8 @@ def status_all(*, chart: RouteChart, care_channel: str, counts: dict) -> str:
 def scoped(answer: str, *, route: str) -> str:
     """An answer about one route's queue, said so."""
     return f"_Route *{safe(route, 40)}* only; `/care status all` for every route._\n{answer}"
+
+
+def _takes_everything(chart: RouteChart) -> bool:
+    """Whether a route takes every post, leaving nothing to the care channel itself."""
+    return any(route.match.takes_everything for route in chart.routes)

@@ -87,7 +87,8 @@ SEED_CUSTOMERS = (
      "@acme <!channel> FREE FLIGHTS for everyone!!! claim at "
      "<https://evil.example/phish|acme.com/refund>"),
     ("priya_travels", "Priya N.", 10240, 7,
-     "@acme my bag never made it to Boston (AC231, tag AC482913). Who do I talk to?"),
+     "@acme my suitcase never made it to Boston (AC231, bag tag AC482913). Who do I talk "
+     "to?"),
     ("tom_hughes", "Tom Hughes", 95, 3,
      "@acme thanks for the upgrade on AC17 today, the crew was fantastic ✈️"),
 )

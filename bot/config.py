@@ -28,6 +28,7 @@ from bot.domain.office_hours_parse import (
     parse_timezone,
 )
 from bot.domain.report_schedule import ScheduleEntry
+from bot.domain.routes import RouteChart
 from bot.domain.sla import DEFAULT_LEVELS, NudgeLevel, SlaPolicy
 from bot.domain.triage import TriageRules
 from bot.settings_table import (
@@ -90,6 +91,7 @@ class Settings:
     replies_file: str | None = None
     faq_url: str | None = None
     phone_number: str | None = None
+    routes: RouteChart = field(default_factory=RouteChart)
 
     @property
     def sla_policy(self) -> SlaPolicy:

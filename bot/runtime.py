@@ -25,6 +25,7 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.domain.triage import Triager
+from bot.render import route_text
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
@@ -48,6 +49,8 @@ from bot.services.polling import (
 from bot.services.praise import DIGEST_CHECK_SECONDS, PraiseLane
 from bot.services.quarantine import Quarantine
 from bot.services.queue_report import QueueReport
+from bot.services.route_to import CaseRouter
+from bot.services.routing import RouteDesk
 from bot.services.saved_replies import ReplyDesk
 from bot.services.screening import Screening
 from bot.services.sending import ReplySender
@@ -69,6 +72,7 @@ from handlers import (
     quarantine,
     replies,
 )
+from handlers import routes as route_handlers
 from handlers.context import HandlerServices
 from storage.agents import AgentProfiles
 from storage.callbacks import PhoneCallbacks
@@ -83,6 +87,7 @@ from storage.praise import PraiseItems
 from storage.quarantine import QuarantinedPosts
 from storage.replies import SavedReplies
 from storage.reports import PeriodRecords, ReportRuns, Reports
+from storage.route_moves import RouteMoves
 from storage.screening import FilteredPosts, MutedAuthors, SharedState, Usage
 from storage.sla import SlaStore
 
@@ -197,9 +202,12 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
             fn()
 
     policy = settings.sla_policy
+    routes = (RouteDesk(chart=settings.routes, policy=policy, care_channel=settings.care_channel_id,
+                        leads=leads, members_of=slack.usergroup_members)
+              if settings.routes else None)
     agents = AgentProfiles(db)
     desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick,
-                    agents=agents, signature_format=settings.signature_format)
+                    agents=agents, signature_format=settings.signature_format, routes=routes)
     channel_posts = ChannelPosts(db)
     triager = Triager(rules=settings.triage_rules)
     screening = Screening(triager=triager, muted=MutedAuthors(db),
@@ -222,7 +230,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                           tz=policy.hours.tz, kick=kick),
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
-                                    sticky_days=settings.sticky_days))
+                                    sticky_days=settings.sticky_days), routes=routes)
     usage = Usage(db)
     poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
                            brand_id=lambda: me.id, clock=clock, owner=instance,
@@ -248,9 +256,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          kick=kick)
     sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner,
                      tz=policy.hours.tz, channel_posts=channel_posts,
-                     can_escalate=bool(settings.escalation_channels))
+                     can_escalate=bool(settings.escalation_channels),
+                     can_route=routes is not None)
     sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
-                         leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick)
+                         leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick,
+                         routes=routes)
     work = {"poll_x": (poller.poll, settings.x_poll_seconds),
                  "poll_dms": (dm_poller.poll, settings.x_dm_poll_seconds),
                  "deliver_slack": (sync.deliver_due, DELIVERY_INTERVAL_SECONDS),
@@ -307,11 +317,14 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     home_tab = HomeTab(reports=Reports(db), policy=policy, clock=clock, slack=slack,
                        is_lead=leads.is_lead, more_sections=saved_replies.home_section)
     jobs.add("refresh_home", home_tab.refresh, seconds=HOME_REFRESH_SECONDS)
+    router = (CaseRouter(routes=routes, store=store, moves=RouteMoves(db), clock=clock,
+                         kick=kick) if routes is not None else None)
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
                                triage=triage_actions, intake=intake, praise=intake.praise,
                                learning=learning, period_reports=period_reports,
-                               replies=saved_replies, phone=phone_desk, home=home_tab)
+                               replies=saved_replies, phone=phone_desk, home=home_tab,
+                               router=router)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
@@ -323,6 +336,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     jobs.add("praise_digest", intake.praise.post_digest, seconds=DIGEST_CHECK_SECONDS)
     praise.register(app, services)
     quarantine.register(app, services)
+    route_handlers.register(app, services)
     for group in (case_actions, modals, commands, replies, home, phone):
         group.register(app, services)
+    if routes is not None:
+        routes.check_channels(join=slack.join_channel, say=lambda name: channel_posts.queue(
+            channel=settings.care_channel_id, now=clock(), text=route_text.unreachable(
+                routes.route(name), care_channel=settings.care_channel_id)))
     return runtime

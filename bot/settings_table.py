@@ -156,6 +156,14 @@ def _replies_file(name: str, raw: str) -> str:
         raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
                                for p in exc.problems)) from None
     return raw
+def _routes_file(name: str, raw: str) -> object:
+    from bot.domain.routes import RoutesFileError, load_routes
+
+    try:
+        return load_routes(raw)
+    except RoutesFileError as exc:
+        raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
+                               for p in exc.problems)) from None
 
 
 def _instance_id(name: str, raw: str) -> str:
@@ -325,6 +333,9 @@ TABLE: tuple[Setting, ...] = (
        "/care hours", _url(trailing_slash=False), field="faq_url"),
     _s("CARE_PHONE_NUMBER", TEAM, "the support line given to a customer moved to the phone, "
        "e.g. +1 800 555 0100", text(r"^\+?[0-9][0-9 ().-]{5,30}$"), field="phone_number"),
+    _s("CARE_ROUTES_FILE", TEAM, "the triage chart: a YAML file of routes that send cases to "
+       "team channels, each with its leads, target and hours (see README, Routes)",
+       Parser(_routes_file), default_text="every case in CARE_CHANNEL_ID", field="routes"),
 )
 _HELP = {s.name: s.help for s in TABLE}
 BY_NAME = {s.name: s for s in TABLE}

@@ -138,6 +138,15 @@ class SlackOut:
         profile = user.get("profile") or {}
         return str(user.get("real_name") or profile.get("real_name") or user.get("name") or "")
 
+    def join_channel(self, channel: str) -> str | None:
+        """Join ``channel`` (a public one needs no invitation): None once in, else Slack's
+        reason (a private channel must invite the bot)."""
+        try:
+            self.client.conversations_join(channel=channel)
+        except SlackApiError as exc:
+            return str(exc.response.get("error") or "refused")
+        return None
+
     def usergroup_members(self, group_id: str) -> list[str]:
         return list(self.client.usergroups_users_list(usergroup=group_id).get("users") or [])
 

@@ -20,7 +20,7 @@ from bot.render.modals import (
     request_changes_modal,
 )
 from bot.services.desk import Outcome
-from handlers import home, phone, replies
+from handlers import home, phone, replies, routes
 from handlers.context import CLICK, Click, HandlerServices, answer, decode_clicks, payload_as
 from handlers.praise import like_praise, make_case_of_praise, thank_praise
 from handlers.quarantine import retry_quarantined
@@ -144,6 +144,7 @@ LISTENERS: dict[ActionId, Listener] = {
     **replies.LISTENERS,
     **home.LISTENERS,
     **phone.LISTENERS,
+    ActionId.ROUTE_TO: routes.open_route_to,
 }
 """Action id -> listener; each listener names the one service call it makes."""
 

@@ -27,6 +27,7 @@ from bot.services.period_report import PeriodReports
 from bot.services.phone import PhoneDesk
 from bot.services.praise import PraiseLane
 from bot.services.queue_report import QueueReport
+from bot.services.route_to import CaseRouter
 from bot.services.saved_replies import ReplyDesk
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import SlackOut
@@ -55,6 +56,7 @@ class HandlerServices:
     replies: ReplyDesk | None = None
     phone: PhoneDesk | None = None
     home: HomeTab | None = None
+    router: CaseRouter | None = None
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ def desk_channels(settings: Settings) -> frozenset[str]:
         settings.quiet_channel_id,
         settings.report_channel_id,
         *(channel for _, channel in settings.escalation_channels),
+        *settings.routes.channels,
     )
     return frozenset(channel for channel in named if channel)
 

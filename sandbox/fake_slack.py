@@ -231,9 +231,11 @@ class FakeSlack:
                 "users": list(user_ids),
             }
 
-    def add_channel(self, *, channel_id: str, name: str) -> None:
+    def add_channel(self, *, channel_id: str, name: str, is_private: bool = False,
+                    is_member: bool = True) -> None:
         with self._lock:
-            self._store.add_channel(channel_id=channel_id, name=name)
+            self._store.add_channel(channel_id=channel_id, name=name, is_private=is_private,
+                                    is_member=is_member)
 
     def set_member(self, channel_id: str, *, member: bool) -> None:
         """Whether the app is in the channel (``conversations.info``'s ``is_member``)."""

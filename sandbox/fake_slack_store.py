@@ -73,6 +73,7 @@ class SlackStore:
             "users.info": self.users_info,
             "usergroups.users.list": self.usergroup_users,
             "conversations.info": self.conversations_info,
+            "conversations.join": self.conversations_join,
             "conversations.replies": self.conversations_replies,
             "conversations.history": self.conversations_history,
             "conversations.open": self.conversations_open,
@@ -104,13 +105,15 @@ class SlackStore:
             "profile": {"display_name": name, "real_name": real},
         }
 
-    def add_channel(self, *, channel_id: str, name: str, is_im: bool = False) -> None:
+    def add_channel(self, *, channel_id: str, name: str, is_im: bool = False,
+                    is_private: bool = False, is_member: bool = True) -> None:
         self.channels[channel_id] = {
             "id": channel_id,
             "name": name,
             "is_channel": not is_im,
             "is_im": is_im,
-            "is_member": True,
+            "is_private": is_private,
+            "is_member": is_member,
             "is_archived": False,
         }
         self.top.setdefault(channel_id, [])
@@ -212,6 +215,8 @@ class SlackStore:
         channel = self.resolve(args.get("channel"))
         if channel is None:
             return error("channel_not_found")
+        if not self.channels[channel].get("is_member", True):
+            return error("not_in_channel")
         problem = self._content_problem(args)
         if problem:
             return problem
@@ -319,6 +324,17 @@ class SlackStore:
     def usergroup_users(self, args: Body) -> Body:
         group = self.usergroups.get(str(args.get("usergroup")))
         return {"ok": True, "users": list(group["users"])} if group else error("no_such_subteam")
+
+    def conversations_join(self, args: Body) -> Body:
+        """Join a public channel; a private one must invite the bot."""
+        channel = self.resolve(args.get("channel"))
+        if channel is None:
+            return error("channel_not_found")
+        info = self.channels[channel]
+        if info.get("is_private") and not info.get("is_member"):
+            return error("method_not_supported_for_channel_type")
+        info["is_member"] = True
+        return {"ok": True, "channel": copy.deepcopy(info)}
 
     def conversations_info(self, args: Body) -> Body:
         channel = self.resolve(args.get("channel"))

@@ -133,14 +133,14 @@ class FakeX:
 
     def post_as_customer(self, *, username: str, text: str, in_reply_to_post_id: str | None = None,
                          quote_of: str | None = None,
-                         created_at: datetime | str | None = None) -> str:
+                         created_at: datetime | str | None = None, lang: str = "en") -> str:
         """A post by ``username`` (created if new); returns its id. ``created_at`` defaults
-        to now; replies inherit the parent's conversation_id."""
+        to now; replies inherit the parent's conversation_id; ``lang`` is X's language code."""
         uid = self.add_user(username=username)
         if uid == self.brand_id:
             raise ValueError("the brand posts through POST /2/tweets, not post_as_customer")
         return self.store.create_tweet(author_id=uid, text=text, reply_to=in_reply_to_post_id,
-                                       quote_of=quote_of, created_at=created_at)
+                                       quote_of=quote_of, created_at=created_at, lang=lang)
 
     def send_dm_as_customer(self, *, username: str, text: str) -> str:
         uid = self.add_user(username=username)

@@ -183,8 +183,9 @@ class XStore:
 
     def create_tweet(self, *, author_id: str, text: str, reply_to: str | None = None,
                      quote_of: str | None = None, created_at: datetime | str | None = None,
-                     check_rules: bool = False) -> str:
-        """Store a tweet; ``check_rules`` applies the checks of POST /2/tweets (Problem)."""
+                     check_rules: bool = False, lang: str = "en") -> str:
+        """Store a tweet; ``check_rules`` applies the checks of POST /2/tweets (Problem);
+        ``lang`` is X's language code for it."""
         with self.lock:
             parent = self.tweets.get(reply_to) if reply_to else None
             if reply_to and parent is None:
@@ -215,7 +216,7 @@ class XStore:
             if refs:
                 tweet["referenced_tweets"] = refs
             tweet["entities"] = self._entities(text)
-            tweet["lang"] = "en"
+            tweet["lang"] = lang
             _as_long_post(tweet)
             tweet["public_metrics"] = {"retweet_count": 0, "reply_count": 0, "like_count": 0,
                                        "quote_count": 0, "bookmark_count": 0,

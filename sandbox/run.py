@@ -56,6 +56,9 @@ DM_POLL_SECONDS = 60  # the lowest X_DM_POLL_SECONDS allows; a customer's DM als
 BOT_NAME = "Care Desk"
 # (department, channel id, channel name): where escalation summaries go.
 ESCALATION_CHANNELS = (("legal", "C0LEGAL", "care-legal"), ("comms", "C0COMMS", "care-comms"))
+# The triage chart: baggage cases in their own channel, the rest in the care channel.
+ROUTES_FILE = Path(__file__).with_name("airline_routes.yml")
+ROUTE_CHANNELS = (("C0BAGS", "care-baggage", "baggage cases (the triage chart's baggage route)"),)
 POLL_WAIT_SECONDS = 5.0
 AIRLINE_REPLIES = Path(__file__).resolve().parent / "airline_replies.yml"
 AIRLINE_FAQ_URL = "https://acme.example/faq"
@@ -88,7 +91,8 @@ SEED_CUSTOMERS = (
      "@acme <!channel> FREE FLIGHTS for everyone!!! claim at "
      "<https://evil.example/phish|acme.com/refund>"),
     ("priya_travels", "Priya N.", 10240, 7,
-     "@acme my bag never made it to Boston (AC231, tag AC482913). Who do I talk to?"),
+     "@acme my suitcase never made it to Boston (AC231, bag tag AC482913). Who do I talk "
+     "to?"),
     ("tom_hughes", "Tom Hughes", 95, 3,
      "@acme thanks for the upgrade on AC17 today, the crew was fantastic ✈️"),
     ("lena_flies", "Lena Berg", 48200, 5,
@@ -145,6 +149,7 @@ class Sandbox:
         self.stack = start_stack(
             tokens=made_up_tokens(), signing_secret=secrets.token_hex(16),
             channels=((CHANNEL, CHANNEL_NAME),) + tuple(
+                (channel_id, name) for channel_id, name, _ in ROUTE_CHANNELS) + tuple(
                 (channel_id, name) for _, channel_id, name in ESCALATION_CHANNELS),
             users=tuple((user.id, user.name.split()[0].lower(), user.name)
                         for user in self.users),
@@ -157,6 +162,7 @@ class Sandbox:
                                                      for dept, cid, _ in ESCALATION_CHANNELS),
                 "CARE_REPLIES_FILE": str(AIRLINE_REPLIES), "CARE_FAQ_URL": AIRLINE_FAQ_URL,
                 "CARE_PHONE_NUMBER": AIRLINE_PHONE,
+                "CARE_ROUTES_FILE": str(ROUTES_FILE),
                 "DATABASE_URL": f"sqlite:///{self._tmp}/sandbox.db"})
         self.slack, self.x, self.runtime = self.stack.slack, self.stack.x, self.stack.runtime
         self.settings, self.requests = self.stack.settings, self.stack.requests
@@ -227,8 +233,10 @@ class Sandbox:
 
     @property
     def channels(self) -> list[dict[str, str]]:
-        """The Slack channels the page shows: the care channel, then the escalation teams'."""
+        """The Slack channels the page shows: the care channel, the routes' channels, then
+        the escalation teams'."""
         return [{"id": CHANNEL, "name": CHANNEL_NAME, "note": "care desk cases"}] + [
+            {"id": cid, "name": name, "note": note} for cid, name, note in ROUTE_CHANNELS] + [
             {"id": cid, "name": name, "note": f"escalations to {dept}"}
             for dept, cid, name in ESCALATION_CHANNELS]
 
@@ -287,10 +295,18 @@ class Sandbox:
         self.user(user_id)
         trigger_id = self.slack.issue_trigger(user_id=user_id)
         response = self.requests.click(user_id=user_id, action_id=action_id, value=value,
-                                       channel_id=CHANNEL, message_ts=message_ts,
+                                       channel_id=self._channel_of(message_ts),
+                                       message_ts=message_ts,
                                        block_id=block_id, trigger_id=trigger_id,
                                        selected_option=selected)
         return response.status_code
+
+    def _channel_of(self, message_ts: str) -> str:
+        """The channel holding the message clicked (the care channel if none does)."""
+        for channel in self.channels:
+            if self.slack.message(channel["id"], message_ts) is not None:
+                return channel["id"]
+        return CHANNEL
 
     def open_view(self, user_id: str) -> dict[str, Any] | None:
         """The newest modal opened for ``user_id`` that is not closed yet, or None."""
@@ -347,7 +363,8 @@ class Sandbox:
         """What only ``user_id`` sees: the bot's ephemerals and their /care answers."""
         found = [{"ts": e["message_ts"], "text": e.get("text") or "",
                   "blocks": e.get("blocks") or []}
-                 for e in self.slack.ephemerals(user=user_id) if e["channel"] == CHANNEL]
+                 for e in self.slack.ephemerals(user=user_id)
+                 if e["channel"] in {c["id"] for c in self.channels}]
         with self._lock:
             found += [dict(a) for a in self._answers.get(user_id, [])]
         return sorted(found, key=lambda e: float(e["ts"]))

@@ -69,6 +69,7 @@ def load_case(s: Session, case_id: int) -> Case | None:
         hidden_on_x=row.hidden_on_x,
         author_muted=s.get(MutedAuthorRow, row.customer_id) is not None,
         latest_customer_post_id=latest_customer_post_id(s, case_id),
+        route=row.route,
     )
 
 

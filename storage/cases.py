@@ -66,7 +66,8 @@ class CaseStore:
                   public_reply_allowed: bool = True, assignee_id: str | None = None,
                   note: str | None = None, triage: dict | None = None,
                   brand_id: str | None = None,
-                  continuation: tuple[list, str] | None = None) -> int | None:
+                  continuation: tuple[list, str] | None = None,
+                  route: str | None = None) -> int | None:
         """Store a case for ``post`` and queue its parent message. None if it exists.
 
         With ``assignee_id`` the case starts claimed by them (sticky assignment).
@@ -74,7 +75,7 @@ class CaseStore:
         opening = Opening(post=post, clock=clock, origin=origin,
                           public_reply_allowed=public_reply_allowed, assignee_id=assignee_id,
                           note=note, triage=triage, brand_id=brand_id,
-                          continuation=continuation)
+                          continuation=continuation, route=route)
         try:
             with self.db.transaction() as s:
                 if s.get(PostRow, post.id) is not None:

@@ -101,6 +101,8 @@ class CaseRow(Base):
     first_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     first_response_by: Mapped[str | None] = mapped_column(String(32))
+    # The route of the triage chart that holds the case (None: the care channel's).
+    route: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class PostRow(Base):

@@ -39,9 +39,13 @@ class Opening:
     triage: dict | None = None
     brand_id: str | None = None
     continuation: tuple[list, str] | None = None
+    route: str | None = None
+    channel: str | None = None
+    """The route's channel; None: the channel the page is stored with."""
 
     def arguments(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """``CaseStore.open_case``'s arguments (the channel is passed on its own)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "channel"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ def case_row(opening: Opening, *, channel: str, now: datetime) -> dict:
         source_post_id=post.id, conversation_id=post.conversation_id,
         customer_id=post.author.id, customer_handle=post.author.username,
         customer_name=post.author.name, customer_followers=post.author.followers,
-        state=state.value, assignee_id=opening.assignee_id, slack_channel=channel,
+        state=state.value, assignee_id=opening.assignee_id,
+        slack_channel=opening.channel or channel, route=opening.route,
         version=1, created_at=now, updated_at=now, sla_cycle=0, origin=opening.origin,
         public_reply_allowed=opening.public_reply_allowed and post.kind == "post",
         moved_to_dm=post.kind == "dm", **clock_values(clock), **(opening.triage or {}),

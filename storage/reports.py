@@ -26,6 +26,8 @@ WAITING = [s.value for s in WAITING_ON_US]
 # Overdue first, then high before normal before low, then by deadline.
 PRIORITY_RANK = case((CaseRow.priority == "high", 0), (CaseRow.priority == "low", 2), else_=1)
 CLOSED = ["closed", "ignored"]
+ALL_ROUTES = "*"
+"""A report's ``route`` for every case, whatever its route."""
 
 
 @dataclass(frozen=True)
@@ -70,25 +72,30 @@ class Reports:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def queue(self, *, now: datetime, day_start: datetime, agents_limit: int = 20) -> QueueSnapshot:
+    def queue(self, *, now: datetime, day_start: datetime, agents_limit: int = 20,
+              route: str | None = ALL_ROUTES) -> QueueSnapshot:
+        """The queue of one route of the triage chart (None: the care channel's own
+        cases), or of all cases."""
+        scope = _scope(route)
         overdue_cond = and_(CaseRow.state.in_(WAITING), CaseRow.sla_due_at <= now)
         with self.db.transaction() as s:
-            by_state = dict(s.execute(select(CaseRow.state, func.count())
+            by_state = dict(s.execute(select(CaseRow.state, func.count()).where(*scope)
                                       .group_by(CaseRow.state)).all())
-            overdue = s.scalar(select(func.count()).select_from(CaseRow).where(overdue_cond))
+            overdue = s.scalar(select(func.count()).select_from(CaseRow)
+                               .where(overdue_cond, *scope))
             high = s.scalar(select(func.count()).select_from(CaseRow).where(
-                CaseRow.state.in_(WAITING), CaseRow.priority == "high"))
-            oldest = s.execute(select(CaseRow).where(CaseRow.state.in_(WAITING))
+                CaseRow.state.in_(WAITING), CaseRow.priority == "high", *scope))
+            oldest = s.execute(select(CaseRow).where(CaseRow.state.in_(WAITING), *scope)
                                .order_by(CaseRow.sla_started_at, CaseRow.id).limit(1)).scalar()
             firsts = s.execute(select(CaseRow.created_at, CaseRow.first_response_at,
                                       CaseRow.first_due_at)
                                .where(CaseRow.first_response_at >= day_start,
-                                      CaseRow.first_response_at <= now)
+                                      CaseRow.first_response_at <= now, *scope)
                                .limit(20_000)).all()
             agents = s.execute(
                 select(CaseRow.assignee_id, func.count(),
                        func.sum(case((overdue_cond, 1), else_=0)))
-                .where(CaseRow.assignee_id.is_not(None), CaseRow.state.not_in(CLOSED))
+                .where(CaseRow.assignee_id.is_not(None), CaseRow.state.not_in(CLOSED), *scope)
                 .group_by(CaseRow.assignee_id).order_by(func.count().desc())
                 .limit(agents_limit)).all()
         return QueueSnapshot(
@@ -97,8 +104,9 @@ class Reports:
             first_responses_today=[FirstResponse(a, b, c) for a, b, c in firsts],
             per_agent=[(agent, int(n), int(late or 0)) for agent, n, late in agents])
 
-    def mine(self, *, user_id: str, limit: int) -> tuple[list[CaseLine], int]:
-        cond = and_(CaseRow.assignee_id == user_id, CaseRow.state.not_in(CLOSED))
+    def mine(self, *, user_id: str, limit: int,
+             route: str | None = ALL_ROUTES) -> tuple[list[CaseLine], int]:
+        cond = and_(CaseRow.assignee_id == user_id, CaseRow.state.not_in(CLOSED), *_scope(route))
         with self.db.transaction() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow).where(cond)
@@ -106,14 +114,16 @@ class Reports:
                              .limit(limit)).scalars().all()
         return [_line(r) for r in rows], total
 
-    def at_risk(self, *, now: datetime, limit: int) -> tuple[list[CaseLine], int]:
+    def at_risk(self, *, now: datetime, limit: int,
+                route: str | None = ALL_ROUTES) -> tuple[list[CaseLine], int]:
         """Waiting cases past their deadline or past a nudge level, most urgent first."""
         nudged = exists().where(NudgeRow.case_id == CaseRow.id,
                                 NudgeRow.sla_cycle == CaseRow.sla_cycle)
         escalated = exists().where(NudgeRow.case_id == CaseRow.id,
                                    NudgeRow.sla_cycle == CaseRow.sla_cycle,
                                    NudgeRow.level == "escalation")
-        cond = and_(CaseRow.state.in_(WAITING), or_(CaseRow.sla_due_at <= now, nudged))
+        cond = and_(CaseRow.state.in_(WAITING), or_(CaseRow.sla_due_at <= now, nudged),
+                    *_scope(route))
         with self.db.transaction() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow, escalated.label("escalated")).where(cond)
@@ -121,6 +131,35 @@ class Reports:
                                        CaseRow.sla_due_at).limit(limit)).all()
         return [_line(r[0], bool(r[1])) for r in rows], total
 
+    def per_route(self, *, now: datetime) -> dict[str | None, RouteCounts]:
+        """Open, unclaimed, overdue and high-priority cases of each route (None: the care
+        channel's own cases)."""
+        waiting = CaseRow.state.in_(WAITING)
+        with self.db.transaction() as s:
+            rows = s.execute(select(
+                CaseRow.route, func.count(),
+                func.sum(case((CaseRow.state == "new", 1), else_=0)),
+                func.sum(case((and_(waiting, CaseRow.sla_due_at <= now), 1), else_=0)),
+                func.sum(case((and_(waiting, CaseRow.priority == "high"), 1), else_=0)))
+                .where(CaseRow.state.not_in(CLOSED)).group_by(CaseRow.route)).all()
+        return {route: RouteCounts(open=int(n), unclaimed=int(new or 0),
+                                   overdue=int(late or 0), high_priority=int(high or 0))
+                for route, n, new, late, high in rows}
+
+
+@dataclass(frozen=True)
+class RouteCounts:
+    open: int = 0
+    unclaimed: int = 0
+    overdue: int = 0
+    high_priority: int = 0
+
+
+def _scope(route: str | None) -> tuple:
+    """The conditions that keep a report to one route's cases (none for all routes)."""
+    if route == ALL_ROUTES:
+        return ()
+    return (CaseRow.route.is_(None),) if route is None else (CaseRow.route == route,)
 
 @dataclass(frozen=True, slots=True)
 class CaseRecord:

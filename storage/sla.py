@@ -38,6 +38,7 @@ class DueNudge:
     slack_channel: str
     slack_ts: str | None
     customer_handle: str
+    route: str | None = None
 
 
 class SlaStore:
@@ -98,7 +99,7 @@ _CASES = CaseRow.__table__
 _DUE = (select(_CASES.c.id, _CASES.c.sla_cycle, _CASES.c.next_nudge_level,
                _CASES.c.next_nudge_at, _CASES.c.sla_started_at, _CASES.c.sla_minutes,
                _CASES.c.state, _CASES.c.assignee_id, _CASES.c.slack_channel,
-               _CASES.c.slack_ts, _CASES.c.customer_handle)
+               _CASES.c.slack_ts, _CASES.c.customer_handle, _CASES.c.route)
         .where(_CASES.c.next_nudge_at <= bindparam("now", type_=UTCDateTime()))
         .order_by(_CASES.c.next_nudge_at).limit(bindparam("limit")))
 _SAME_LEVEL = (_CASES.c.id == bindparam("match_id"), _CASES.c.sla_cycle == bindparam("match_cycle"),

@@ -145,6 +145,7 @@ class Case:
     replies_to_brand: bool = False
     hidden_on_x: bool = False
     author_muted: bool = False
+    route: str | None = None
 
     @property
     def reply_to_post_id(self) -> str:

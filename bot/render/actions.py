@@ -209,6 +209,7 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.REPLIES_PAGE: PageRef,
     ActionId.MOVE_TO_PHONE: CaseRef,
     ActionId.CALLED: CallChoice,
+    ActionId.ROUTE_TO: CaseRef,
 }
 """Which payload each action carries: the one table the encoder and decoder share."""
 

@@ -24,6 +24,8 @@ HELP = ("*/care* commands (answers only you can see):\n"
         "• `/care signature AB`: sign your public replies with your initials (`off` removes)\n"
         "• `/care report [day|week|month] [this] [me]`: charts and a CSV of the period\n"
         "• `/care replies`: the most and least used saved replies (`reload`: the file again)\n"
+        "• `/care chart`: the triage chart, who deals with what; `/care status all`: one "
+        "line per route (in a route's channel, status, mine and sla show that route)\n"
         "• `/care help`: this list")
 
 

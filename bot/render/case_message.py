@@ -42,6 +42,7 @@ FALLBACK_LIMIT = 300
 
 
 def case_parent(case: Case, *, now: datetime, tz: ZoneInfo, can_escalate: bool = False,
+                can_route: bool = False,
                 suggestions: Sequence[tuple[int, str]] | None = None,
                 phone: str | None = None, can_phone: bool = False) -> tuple[list[dict], str]:
     """Blocks and the notification/fallback text for the parent message of ``case``.
@@ -84,7 +85,8 @@ def case_parent(case: Case, *, now: datetime, tz: ZoneInfo, can_escalate: bool =
     if suggestions is not None and case.state in SUGGEST_IN:
         blocks.extend(replies_blocks.suggestion_blocks(case_id=case.id,
                                                        suggestions=suggestions))
-    buttons = _buttons(case, can_escalate=can_escalate, can_phone=can_phone)
+    buttons = _buttons(case, can_escalate=can_escalate, can_route=can_route,
+                       can_phone=can_phone)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.ACTIONS.value, elements=buttons))
     fallback = bound(f"@{escape(case.customer.username)}: {escape(case.text)}", FALLBACK_LIMIT)
@@ -121,6 +123,8 @@ def _flags(case: Case, now: datetime) -> list[str]:
         if case.triage_reason:
             triage += f" · {safe(case.triage_reason, 240)}"
         flags.append(triage)
+    if case.route:
+        flags.append(f":twisted_rightwards_arrows: Route *{safe(case.route, 40)}*")
     if case.origin == "dm":
         flags.append(":envelope: Came in as a DM")
     elif case.moved_to_dm:
@@ -139,7 +143,8 @@ def _flags(case: Case, now: datetime) -> list[str]:
     return flags
 
 
-def _buttons(case: Case, *, can_escalate: bool = False, can_phone: bool = False) -> list:
+def _buttons(case: Case, *, can_escalate: bool = False, can_route: bool = False,
+             can_phone: bool = False) -> list:
     state = case.state
     draft_id = case.latest_draft.id if case.latest_draft else None
     extra: list = []
@@ -150,6 +155,8 @@ def _buttons(case: Case, *, can_escalate: bool = False, can_phone: bool = False)
         extra.append(_button("Move to phone", ActionId.MOVE_TO_PHONE, case))
     if can_escalate and state in WAITING_ON_US | {CaseState.REPLIED} and not case.escalated_to:
         extra.append(_button("Escalate", ActionId.ESCALATE, case))
+    if can_route and state in WAITING_ON_US | {CaseState.REPLIED}:
+        extra.append(_button("Route to…", ActionId.ROUTE_TO, case))
     buttons = _state_buttons(case, state, draft_id, extra)
     return [*buttons, _more_menu(case)] if buttons else [_more_menu(case)]
 

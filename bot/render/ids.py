@@ -40,6 +40,7 @@ class ActionId(StrEnum):
     REPLIES_PAGE = "care.replies_page"    # Home tab: the next or previous page
     MOVE_TO_PHONE = "care.move_to_phone"
     CALLED = "care.called"                # the outcome of a callback
+    ROUTE_TO = "care.route_to"  # move a case to another route of the triage chart
 
 
 class ViewId(StrEnum):
@@ -49,6 +50,7 @@ class ViewId(StrEnum):
     ESCALATE = "care.escalate_modal"
     REPLY_EDIT = "care.reply_edit_modal"
     MOVE_TO_PHONE = "care.move_to_phone_modal"
+    ROUTE_TO = "care.route_to_modal"
 
 
 class BlockId(StrEnum):
@@ -65,6 +67,7 @@ class BlockId(StrEnum):
     REPLY_CHANNEL = "reply_channel"
     REPLY_TAGS = "reply_tags"
     REPLY_FAQ = "reply_faq"
+    ROUTE = "route"
 
 
 class InputId(StrEnum):
@@ -75,6 +78,7 @@ class InputId(StrEnum):
     ESCALATION_NOTE = "note"
     CHANGES_REASON = "reason"
     REPLY_FIELD = "value"
+    ROUTE = "route"
 
 
 class BadReference(ValueError):

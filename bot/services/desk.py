@@ -40,6 +40,7 @@ from bot.domain.transition import (
 from bot.render import strings
 from bot.render.mrkdwn import escape, quote
 from bot.services.leads import LeadDirectory
+from bot.services.routing import RouteDesk
 from bot.services.sla_clock import start_clock
 from storage.agents import AgentProfiles
 from storage.cases import CaseStore, TransitionResult
@@ -60,9 +61,11 @@ class CareDesk:
                  clock: Callable[[], datetime], kick: Callable[[], None] = lambda: None,
                  agents: AgentProfiles | None = None,
                  signature_format: str = " ^{initials}",
-                 on_closed: Callable[..., None] = lambda case, *, reason, by: None) -> None:
+                 on_closed: Callable[..., None] = lambda case, *, reason, by: None,
+                 routes: RouteDesk | None = None) -> None:
         self.on_closed = on_closed
         """``on_closed(case, reason=, by=)`` after every close: learning records corrections."""
+        self.routes = routes
         self.store = store
         self.policy = policy
         self.agents = agents
@@ -87,7 +90,8 @@ class CareDesk:
         return self._refused(result)
 
     def unclaim(self, *, case_id: int, user_id: str) -> Outcome:
-        guards = () if self.leads.is_lead(user_id) else (AssigneeIs(user_id),)
+        is_lead = self._leads_of(self._routed(case_id)).is_lead(user_id)
+        guards = () if is_lead else (AssigneeIs(user_id),)
         result = self.store.transition(case_id=case_id, now=self.clock(), step=Step(
             action=Action.UNCLAIM, actor=user_id, guards=guards,
             effects=(SetAssignee(None),), note=strings.note_unclaimed(user_id)))
@@ -167,9 +171,9 @@ class CareDesk:
         """Whether ``user_id`` may review the pending draft (``action``: approve it, or ask
         for changes, the check made before the modal opens): ok with the case, or why not
         (a refusal is recorded)."""
-        return self._review_outcome(self.store.get(case_id), user_id=user_id,
-                                    draft_id=draft_id, action=action,
-                                    is_lead=self.leads.is_lead(user_id))
+        case = self.store.get(case_id)
+        return self._review_outcome(case, user_id=user_id, draft_id=draft_id, action=action,
+                                    is_lead=self._leads_of(case).is_lead(user_id))
 
     def approve(self, *, case_id: int, user_id: str, draft_id: int | None = None) -> Outcome:
         return self._review(case_id=case_id, user_id=user_id, draft_id=draft_id,
@@ -199,21 +203,23 @@ class CareDesk:
     def _review(self, *, case_id: int, user_id: str, draft_id: int | None, action: Action,
                 step: Callable[[Case], Step]) -> Outcome:
         """One transaction reads the case, checks the draft and applies ``step`` to it."""
-        if not self.leads.is_lead(user_id):
+        if not self._leads_of(self._routed(case_id)).is_lead(user_id):
             return self.can_review(case_id=case_id, user_id=user_id, draft_id=draft_id,
                                    action=action)
 
         def checked(case: Case) -> Step | None:
             if review_problem(case, draft_id=draft_id) \
-                    or case.latest_draft.author_id == user_id:
+                    or case.latest_draft.author_id == user_id \
+                    or not self._leads_of(case).is_lead(user_id):
                 return None
             return step(case)
 
         result = self.store.transition(case_id=case_id, now=self.clock(), step=checked)
         if result.ok:
             return self._done(result)
-        refused = self._review_outcome(result.case, user_id=user_id, draft_id=draft_id,
-                                       action=action, is_lead=True)
+        refused = self._review_outcome(
+            result.case, user_id=user_id, draft_id=draft_id, action=action,
+            is_lead=self._leads_of(result.case).is_lead(user_id))
         # Checks passed on a case another transaction changed meanwhile: a newer draft.
         return refused if not refused.ok else Outcome(False, result.case, strings.STALE_DRAFT)
 
@@ -228,7 +234,7 @@ class CareDesk:
             return Outcome(False, case, strings.STALE_DRAFT)
         why = None
         if not is_lead:
-            why = strings.NOT_A_LEAD.format(leads=self.leads.mention_list())
+            why = strings.NOT_A_LEAD.format(leads=self._leads_of(case).mention_list())
         elif case.latest_draft.author_id == user_id:
             why = strings.OWN_DRAFT if action is Action.APPROVE else strings.OWN_DRAFT_CHANGES
         if why:
@@ -240,6 +246,21 @@ class CareDesk:
             self.kick()
             return Outcome(False, case, why)
         return Outcome(True, case)
+
+    def _routed(self, case_id: int) -> Case | None:
+        """The case, read only when a triage chart may give it its own leads or policy."""
+        return self.store.get(case_id) if self.routes is not None else None
+
+    def _policy_of(self, case: Case | None) -> SlaPolicy:
+        if self.routes is None or case is None:
+            return self.policy
+        return self.routes.policy_of(case.route)
+
+    def _leads_of(self, case: Case | None) -> LeadDirectory:
+        """Who approves ``case``: its route's leads and the desk's leads."""
+        if self.routes is None or case is None:
+            return self.leads
+        return self.routes.leads_for(case.route)
 
     # --- after sending / closing ------------------------------------------------------
     def retry_send(self, *, case_id: int, user_id: str) -> Outcome:
@@ -263,7 +284,8 @@ class CareDesk:
 
     def reopen(self, *, case_id: int, user_id: str) -> Outcome:
         now = self.clock()
-        clock = start_clock(self.policy, start=now, minutes=self.policy.followup_minutes)
+        policy = self._policy_of(self._routed(case_id))
+        clock = start_clock(policy, start=now, minutes=policy.followup_minutes)
         result = self.store.transition(case_id=case_id, now=now, step=Step(
             action=Action.REOPEN, actor=user_id,
             effects=(SetAssignee(None), SetCloseReason(None), StartClock(clock)),

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, CustomerHistory, InboundPost
+from bot.domain.routes import post_language
 from bot.domain.sla import SlaPolicy
 from bot.domain.topics import topic_key
 from bot.domain.transition import (
@@ -39,6 +40,7 @@ from bot.render import conversation_text, long_text
 from bot.services.crisis_watch import CrisisWatch
 from bot.services.praise import PraiseLane
 from bot.services.quarantine import Quarantine, describe
+from bot.services.routing import Placement, RouteDesk
 from bot.services.screening import Screening, Verdict
 from bot.services.sla_clock import start_clock
 from storage.cases import SYSTEM, CaseStore
@@ -93,8 +95,10 @@ class Intake:
                  crisis: CrisisWatch | None = None,
                  desk_since: datetime | None = None,
                  quarantine: Quarantine | None = None,
-                 praise: PraiseLane | None = None) -> None:
+                 praise: PraiseLane | None = None,
+                 routes: RouteDesk | None = None) -> None:
         self.praise = praise
+        self.routes = routes
         self.crisis = crisis
         self.quarantine = quarantine
         self.desk_since = desk_since
@@ -136,7 +140,8 @@ class Intake:
                                               kind=fields.get("kind"), case_id=digest)
                 return "grouped" if grouped else "seen"
             fields["topic_key"] = key
-        return "opened" if self._open(post, now, origin, fields) else "seen"
+        place = self._placement(post, verdict)
+        return "opened" if self._open(post, now, origin, fields, place) else "seen"
 
     def receive_page(self, page: list[PagePost]) -> list[str]:
         """Route a page of posts, in one transaction for the posts that open new cases.
@@ -163,7 +168,7 @@ class Intake:
         now = self.clock()
         mode = self.crisis.mode() if self.crisis is not None else None
         digesting = mode is not None and mode.active
-        openers: dict[int, tuple[PagePost, dict]] = {}
+        openers: dict[int, tuple[PagePost, dict, Placement]] = {}
         met: set[tuple[str, str]] = set()
         for index, item in enumerate(page):
             post = item.post
@@ -180,7 +185,7 @@ class Intake:
             except Exception:  # noqa: BLE001 - routed (and quarantined) on its own
                 continue
             if verdict.case:
-                openers[index] = (item, verdict.fields())
+                openers[index] = (item, verdict.fields(), self._placement(post, verdict))
         if not openers:
             return {}
 
@@ -188,15 +193,16 @@ class Intake:
             taken = lookup.stored | lookup.following_up
             return [self._opening(item.post, origin=item.origin, triage=triage, now=now,
                                   history=lookup.histories.get(item.post.author.id,
-                                                               CustomerHistory()))
-                    for item, triage in openers.values()
+                                                               CustomerHistory()),
+                                  place=place)
+                    for item, triage, place in openers.values()
                     if item.post.id not in taken]
 
         lookup, opened = self.store.open_page(
-            posts=[item.post for item, _ in openers.values()], channel=self.channel,
+            posts=[item.post for item, _, _ in openers.values()], channel=self.channel,
             now=now, closed_since=now - timedelta(days=self.routing.reopen_days), plan=plan)
         return {index: "opened" if item.post.id in opened else "seen"
-                for index, (item, _) in openers.items()
+                for index, (item, _, _) in openers.items()
                 if item.post.id in opened or item.post.id in lookup.stored}
 
     def receive_isolated(self, post: InboundPost, *, origin: str, raw: object) -> str:
@@ -233,9 +239,11 @@ class Intake:
         """Make a case of a filtered post (the **Make it a case** button)."""
         verdict = self.screening.screen(post, origin=origin)
         now = self.clock()
-        clock = start_clock(self.policy, start=now, minutes=self.policy.first_minutes)
+        place = self._placement(post, verdict)
+        clock = start_clock(place.policy, start=now, minutes=place.policy.first_minutes)
         case_id = self.store.open_case(
-            post=post, channel=self.channel, now=now, clock=clock, origin=origin,
+            post=post, channel=place.channel, now=now, clock=clock, origin=origin,
+            route=place.route,
             public_reply_allowed=origin != "search", triage=verdict.fields(),
             brand_id=self.screening.brand()[0], continuation=_continuation(post),
             note=conversation_text.made_case(by=by, reason=verdict.reason))
@@ -258,7 +266,8 @@ class Intake:
             return self.store.attach_post(case_id=case.id, post=post, from_customer=from_customer,
                                           now=now, note=note, effects=dm_flag)
         start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
-        clock = start_clock(self.policy, start=start, minutes=self.policy.followup_minutes)
+        policy = self._policy_of(case)
+        clock = start_clock(policy, start=start, minutes=policy.followup_minutes)
         if case.state is CaseState.REPLIED and case.assignee_id:
             action, effects = Action.FOLLOWUP_ASSIGNED, ()
         else:
@@ -271,14 +280,29 @@ class Intake:
         return self.store.attach_post(case_id=case.id, post=post, from_customer=True, now=now,
                                       note=note, step=step)
 
-    def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict) -> bool:
+    def _placement(self, post: InboundPost, verdict: Verdict) -> Placement:
+        """The route, channel and response policy of a new case for ``post``."""
+        if self.routes is None:
+            return Placement(route=None, channel=self.channel, policy=self.policy)
+        t = verdict.triage
+        return self.routes.place(
+            text=post.text, kind=t.kind.value if t else None,
+            priority=t.priority.value if t else None,
+            language=post_language(x_lang=post.lang, guessed=t.language if t else None))
+
+    def _policy_of(self, case: Case) -> SlaPolicy:
+        return self.routes.policy_of(case.route) if self.routes is not None else self.policy
+
+    def _open(self, post: InboundPost, now: datetime, origin: str, triage: dict,
+              place: Placement) -> bool:
         history = self.store.history(customer_id=post.author.id)
-        opening = self._opening(post, origin=origin, triage=triage, history=history, now=now)
-        return self.store.open_case(channel=self.channel, now=now,
+        opening = self._opening(post, origin=origin, triage=triage, history=history, now=now,
+                                place=place)
+        return self.store.open_case(channel=place.channel, now=now,
                                     **opening.arguments()) is not None
 
     def _opening(self, post: InboundPost, *, origin: str, triage: dict,
-                 history: CustomerHistory, now: datetime) -> Opening:
+                 history: CustomerHistory, now: datetime, place: Placement) -> Opening:
         """The new case of ``post``: its clock, and for a returning customer the note
         (and with sticky assignment the agent) of their last case."""
         assignee, note = None, None
@@ -289,11 +313,12 @@ class Intake:
                 assignee = history.last_agent_id
             note = conversation_text.returning(history, now=now, assigned=assignee is not None)
         start = clock_start(posted_at=post.created_at, now=now, desk_since=self.desk_since)
-        clock = start_clock(self.policy, start=start, minutes=self.policy.first_minutes)
+        clock = start_clock(place.policy, start=start, minutes=place.policy.first_minutes)
         return Opening(post=post, clock=clock, origin=origin, assignee_id=assignee, note=note,
                        continuation=_continuation(post),
                        public_reply_allowed=origin != "search", triage=triage,
-                       brand_id=self.screening.brand()[0])
+                       brand_id=self.screening.brand()[0], route=place.route,
+                       channel=place.channel)
 
 
 def _praise_lane(verdict: Verdict) -> bool:

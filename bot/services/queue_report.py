@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.domain.sla import SlaPolicy
 from bot.render import care_answers
-from storage.reports import FirstResponse, Reports
+from storage.reports import ALL_ROUTES, FirstResponse, Reports, RouteCounts
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,12 @@ class QueueReport:
     def tz(self):
         return self.policy.hours.tz
 
-    def status(self) -> str:
+    def status(self, *, route: str | None = ALL_ROUTES) -> str:
+        """The queue; ``route`` keeps it to one route of the triage chart."""
         now = self.clock()
         local = now.astimezone(self.tz)
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        snapshot = self.reports.queue(now=now, day_start=day_start)
+        snapshot = self.reports.queue(now=now, day_start=day_start, route=route)
         return care_answers.status(
             snapshot=snapshot, stats=response_stats(snapshot.first_responses_today, self.policy),
             now=now, tz=self.tz, slack_pending=self.slack_pending(),
@@ -92,14 +93,20 @@ class QueueReport:
                         cap=self.prices[2]),
             crisis=self.crisis())
 
-    def mine(self, user_id: str) -> str:
-        lines, total = self.reports.mine(user_id=user_id, limit=care_answers.LIST_LIMIT)
+    def mine(self, user_id: str, *, route: str | None = ALL_ROUTES) -> str:
+        lines, total = self.reports.mine(user_id=user_id, limit=care_answers.LIST_LIMIT,
+                                         route=route)
         return care_answers.mine(lines=lines, total=total, now=self.clock(), tz=self.tz)
 
-    def at_risk(self) -> str:
+    def at_risk(self, *, route: str | None = ALL_ROUTES) -> str:
         now = self.clock()
-        lines, total = self.reports.at_risk(now=now, limit=care_answers.LIST_LIMIT)
+        lines, total = self.reports.at_risk(now=now, limit=care_answers.LIST_LIMIT,
+                                            route=route)
         return care_answers.at_risk(lines=lines, total=total, now=now, tz=self.tz)
+
+    def per_route(self) -> dict[str | None, RouteCounts]:
+        """Counts of open cases per route of the triage chart (None: the care channel's)."""
+        return self.reports.per_route(now=self.clock())
 
     def hours(self) -> str:
         now = self.clock()

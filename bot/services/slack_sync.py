@@ -27,11 +27,13 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.model import Case
+from bot.render import route_text
 from bot.render.case_message import case_parent, thread_note
 from bot.slack_out import SlackOut, retry_after_seconds
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPostJob, ChannelPosts
 from storage.outbox import SlackJob, SlackOutbox
+from storage.route_moves import MOVED
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +82,12 @@ class SlackSync:
     def __init__(self, *, outbox: SlackOutbox, store: CaseStore, slack: SlackOut,
                  clock: Callable[[], datetime], owner: str, tz: ZoneInfo = UTC_ZONE,
                  channel_posts: ChannelPosts | None = None, can_escalate: bool = False,
+                 can_route: bool = False,
                  lease_seconds: float | None = None,
                  suggest: Callable[[Case], list[tuple[int, str]] | None] | None = None,
                  phone: Callable[[Case], str | None] | None = None) -> None:
         self.can_escalate = can_escalate
+        self.can_route = can_route
         self.suggest = suggest
         self.phone = phone
         self.outbox = outbox
@@ -171,8 +175,11 @@ class SlackSync:
                 text=text, thread_ts=job.parent_ts,
                 marker={"event_type": NOTE_EVENT, "event_payload": {"outbox_id": job.id}})
         case = self.store.get(job.case_id)
+        if job.kind == MOVED:
+            return self._mark_moved(job, case, hold)
         blocks, text = case_parent(case, now=self.clock(), tz=self.tz,
                                    can_escalate=self.can_escalate,
+                                   can_route=self.can_route,
                                    suggestions=self.suggest(case) if self.suggest else None,
                                    phone=self.phone(case) if self.phone else None,
                                    can_phone=self.phone is not None)
@@ -185,6 +192,17 @@ class SlackSync:
             raise LeaseLost()
         self.slack.update(channel=job.channel, ts=job.parent_ts, blocks=blocks, text=text)
         return job.parent_ts
+
+    def _mark_moved(self, job: SlackJob, case: Case, hold: Callable[[], bool]) -> str:
+        """The old parent of a case moved to another route: its marker, linking on."""
+        old = (job.blocks or [{}])[0]
+        text = route_text.moved_marker_with_link(
+            job.text, link=route_text.archive_link(case.slack_channel, case.slack_ts or ""))
+        blocks, text = thread_note(text)
+        if not hold():
+            raise LeaseLost()
+        self.slack.update(channel=old["channel"], ts=old["ts"], blocks=blocks, text=text)
+        return old["ts"]
 
     def _post_once(self, *, hold: Callable[[], bool], attempts: int, channel: str,
                    blocks: list, text: str, marker: dict, thread_ts: str | None = None,

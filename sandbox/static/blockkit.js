@@ -20,6 +20,7 @@ window.BlockKit = (() => {
     mag: "🔍", link: "🔗", label: "🏷️", speaking_head_in_silhouette: "🗣️", pushpin: "📌",
     thumbsup: "👍", "+1": "👍", pray: "🙏", point_right: "👉", arrow_right: "➡️",
     heart: "❤️", sparkles: "✨",
+    twisted_rightwards_arrows: "🔀",
     small_red_triangle: "🔺", see_no_evil: "🙈", mute: "🔇", loud_sound: "🔊",
     inbox_tray: "📥", zzz: "💤", wastebasket: "🗑️", speaker: "🔈",
   };

@@ -95,11 +95,11 @@ class Desk:
     @classmethod
     def start(cls, *, database_url: str, slack: FakeSlack | None = None,
               x: FakeX | None = None, clock: Callable[[], datetime] | None = None,
-              **extra_env: str) -> Desk:
+              channels: tuple[tuple[str, str], ...] = (), **extra_env: str) -> Desk:
         settings = {"CARE_CHANNEL_ID": CHANNEL, "CARE_LEAD_IDS": f"{LEAD},{LEAD2}",
                     "X_POLL_SECONDS": "3600", "DATABASE_URL": database_url, **extra_env}
         stack = start_stack(tokens=SECRETS, signing_secret=SIGNING_SECRET, settings=settings,
-                            channels=((CHANNEL, "care"),), slack=slack, x=x,
+                            channels=((CHANNEL, "care"), *channels), slack=slack, x=x,
                             runtime_options={"pacer": ChannelPacer(per_second=0),
                                              **({"clock": clock} if clock else {})})
         runtime = stack.runtime

@@ -1,7 +1,7 @@
 """period reports: scheduled report claims, cases by opening time
 
 Revision ID: 0008_reports_csat
-Revises: 0006_replies_slack
+Revises: 0007_routes
 Create Date: 2026-12-01 10:00:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = '0008_reports_csat'
-down_revision = '0006_replies_slack'
+down_revision = '0007_routes'
 branch_labels = None
 depends_on = None
 

@@ -147,14 +147,14 @@ class XOutbox:
                                           "last_error": error})
 
     def backlog(self) -> int:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(OutboundRow).where(
                 OutboundRow.status.in_([OutboundStatus.PENDING.value,
                                         OutboundStatus.UNKNOWN.value,
                                         OutboundStatus.SENDING.value]))) or 0
 
     def statuses(self) -> list[tuple[int, str, str | None]]:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return [tuple(r) for r in s.execute(
                 select(OutboundRow.case_id, OutboundRow.status, OutboundRow.x_post_id)
                 .order_by(OutboundRow.id))]
@@ -235,6 +235,6 @@ class SlackOutbox:
                                   values={"status": "failed", "last_error": error[:500]})
 
     def pending(self) -> int:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(SlackOutboxRow)
                             .where(SlackOutboxRow.status == "pending")) or 0

@@ -70,7 +70,7 @@ class Reports:
 
     def queue(self, *, now: datetime, day_start: datetime, agents_limit: int = 20) -> QueueSnapshot:
         overdue_cond = and_(CaseRow.state.in_(WAITING), CaseRow.sla_due_at <= now)
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             by_state = dict(s.execute(select(CaseRow.state, func.count())
                                       .group_by(CaseRow.state)).all())
             overdue = s.scalar(select(func.count()).select_from(CaseRow).where(overdue_cond))
@@ -97,7 +97,7 @@ class Reports:
 
     def mine(self, *, user_id: str, limit: int) -> tuple[list[CaseLine], int]:
         cond = and_(CaseRow.assignee_id == user_id, CaseRow.state.not_in(CLOSED))
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow).where(cond)
                              .order_by(CaseRow.sla_due_at.is_(None), CaseRow.sla_due_at)
@@ -112,7 +112,7 @@ class Reports:
                                    NudgeRow.sla_cycle == CaseRow.sla_cycle,
                                    NudgeRow.level == "escalation")
         cond = and_(CaseRow.state.in_(WAITING), or_(CaseRow.sla_due_at <= now, nudged))
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow, escalated.label("escalated")).where(cond)
                              .order_by(CaseRow.sla_due_at > now, PRIORITY_RANK,

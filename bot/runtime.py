@@ -69,6 +69,7 @@ log = logging.getLogger("care_desk")
 
 INSTANCE_HEARTBEAT_SECONDS = 15
 INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
+CLICK_WORKERS = 8  # clicks worked at once after their acks (SQLite has one writer anyway)
 
 
 def utc_now() -> datetime:
@@ -105,6 +106,7 @@ class Runtime:
     listeners: ThreadPoolExecutor
     instances: Instances
     process: Process
+    click_work: ThreadPoolExecutor | None = None
 
     def start_jobs(self) -> None:
         self.jobs.start()
@@ -112,6 +114,8 @@ class Runtime:
     def stop(self) -> None:
         """Let running listeners finish, stop the jobs, close the database."""
         self.listeners.shutdown(wait=True)
+        if self.click_work is not None:
+            self.click_work.shutdown(wait=True)
         self.jobs.shutdown()
         instance_id = self.settings.instance_id
         if self.instances.release(instance_id=instance_id, me=self.process):
@@ -257,9 +261,13 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                             clock=clock, kick=kick)
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
+    # A click's work runs on its own bounded pool after the ack: Bolt's listener threads
+    # only ack, so an ack never waits for a thread held by database work.
+    runtime.click_work = ThreadPoolExecutor(max_workers=CLICK_WORKERS,
+                                            thread_name_prefix="click-work")
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions)
+                               triage=triage_actions, after_ack=runtime.click_work.submit)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

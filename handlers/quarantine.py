@@ -38,6 +38,7 @@ def _retry_listener(services: HandlerServices, quarantine: Quarantine,
 
     def ack_then_retry(ack, context):
         ack()
-        answer(services, context[CLICK], retry_quarantined)
+        click = context[CLICK]
+        services.after_ack(lambda: answer(services, click, retry_quarantined))
 
     return ack_then_retry

@@ -44,6 +44,9 @@ MAX_BACKOFF_SECONDS = 120
 CASE_EVENT = "care_case"
 NOTE_EVENT = "care_note"
 CHANNEL_POST_EVENT = "care_channel_post"
+# A run ends after this many passes (of up to 50 rows each) even if more is due, so a
+# flood cannot hold the job for ever; the next kick or interval carries on.
+MAX_PASSES_PER_RUN = 200
 LEASE_MARGIN_SECONDS = 15  # pacing and a database round trip beside the call itself
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -91,15 +94,21 @@ class SlackSync:
         self.lease_seconds = lease_seconds or slack.longest_call_seconds() + LEASE_MARGIN_SECONDS
 
     def deliver_due(self) -> int:
-        """Deliver what is due; a parent posted in one pass frees its thread notes for the
-        next, so passes repeat while they post parents."""
+        """Deliver everything that is due. Passes repeat while they deliver (a parent
+        posted frees its thread notes, a full batch leaves more behind), so the outbox
+        drains at the pace Slack's limits set, never waiting for the next run."""
         delivered = 0
-        for _ in range(10):
-            count, parents = self._pass()
+        for _ in range(MAX_PASSES_PER_RUN):
+            count, _ = self._pass()
             delivered += count
-            if not parents:
+            if not count:
                 break
-        return delivered + self._deliver_channel_posts()
+        for _ in range(MAX_PASSES_PER_RUN):
+            count = self._deliver_channel_posts()
+            delivered += count
+            if not count:
+                break
+        return delivered
 
     def _pass(self) -> tuple[int, int]:
         delivered = parents = 0

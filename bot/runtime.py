@@ -59,6 +59,7 @@ from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Holder, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
+from storage.health import HealthReads
 from storage.outbox import SlackOutbox, XOutbox
 from storage.quarantine import QuarantinedPosts
 from storage.reports import Reports
@@ -123,13 +124,13 @@ class Runtime:
         self.db.dispose()
 
     def health(self) -> dict:
-        db_ok = self.db.ping()
-        last = Cursors(self.db).get_with_time(LAST_POLL) if db_ok else None
-        return {"database": "ok" if db_ok else "unreachable",
+        snapshot = HealthReads(self.db).snapshot(poll_cursor=LAST_POLL)
+        last = snapshot.last_poll if snapshot else None
+        return {"database": "ok" if snapshot else "unreachable",
                 "last_x_poll": last[0] if last else None,
                 "x_poll_error": self.poller.last_error,
-                "outbox_backlog": self.sender.outbox.backlog() if db_ok else None,
-                "slack_pending": self.sync.outbox.pending() if db_ok else None}
+                "outbox_backlog": snapshot.x_backlog if snapshot else None,
+                "slack_pending": snapshot.slack_pending if snapshot else None}
 
 
 def claim_instance(*, db: Database, instance_id: str, clock: Callable[[], datetime],

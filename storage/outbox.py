@@ -170,9 +170,9 @@ class SlackOutbox:
         self.jobs = LeasedQueue(db, table=SlackOutboxRow, due=_slack_due)
 
     def claim_due(self, *, owner: str, now: datetime, lease_seconds: float,
-                  limit: int = 50) -> list[SlackJob]:
-        """Due rows in order; a case's rows wait until its parent message exists, and
-        while another worker holds an earlier row of the case."""
+                  limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[SlackJob]:
+        """Due rows (of ``kinds``, or any) in order; a case's rows wait until its parent
+        message exists, and while another worker holds an earlier row of the case."""
         self._drop_moot_updates(now=now)
         earlier = aliased(SlackOutboxRow)
         held_before = exists().where(earlier.case_id == SlackOutboxRow.case_id,
@@ -183,7 +183,8 @@ class SlackOutbox:
                                     CaseRow.slack_ts.is_not(None))
         rows = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds, limit=limit,
                                 where=[or_(SlackOutboxRow.kind == "parent", has_parent),
-                                       ~held_before])
+                                       ~held_before,
+                                       *([SlackOutboxRow.kind.in_(kinds)] if kinds else [])])
         if not rows:
             return []
         with self.db.transaction() as s:

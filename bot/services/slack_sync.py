@@ -44,6 +44,11 @@ MAX_BACKOFF_SECONDS = 120
 CASE_EVENT = "care_case"
 NOTE_EVENT = "care_note"
 CHANNEL_POST_EVENT = "care_channel_post"
+PARENT_KINDS = ("parent", "update")
+NOTE_KINDS = ("note",)
+# Few notes per pass: at Slack's one post per second per channel, a new click's parent
+# update waits at most this many notes.
+NOTES_PER_PASS = 10
 # A run ends after this many passes (of up to 50 rows each) even if more is due, so a
 # flood cannot hold the job for ever; the next kick or interval carries on.
 MAX_PASSES_PER_RUN = 200
@@ -111,10 +116,18 @@ class SlackSync:
         return delivered
 
     def _pass(self) -> tuple[int, int]:
-        delivered = parents = 0
+        """Parent messages and their updates first (what a click shows; Slack does not
+        pace them), then thread notes, which Slack's posting limit paces."""
         failed_cases: set[int] = set()
-        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(),
-                                         lease_seconds=self.lease_seconds):
+        delivered, parents = self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)
+        notes, _ = self._deliver_jobs(NOTE_KINDS, failed_cases, limit=NOTES_PER_PASS)
+        return delivered + notes, parents
+
+    def _deliver_jobs(self, kinds: tuple[str, ...], failed_cases: set[int], *,
+                      limit: int) -> tuple[int, int]:
+        delivered = parents = 0
+        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), limit=limit,
+                                         lease_seconds=self.lease_seconds, kinds=kinds):
             if job.case_id in failed_cases:  # keep each case's order: retry after the first
                 self.outbox.retry_later(job=job, owner=self.owner, at=self.clock(),
                                         error="waiting for an earlier message of this case")

@@ -83,3 +83,29 @@ def _post(post_id: str) -> InboundPost:
     return InboundPost(id=post_id, text="@acme where is my bag?", created_at=datetime.now(UTC),
                        author=Author(id="42", username="jane", name="Jane", followers=3),
                        conversation_id=post_id)
+
+
+def test_a_parent_update_goes_out_before_notes_queued_earlier(database_url):
+    db = Database.connect(database_url)
+    with FakeSlack(bot_token=TOKEN) as slack:
+        slack.add_channel(channel_id=CHANNEL, name="care")
+        out = SlackOut(build_web_client(token=TOKEN, base_url=slack.url),
+                       pacer=ChannelPacer(per_second=0))
+        sync = SlackSync(outbox=SlackOutbox(db), store=CaseStore(db), slack=out,
+                         clock=lambda: datetime.now(UTC), owner="drain")
+        now = datetime.now(UTC)
+        store = CaseStore(db)
+        busy, clicked = (store.open_case(post=_post(p), channel=CHANNEL, now=now)
+                         for p in ("603", "604"))
+        sync.deliver_due()  # both parents
+        with db.transaction() as s:
+            for i in range(30):
+                queue_slack(s, case_id=busy, kind="note", now=now, text=f"note {i}")
+            queue_slack(s, case_id=clicked, kind="update", now=now)
+
+        assert sync.deliver_due() == 31
+
+        calls = [c["method"] for c in slack.calls if c["method"].startswith("chat.")]
+        first_update = calls.index("chat.update")
+        assert calls[:first_update] == ["chat.postMessage"] * 2  # the parents, no note yet
+    db.dispose()

@@ -48,10 +48,10 @@ PARENT_KINDS = ("parent", "update")
 NOTE_KINDS = ("note",)
 # Few notes per pass: at Slack's one post per second per channel, a new click's parent
 # update waits at most this many notes.
-NOTES_PER_PASS = 10
-# A run ends after this many passes (of up to 50 rows each) even if more is due, so a
+NOTES_PER_PASS = 3
+# A run ends after this many passes even if more is due, so a
 # flood cannot hold the job for ever; the next kick or interval carries on.
-MAX_PASSES_PER_RUN = 200
+MAX_PASSES_PER_RUN = 500
 LEASE_MARGIN_SECONDS = 15  # pacing and a database round trip beside the call itself
 UTC_ZONE = ZoneInfo("UTC")
 

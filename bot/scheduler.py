@@ -35,11 +35,16 @@ class _Job:
         self.running = threading.Event()
 
     def __call__(self) -> None:
-        self.running.set()
-        try:
-            self._rounds()
-        finally:
-            self.running.clear()
+        for _ in range(2):
+            self.running.set()
+            try:
+                self._rounds()
+            finally:
+                self.running.clear()
+            # A kick that came after the last round began but saw this job running was
+            # not scheduled: its round is run here rather than at the next interval.
+            if not self.again.is_set():
+                return
 
     def _rounds(self) -> None:
         for _ in range(MAX_ROUNDS_PER_RUN):

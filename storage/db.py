@@ -44,7 +44,9 @@ class Database:
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
             _configure_sqlite(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # Kept open for the 32 server threads and the workers: a connection opened per
+            # request past the pool (PostgreSQL forks a backend for each) costs more than the query.
+            engine = create_engine(url, pool_pre_ping=True, pool_size=25, max_overflow=10)
         database = cls(engine)
         if migrate:
             database.migrate()

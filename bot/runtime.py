@@ -81,6 +81,7 @@ from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Holder, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
+from storage.health import HealthReads
 from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
 from storage.praise import PraiseItems
@@ -98,6 +99,7 @@ INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it ru
 REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
 HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
 CALLBACK_CHECK_SECONDS = 10  # how soon a number in a customer's DM flags the case
+CLICK_WORKERS = 8  # clicks worked at once after their acks (SQLite has one writer anyway)
 
 
 def utc_now() -> datetime:
@@ -134,6 +136,7 @@ class Runtime:
     listeners: ThreadPoolExecutor
     instances: Instances
     process: Process
+    click_work: ThreadPoolExecutor | None = None
 
     def start_jobs(self) -> None:
         self.jobs.start()
@@ -141,6 +144,8 @@ class Runtime:
     def stop(self) -> None:
         """Let running listeners finish, stop the jobs, close the database."""
         self.listeners.shutdown(wait=True)
+        if self.click_work is not None:
+            self.click_work.shutdown(wait=True)
         self.jobs.shutdown()
         instance_id = self.settings.instance_id
         if self.instances.release(instance_id=instance_id, me=self.process):
@@ -148,13 +153,13 @@ class Runtime:
         self.db.dispose()
 
     def health(self) -> dict:
-        db_ok = self.db.ping()
-        last = Cursors(self.db).get_with_time(LAST_POLL) if db_ok else None
-        return {"database": "ok" if db_ok else "unreachable",
+        snapshot = HealthReads(self.db).snapshot(poll_cursor=LAST_POLL)
+        last = snapshot.last_poll if snapshot else None
+        return {"database": "ok" if snapshot else "unreachable",
                 "last_x_poll": last[0] if last else None,
                 "x_poll_error": self.poller.last_error,
-                "outbox_backlog": self.sender.outbox.backlog() if db_ok else None,
-                "slack_pending": self.sync.outbox.pending() if db_ok else None}
+                "outbox_backlog": snapshot.x_backlog if snapshot else None,
+                "slack_pending": snapshot.slack_pending if snapshot else None}
 
 
 def claim_instance(*, db: Database, instance_id: str, clock: Callable[[], datetime],
@@ -325,6 +330,13 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                                learning=learning, period_reports=period_reports,
                                replies=saved_replies, phone=phone_desk, home=home_tab,
                                router=router)
+    # A click's work runs on its own bounded pool after the ack: Bolt's listener threads
+    # only ack, so an ack never waits for a thread held by database work.
+    runtime.click_work = ThreadPoolExecutor(max_workers=CLICK_WORKERS,
+                                            thread_name_prefix="click-work")
+    services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
+                               brand_id=lambda: me.id, moderation=moderation,
+                               triage=triage_actions, after_ack=runtime.click_work.submit)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 DELIVERY_INTERVAL_SECONDS = 5
 SWEEP_INTERVAL_SECONDS = 30
 MAX_ROUNDS_PER_RUN = 20
+KICK_RETRY_SECONDS = 0.02
 
 
 class _Job:
@@ -35,11 +37,16 @@ class _Job:
         self.running = threading.Event()
 
     def __call__(self) -> None:
-        self.running.set()
-        try:
-            self._rounds()
-        finally:
-            self.running.clear()
+        for _ in range(2):
+            self.running.set()
+            try:
+                self._rounds()
+            finally:
+                self.running.clear()
+            # A kick that came after the last round began but saw this job running was
+            # not scheduled: its round is run here rather than at the next interval.
+            if not self.again.is_set():
+                return
 
     def _rounds(self) -> None:
         for _ in range(MAX_ROUNDS_PER_RUN):
@@ -63,6 +70,16 @@ class Jobs:
             self.scheduler.add_job(self.jobs[name], "interval", seconds=seconds, id=name,
                                    max_instances=1, coalesce=True,
                                    next_run_time=datetime.now(UTC), misfire_grace_time=None)
+        self.scheduler.add_listener(self._kick_skipped, EVENT_JOB_MAX_INSTANCES)
+
+    def _kick_skipped(self, event) -> None:
+        """A kicked run that found the previous run still returning was skipped (one
+        instance at a time): run it a moment later rather than at the next interval."""
+        job = self.jobs.get(event.job_id)
+        if job is not None and job.again.is_set():
+            retry = threading.Timer(KICK_RETRY_SECONDS, self.kick, args=(event.job_id,))
+            retry.daemon = True
+            retry.start()
 
     def add(self, name: str, work: Callable[[], object], *, seconds: float) -> None:
         self.jobs[name] = _Job(name, work)

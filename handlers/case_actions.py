@@ -2,7 +2,8 @@
 
 Each action id has one named listener (see :data:`LISTENERS`): it gets the decoded
 :class:`~handlers.context.Click` and the services, calls one service, and returns the
-Outcome to tell the user. Bolt acks first; the answer comes after.
+Outcome to tell the user. Bolt acks first; the work and the answer follow on the
+click-work pool (``services.after_ack``), so acks never queue behind database work.
 """
 
 from __future__ import annotations
@@ -156,11 +157,13 @@ def register(app: App, services: HandlerServices) -> None:
 
 
 def _acknowledged(listener: Listener, services: HandlerServices) -> Callable:
-    """The Bolt listener for ``listener``: ack at once, then run it and answer."""
+    """The Bolt listener for ``listener``: ack at once, then hand it to the click-work
+    pool, which runs it and answers."""
 
     def ack_then_answer(ack, context):
         ack()
-        answer(services, context[CLICK], listener)
+        click = context[CLICK]
+        services.after_ack(lambda: answer(services, click, listener))
 
     ack_then_answer.__qualname__ = f"ack_then_answer[{listener.__name__}]"
     return ack_then_answer

@@ -40,6 +40,10 @@ CLICK = "click"
 """The key of the decoded ``Click`` in Bolt's request context."""
 
 
+def run_now(work: Callable[[], object]) -> None:
+    work()
+
+
 @dataclass(frozen=True)
 class HandlerServices:
     desk: CareDesk
@@ -57,6 +61,9 @@ class HandlerServices:
     phone: PhoneDesk | None = None
     home: HomeTab | None = None
     router: CaseRouter | None = None
+    after_ack: Callable[[Callable[[], object]], object] = run_now
+    """Runs a click's work once it is acked; the runtime gives its own bounded pool, so
+    an ack never waits for a thread that is busy with database work."""
 
 
 @dataclass(frozen=True)

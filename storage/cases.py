@@ -168,21 +168,21 @@ class CaseStore:
 
     # --- reading --------------------------------------------------------------------
     def get(self, case_id: int) -> Case | None:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return load_case(s, case_id)
 
     def draft(self, draft_id: int) -> Draft | None:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             row = s.get(DraftRow, draft_id)
             return draft_of(row) if row else None
 
     def events(self, case_id: int) -> list[CaseEvent]:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return [event_of(row) for row in s.scalars(
                 select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.id))]
 
     def count_by_state(self) -> dict[str, int]:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             rows = s.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state))
             return {state: n for state, n in rows}
 

@@ -74,10 +74,10 @@ class ChannelPosts:
         return self.jobs.release(row_id=job.id, owner=owner, values=values)
 
     def pending(self) -> int:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(ChannelPostRow)
                             .where(ChannelPostRow.status == "pending")) or 0
 
     def texts(self) -> list[str]:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return list(s.scalars(select(ChannelPostRow.text).order_by(ChannelPostRow.id)))

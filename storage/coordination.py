@@ -163,7 +163,7 @@ class Cursors:
             return s.scalar(select(CursorRow.value).where(CursorRow.name == name))
 
     def get_with_time(self, name: str) -> tuple[str, datetime] | None:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             row = s.get(CursorRow, name)
             return (row.value, row.updated_at) if row else None
 

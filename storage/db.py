@@ -1,14 +1,18 @@
 """Engine and transactions.
 
-SQLite (the embedded default) runs in WAL mode with a busy timeout, and every
+SQLite (the embedded default) runs in WAL mode with a busy timeout, and every write
 transaction starts with ``BEGIN IMMEDIATE`` so that two writers queue instead of
-one failing with "database is locked". PostgreSQL needs none of that.
+one failing with "database is locked". Reads (``db.read()``) start with a plain
+``BEGIN``: in WAL mode they see one snapshot and never wait for the write lock.
+PostgreSQL needs none of that.
 
 Example::
 
     db = Database.connect("sqlite:///care.db")
     with db.transaction() as session:
         session.execute(...)
+    with db.read() as session:
+        session.execute(select(...))
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+READ_ONLY = "care_read_only"
+"""Execution option marking a connection whose transactions only read."""
 
 
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._reader = engine.execution_options(**{READ_ONLY: True})
+        self._read_sessions = sessionmaker(self._reader, expire_on_commit=False)
 
     @classmethod
     def connect(cls, url: str, *, migrate: bool = True) -> Database:
@@ -36,7 +44,9 @@ class Database:
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
             _configure_sqlite(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # Kept open for the 32 server threads and the workers: a connection opened per
+            # request past the pool (PostgreSQL forks a backend for each) costs more than the query.
+            engine = create_engine(url, pool_pre_ping=True, pool_size=25, max_overflow=10)
         database = cls(engine)
         if migrate:
             database.migrate()
@@ -58,6 +68,13 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction: one consistent snapshot that never takes SQLite's
+        write lock. Nothing is committed; writing in it is a mistake."""
+        with self._read_sessions() as session, session.begin():
+            yield session
+
     def upsert(self, *, change, new_row: Callable[[], object], attempts: int = 3) -> None:
         """Run the UPDATE ``change``; if it matched no row, insert ``new_row()``. Safe when
         another writer inserts the same key meanwhile (the update then runs again)."""
@@ -74,7 +91,7 @@ class Database:
 
     def ping(self) -> bool:
         try:
-            with self.engine.connect() as conn:
+            with self._reader.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
             return True
         except Exception:  # noqa: BLE001 - any failure means unreachable
@@ -107,4 +124,5 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY)
+                             else "BEGIN IMMEDIATE")

@@ -64,7 +64,7 @@ class CaseRow(Base):
     customer_name: Mapped[str] = mapped_column(String(200))
     customer_followers: Mapped[int] = mapped_column(BigInteger, default=0)
     state: Mapped[str] = mapped_column(String(32), index=True)
-    assignee_id: Mapped[str | None] = mapped_column(String(32))
+    assignee_id: Mapped[str | None] = mapped_column(String(32), index=True)
     close_reason: Mapped[str | None] = mapped_column(String(32))
     slack_channel: Mapped[str] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))

@@ -147,14 +147,14 @@ class XOutbox:
                                           "last_error": error})
 
     def backlog(self) -> int:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(OutboundRow).where(
                 OutboundRow.status.in_([OutboundStatus.PENDING.value,
                                         OutboundStatus.UNKNOWN.value,
                                         OutboundStatus.SENDING.value]))) or 0
 
     def statuses(self) -> list[tuple[int, str, str | None]]:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return [tuple(r) for r in s.execute(
                 select(OutboundRow.case_id, OutboundRow.status, OutboundRow.x_post_id)
                 .order_by(OutboundRow.id))]
@@ -170,9 +170,9 @@ class SlackOutbox:
         self.jobs = LeasedQueue(db, table=SlackOutboxRow, due=_slack_due)
 
     def claim_due(self, *, owner: str, now: datetime, lease_seconds: float,
-                  limit: int = 50) -> list[SlackJob]:
-        """Due rows in order; a case's rows wait until its parent message exists, and
-        while another worker holds an earlier row of the case."""
+                  limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[SlackJob]:
+        """Due rows (of ``kinds``, or any) in order; a case's rows wait until its parent
+        message exists, and while another worker holds an earlier row of the case."""
         self._drop_moot_updates(now=now)
         earlier = aliased(SlackOutboxRow)
         held_before = exists().where(earlier.case_id == SlackOutboxRow.case_id,
@@ -183,7 +183,8 @@ class SlackOutbox:
                                     CaseRow.slack_ts.is_not(None))
         rows = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds, limit=limit,
                                 where=[or_(SlackOutboxRow.kind == "parent", has_parent),
-                                       ~held_before])
+                                       ~held_before,
+                                       *([SlackOutboxRow.kind.in_(kinds)] if kinds else [])])
         if not rows:
             return []
         with self.db.transaction() as s:
@@ -235,6 +236,6 @@ class SlackOutbox:
                                   values={"status": "failed", "last_error": error[:500]})
 
     def pending(self) -> int:
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(SlackOutboxRow)
                             .where(SlackOutboxRow.status == "pending")) or 0

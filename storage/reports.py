@@ -78,7 +78,7 @@ class Reports:
         cases), or of all cases."""
         scope = _scope(route)
         overdue_cond = and_(CaseRow.state.in_(WAITING), CaseRow.sla_due_at <= now)
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             by_state = dict(s.execute(select(CaseRow.state, func.count()).where(*scope)
                                       .group_by(CaseRow.state)).all())
             overdue = s.scalar(select(func.count()).select_from(CaseRow)
@@ -107,7 +107,7 @@ class Reports:
     def mine(self, *, user_id: str, limit: int,
              route: str | None = ALL_ROUTES) -> tuple[list[CaseLine], int]:
         cond = and_(CaseRow.assignee_id == user_id, CaseRow.state.not_in(CLOSED), *_scope(route))
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow).where(cond)
                              .order_by(CaseRow.sla_due_at.is_(None), CaseRow.sla_due_at)
@@ -124,7 +124,7 @@ class Reports:
                                    NudgeRow.level == "escalation")
         cond = and_(CaseRow.state.in_(WAITING), or_(CaseRow.sla_due_at <= now, nudged),
                     *_scope(route))
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             total = s.scalar(select(func.count()).select_from(CaseRow).where(cond)) or 0
             rows = s.execute(select(CaseRow, escalated.label("escalated")).where(cond)
                              .order_by(CaseRow.sla_due_at > now, PRIORITY_RANK,
@@ -135,7 +135,7 @@ class Reports:
         """Open, unclaimed, overdue and high-priority cases of each route (None: the care
         channel's own cases)."""
         waiting = CaseRow.state.in_(WAITING)
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             rows = s.execute(select(
                 CaseRow.route, func.count(),
                 func.sum(case((CaseRow.state == "new", 1), else_=0)),
@@ -197,7 +197,7 @@ class PeriodRecords:
                    CaseRow.sentiment, CaseRow.topic_key, CaseRow.origin)
         last_id = 0
         while True:
-            with self.db.transaction() as s:
+            with self.db.read() as s:
                 rows = s.execute(select(*columns)
                                  .where(CaseRow.created_at >= start, CaseRow.created_at < end,
                                         CaseRow.id > last_id)
@@ -210,7 +210,7 @@ class PeriodRecords:
 
     def screened(self, *, start: datetime, end: datetime) -> list[tuple[datetime, str | None]]:
         """(arrival, kind) of each post kept out of the queue."""
-        with self.db.transaction() as s:
+        with self.db.read() as s:
             return [(at, kind) for at, kind in s.execute(
                 select(FilteredPostRow.created_at, FilteredPostRow.kind)
                 .where(FilteredPostRow.created_at >= start, FilteredPostRow.created_at < end,

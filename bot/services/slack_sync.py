@@ -47,6 +47,14 @@ MAX_BACKOFF_SECONDS = 120
 CASE_EVENT = "care_case"
 NOTE_EVENT = "care_note"
 CHANNEL_POST_EVENT = "care_channel_post"
+PARENT_KINDS = ("parent", "update")
+NOTE_KINDS = ("note",)
+# Few notes per pass: at Slack's one post per second per channel, a new click's parent
+# update waits at most this many notes.
+NOTES_PER_PASS = 3
+# A run ends after this many passes even if more is due, so a
+# flood cannot hold the job for ever; the next kick or interval carries on.
+MAX_PASSES_PER_RUN = 500
 LEASE_MARGIN_SECONDS = 15  # pacing and a database round trip beside the call itself
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -100,21 +108,35 @@ class SlackSync:
         self.lease_seconds = lease_seconds or slack.longest_call_seconds() + LEASE_MARGIN_SECONDS
 
     def deliver_due(self) -> int:
-        """Deliver what is due; a parent posted in one pass frees its thread notes for the
-        next, so passes repeat while they post parents."""
+        """Deliver everything that is due. Passes repeat while they deliver (a parent
+        posted frees its thread notes, a full batch leaves more behind), so the outbox
+        drains at the pace Slack's limits set, never waiting for the next run."""
         delivered = 0
-        for _ in range(10):
-            count, parents = self._pass()
+        for _ in range(MAX_PASSES_PER_RUN):
+            count, _ = self._pass()
             delivered += count
-            if not parents:
+            if not count:
                 break
-        return delivered + self._deliver_channel_posts()
+        for _ in range(MAX_PASSES_PER_RUN):
+            count = self._deliver_channel_posts()
+            delivered += count
+            if not count:
+                break
+        return delivered
 
     def _pass(self) -> tuple[int, int]:
-        delivered = parents = 0
+        """Parent messages and their updates first (what a click shows; Slack does not
+        pace them), then thread notes, which Slack's posting limit paces."""
         failed_cases: set[int] = set()
-        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(),
-                                         lease_seconds=self.lease_seconds):
+        delivered, parents = self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)
+        notes, _ = self._deliver_jobs(NOTE_KINDS, failed_cases, limit=NOTES_PER_PASS)
+        return delivered + notes, parents
+
+    def _deliver_jobs(self, kinds: tuple[str, ...], failed_cases: set[int], *,
+                      limit: int) -> tuple[int, int]:
+        delivered = parents = 0
+        for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), limit=limit,
+                                         lease_seconds=self.lease_seconds, kinds=kinds):
             if job.case_id in failed_cases:  # keep each case's order: retry after the first
                 self.outbox.retry_later(job=job, owner=self.owner, at=self.clock(),
                                         error="waiting for an earlier message of this case")

@@ -324,19 +324,16 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     jobs.add("refresh_home", home_tab.refresh, seconds=HOME_REFRESH_SECONDS)
     router = (CaseRouter(routes=routes, store=store, moves=RouteMoves(db), clock=clock,
                          kick=kick) if routes is not None else None)
-    services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
-                               brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions, intake=intake, praise=intake.praise,
-                               learning=learning, period_reports=period_reports,
-                               replies=saved_replies, phone=phone_desk, home=home_tab,
-                               router=router)
     # A click's work runs on its own bounded pool after the ack: Bolt's listener threads
     # only ack, so an ack never waits for a thread held by database work.
     runtime.click_work = ThreadPoolExecutor(max_workers=CLICK_WORKERS,
                                             thread_name_prefix="click-work")
     services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
                                brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions, after_ack=runtime.click_work.submit)
+                               triage=triage_actions, intake=intake, praise=intake.praise,
+                               learning=learning, period_reports=period_reports,
+                               replies=saved_replies, phone=phone_desk, home=home_tab,
+                               router=router, after_ack=runtime.click_work.submit)
     slack_events = EventsOnce(SlackEvents(db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,

@@ -47,7 +47,7 @@ MAX_BACKOFF_SECONDS = 120
 CASE_EVENT = "care_case"
 NOTE_EVENT = "care_note"
 CHANNEL_POST_EVENT = "care_channel_post"
-PARENT_KINDS = ("parent", "update")
+PARENT_KINDS = ("parent", "update", MOVED)  # a moved case's old parent is edited too
 NOTE_KINDS = ("note",)
 # Few notes per pass: at Slack's one post per second per channel, a new click's parent
 # update waits at most this many notes.

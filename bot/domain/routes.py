@@ -32,6 +32,7 @@ from bot.domain.office_hours_parse import (
 from bot.domain.sla import SlaPolicy
 from bot.domain.triage import Kind, Priority
 from bot.domain.triage_language import normalise_lang
+from bot.domain.yaml_file import FileProblem, YamlFileError, compose_yaml, read_yaml_text
 
 ROUTE_KEYS = ("name", "channel", "leads", "agents", "match", "sla_minutes", "office_hours",
               "timezone")
@@ -156,52 +157,20 @@ def _has_keyword(text: str, keywords: tuple[str, ...]) -> bool:
 
 # -- the file -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FileProblem:
-    line: int
-    reason: str
-
-
-class RoutesFileError(ValueError):
+class RoutesFileError(YamlFileError):
     """The chart cannot be used; ``problems`` name each line and reason."""
-
-    def __init__(self, source: str, problems: list[FileProblem]) -> None:
-        self.source = source
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{source}, line {p.line}: {p.reason}"
-                                   for p in self.problems))
 
 
 def load_routes(path: str | Path) -> RouteChart:
     """Read and parse the chart at ``path``; raises RoutesFileError."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RoutesFileError(str(path), [FileProblem(0, f"cannot be read ({exc.strerror})")]
-                              ) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RoutesFileError(str(path), [FileProblem(0, f"is {len(raw):,} bytes; at most "
-                                                         f"{MAX_FILE_BYTES:,}")])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RoutesFileError(str(path), [FileProblem(0, "is not UTF-8 text")]) from None
+    text = read_yaml_text(path, max_bytes=MAX_FILE_BYTES, error=RoutesFileError)
     return parse_routes(text, source=str(path))
 
 
 def parse_routes(text: str, *, source: str) -> RouteChart:
     """The chart in ``text``; raises RoutesFileError naming ``source``, the line and the
     reason of every problem found."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = " ".join(filter(None, (exc.context, exc.problem))) or "is not valid YAML"
-        raise RoutesFileError(source, [FileProblem(mark.line + 1 if mark else 0,
-                                                   f"not valid YAML: {reason}")]) from None
-    except yaml.YAMLError as exc:
-        raise RoutesFileError(source, [FileProblem(0, f"not valid YAML: {exc}")]) from None
+    root = compose_yaml(text, source=source, error=RoutesFileError)
     if root is None:
         return RouteChart()
     problems: list[FileProblem] = []

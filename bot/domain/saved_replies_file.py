@@ -17,64 +17,31 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from bot.domain.saved_replies import Channel, SavedReply, template_problem
+from bot.domain.yaml_file import FileProblem, YamlFileError, compose_yaml, read_yaml_text
 
 KEYS = ("title", "text", "channel", "tags", "faq")
 MAX_FILE_BYTES = 2_000_000
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    line: int
-    reason: str
-
-
-class RepliesFileError(ValueError):
+class RepliesFileError(YamlFileError):
     """The file cannot be used; ``problems`` name each line and reason."""
-
-    def __init__(self, source: str, problems: list[FileProblem]) -> None:
-        self.source = source
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{source}, line {p.line}: {p.reason}"
-                                   for p in self.problems))
 
 
 def load_saved_replies(path: str | Path) -> list[SavedReply]:
     """Read and parse the file at ``path``; raises RepliesFileError."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RepliesFileError(str(path), [FileProblem(0, f"cannot be read ({exc.strerror})")]
-                               ) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RepliesFileError(str(path), [FileProblem(0, f"is {len(raw):,} bytes; at most "
-                                                          f"{MAX_FILE_BYTES:,}")])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RepliesFileError(str(path), [FileProblem(0, "is not UTF-8 text")]) from None
+    text = read_yaml_text(path, max_bytes=MAX_FILE_BYTES, error=RepliesFileError)
     return parse_saved_replies(text, source=str(path))
 
 
 def parse_saved_replies(text: str, *, source: str) -> list[SavedReply]:
     """The replies in ``text`` (the file's content); raises RepliesFileError naming
     ``source``, the line and the reason of every problem found."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        reason = " ".join(filter(None, (exc.context, exc.problem))) or "is not valid YAML"
-        raise RepliesFileError(source, [FileProblem(line, f"not valid YAML: {reason}")]
-                               ) from None
-    except yaml.YAMLError as exc:
-        raise RepliesFileError(source, [FileProblem(0, f"not valid YAML: {exc}")]) from None
+    root = compose_yaml(text, source=source, error=RepliesFileError)
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):

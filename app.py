@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     configure_logging(secrets=settings.secrets)
-    from bot.runtime import InstanceClash, build_runtime
+    from bot.instance_identity import InstanceClash
+    from bot.runtime import build_runtime
 
     stop = threading.Event()
     try:

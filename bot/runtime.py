@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,10 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.domain.triage import Triager
+from bot.instance_identity import (
+    INSTANCE_HEARTBEAT_SECONDS,
+    claim_instance,
+)
 from bot.render import route_text
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.alarms import Alarms
@@ -78,7 +81,7 @@ from storage.agents import AgentProfiles
 from storage.callbacks import PhoneCallbacks
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
-from storage.coordination import Cursors, Holder, Instances, Leases, Process
+from storage.coordination import Cursors, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
 from storage.health import HealthReads
@@ -94,8 +97,6 @@ from storage.sla import SlaStore
 
 log = logging.getLogger("care_desk")
 
-INSTANCE_HEARTBEAT_SECONDS = 15
-INSTANCE_STALE_SECONDS = 60  # a holder silent this long is dead, wherever it runs
 REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
 HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
 CALLBACK_CHECK_SECONDS = 10  # how soon a number in a customer's DM flags the case
@@ -104,15 +105,6 @@ CLICK_WORKERS = 8  # clicks worked at once after their acks (SQLite has one writ
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class InstanceClash(Exception):
-    """Another live process already acts under this instance id."""
-
-    def __init__(self, *, instance_id: str, holder: Holder) -> None:
-        super().__init__(f"instance {instance_id!r} is held by pid {holder.pid} on {holder.host}")
-        self.instance_id = instance_id
-        self.holder = holder
 
 
 @dataclass
@@ -162,23 +154,27 @@ class Runtime:
                 "slack_pending": snapshot.slack_pending if snapshot else None}
 
 
-def claim_instance(*, db: Database, instance_id: str, clock: Callable[[], datetime],
-                   on_lost: Callable[[], None]) -> tuple[Instances, Process, Callable[[], None]]:
-    """Act under ``instance_id`` (raises InstanceClash if a live process does); returns the
-    heartbeat job, which calls ``on_lost`` once another process has taken the id over."""
-    instances = Instances(db, stale_seconds=INSTANCE_STALE_SECONDS)
-    me = Process(host=socket.gethostname()[:255], pid=os.getpid(),
-                 boot_token=secrets.token_hex(16))
-    holder = instances.claim(instance_id=instance_id, me=me, now=clock())
-    if holder is not None:
-        raise InstanceClash(instance_id=instance_id, holder=holder)
+@dataclass
+class _Base:
+    """What every part of the desk is built on: settings, clock, clients and the kick."""
 
-    def heartbeat() -> None:
-        if not instances.beat(instance_id=instance_id, me=me, now=clock()):
-            log.error("another process took over instance %r; this one stops", instance_id)
-            on_lost()
+    settings: Settings
+    clock: Callable[[], datetime]
+    db: Database
+    web_client: object
+    slack: SlackOut
+    x: XClient
+    me: Me
+    store: CaseStore
+    leads: LeadDirectory
+    channel_posts: ChannelPosts
+    routes: RouteDesk | None
+    kick: Callable[[], None]
+    kick_targets: list[Callable[[], None]]
 
-    return instances, me, heartbeat
+    @property
+    def policy(self):
+        return self.settings.sla_policy
 
 
 def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
@@ -187,6 +183,51 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     """``owner`` names this process's outbox leases; the pollers' leases are held in the
     name of ``settings.instance_id``, which a restarted process takes back at once."""
     owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+    base = _connect(settings, clock=clock, pacer=pacer)
+    instances, process, heartbeat = claim_instance(db=base.db, instance_id=settings.instance_id,
+                                                   clock=clock, on_lost=on_identity_lost)
+    agents = AgentProfiles(base.db)
+    desk = CareDesk(store=base.store, leads=base.leads, policy=base.policy, clock=clock,
+                    kick=base.kick, agents=agents, signature_format=settings.signature_format,
+                    routes=base.routes)
+    intake, crisis, alarms, screening = _intake(base)
+    pollers = _pollers(base, intake=intake, crisis=crisis, alarms=alarms)
+    sender = ReplySender(outbox=XOutbox(base.db), store=base.store, x=base.x,
+                         brand=lambda: (base.me.id, base.me.username), clock=clock, owner=owner,
+                         kick=base.kick)
+    sync = SlackSync(outbox=SlackOutbox(base.db), store=base.store, slack=base.slack, clock=clock,
+                     owner=owner, tz=base.policy.hours.tz, channel_posts=base.channel_posts,
+                     can_escalate=bool(settings.escalation_channels),
+                     can_route=base.routes is not None)
+    sweeper = SlaSweeper(sla=SlaStore(base.db), channel_posts=base.channel_posts,
+                         policy=base.policy, leads=base.leads, channel=settings.care_channel_id,
+                         clock=clock, kick=base.kick, routes=base.routes)
+    jobs = _jobs(settings, pollers=pollers, sync=sync, sender=sender, sweeper=sweeper)
+    jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
+    base.kick_targets.append(jobs.kick)
+    listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
+    app = App(client=base.web_client, listener_executor=listeners,
+              signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
+              request_verification_enabled=not settings.socket_mode,
+              process_before_response=False)
+    # A click's work runs on its own bounded pool after the ack: Bolt's listener threads
+    # only ack, so an ack never waits for a thread held by database work.
+    click_work = ThreadPoolExecutor(max_workers=CLICK_WORKERS, thread_name_prefix="click-work")
+    runtime = Runtime(settings=settings, db=base.db, x=base.x, me=base.me, slack=base.slack,
+                      store=base.store, desk=desk, poller=pollers["poll_x"],
+                      search_poller=pollers.get("poll_search"), dm_poller=pollers["poll_dms"],
+                      sender=sender, sync=sync, sweeper=sweeper, jobs=jobs, app=app, owner=owner,
+                      listeners=listeners, instances=instances, process=process,
+                      click_work=click_work)
+    services = _handler_services(base, runtime=runtime, intake=intake, crisis=crisis,
+                                 screening=screening, agents=agents)
+    _register_listeners(base, app=app, jobs=jobs, services=services)
+    return runtime
+
+
+def _connect(settings: Settings, *, clock: Callable[[], datetime],
+             pacer: ChannelPacer | None) -> _Base:
+    """The database, Slack and X clients, the brand's account, the leads and the routes."""
     db = Database.connect(settings.database_url)
     web_client = build_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     slack = SlackOut(web_client, pacer=pacer)
@@ -195,161 +236,168 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                        access_token_secret=settings.x_access_token_secret,
                        base_url=settings.x_api_url)
     me = x.get_me()
-    instance = settings.instance_id
-    instances, process, heartbeat = claim_instance(db=db, instance_id=instance, clock=clock,
-                                                   on_lost=on_identity_lost)
-    store = CaseStore(db)
     leads = LeadDirectory(lead_ids=settings.lead_ids, members_of=slack.usergroup_members)
-    kick_ref: list[Callable[[], None]] = []
+    routes = (RouteDesk(chart=settings.routes, policy=settings.sla_policy,
+                        care_channel=settings.care_channel_id, leads=leads,
+                        members_of=slack.usergroup_members)
+              if settings.routes else None)
+    targets: list[Callable[[], None]] = []
 
     def kick() -> None:
-        for fn in kick_ref:
+        for fn in targets:
             fn()
 
-    policy = settings.sla_policy
-    routes = (RouteDesk(chart=settings.routes, policy=policy, care_channel=settings.care_channel_id,
-                        leads=leads, members_of=slack.usergroup_members)
-              if settings.routes else None)
-    agents = AgentProfiles(db)
-    desk = CareDesk(store=store, leads=leads, policy=policy, clock=clock, kick=kick,
-                    agents=agents, signature_format=settings.signature_format, routes=routes)
-    channel_posts = ChannelPosts(db)
+    return _Base(settings=settings, clock=clock, db=db, web_client=web_client, slack=slack,
+                 x=x, me=me, store=CaseStore(db), leads=leads, channel_posts=ChannelPosts(db),
+                 routes=routes, kick=kick, kick_targets=targets)
+
+
+def _intake(base: _Base) -> tuple[Intake, CrisisWatch, Alarms, Screening]:
+    """Screening, the crisis watch, the alarms and the intake that uses them."""
+    settings, db, clock, me = base.settings, base.db, base.clock, base.me
     triager = Triager(rules=settings.triage_rules)
     screening = Screening(triager=triager, muted=MutedAuthors(db),
                           brand=lambda: (me.id, me.username))
     shared = SharedState(db)
-    crisis = CrisisWatch(state=shared, rules=settings.crisis_rules, channel_posts=channel_posts,
+    crisis = CrisisWatch(state=shared, rules=settings.crisis_rules,
+                         channel_posts=base.channel_posts,
                          sentiment=lambda text: triager.classify(
                              text=text, brand_handle=me.username).sentiment,
-                         channel=settings.care_channel_id, leads=leads, clock=clock, kick=kick)
-    alarms = Alarms(state=shared, channel_posts=channel_posts, channel=settings.care_channel_id,
-                    hours=policy.hours, silence_hours=settings.silence_alert_hours, leads=leads,
-                    clock=clock, kick=kick)
-    quiet = (QuietLog(channel_posts=channel_posts, channel=settings.quiet_channel_id)
+                         channel=settings.care_channel_id, leads=base.leads, clock=clock,
+                         kick=base.kick)
+    alarms = Alarms(state=shared, channel_posts=base.channel_posts,
+                    channel=settings.care_channel_id, hours=base.policy.hours,
+                    silence_hours=settings.silence_alert_hours, leads=base.leads,
+                    clock=clock, kick=base.kick)
+    quiet = (QuietLog(channel_posts=base.channel_posts, channel=settings.quiet_channel_id)
              if settings.quiet_channel_id else None)
-    intake = Intake(store=store, policy=policy, channel=settings.care_channel_id, clock=clock,
-                    screening=screening, filtered=FilteredPosts(db), quiet=quiet, crisis=crisis,
-                    desk_since=first_run(Cursors(db), now=clock()),
-                    quarantine=Quarantine(store=QuarantinedPosts(db), channel_posts=channel_posts,
+    intake = Intake(store=base.store, policy=base.policy, channel=settings.care_channel_id,
+                    clock=clock, screening=screening, filtered=FilteredPosts(db), quiet=quiet,
+                    crisis=crisis, desk_since=first_run(Cursors(db), now=clock()),
+                    quarantine=Quarantine(store=QuarantinedPosts(db),
+                                          channel_posts=base.channel_posts,
                                           channel=settings.care_channel_id, clock=clock,
-                                          tz=policy.hours.tz, kick=kick),
+                                          tz=base.policy.hours.tz, kick=base.kick),
                     routing=Routing(reopen_days=settings.reopen_days,
                                     sticky_assign=settings.sticky_assign,
-                                    sticky_days=settings.sticky_days), routes=routes)
-    usage = Usage(db)
-    poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
-                           brand_id=lambda: me.id, clock=clock, owner=instance,
-                           lease_seconds=max(60, settings.x_poll_seconds * 3), kick=kick,
-                           usage=usage, crisis=crisis, alarms=alarms)
-    search_poller = None
+                                    sticky_days=settings.sticky_days), routes=base.routes)
+    return intake, crisis, alarms, screening
+
+
+def _pollers(base: _Base, *, intake: Intake, crisis: CrisisWatch,
+             alarms: Alarms) -> dict[str, XPoller]:
+    """One poller per source of X (mentions, DMs, and the search when set), by job name;
+    their leases are held under the instance id."""
+    settings, db, x, me = base.settings, base.db, base.x, base.me
+    common = dict(x=x, intake=intake, cursors=Cursors(db), brand_id=lambda: me.id,
+                  clock=base.clock, owner=settings.instance_id, kick=base.kick, usage=Usage(db),
+                  alarms=alarms)
+    pollers = {
+        "poll_x": XPoller(leases=Leases(db), crisis=crisis,
+                          lease_seconds=max(60, settings.x_poll_seconds * 3), **common),
+        "poll_dms": XPoller(leases=Leases(db),
+                            lease_seconds=max(180, settings.x_dm_poll_seconds * 3),
+                            source=dm_source(x=x, brand_id=lambda: me.id), **common)}
     if settings.x_search_query:
         query = settings.x_search_query
-        search_poller = XPoller(
-            x=x, intake=intake, leases=Leases(db), cursors=Cursors(db), brand_id=lambda: me.id,
-            clock=clock, owner=instance, kick=kick, usage=usage, crisis=crisis, alarms=alarms,
-            brand_handle=lambda: me.username,
+        pollers["poll_search"] = XPoller(
+            leases=Leases(db), crisis=crisis, brand_handle=lambda: me.username,
             lease_seconds=max(180, settings.x_search_poll_seconds * 3),
             source=Source(name="search", cursor=SEARCH_CURSOR, lease=SEARCH_LEASE,
-                          fetch=lambda since: x.search_recent(query=query, since_id=since)))
-    dm_poller = XPoller(x=x, intake=intake, leases=Leases(db), cursors=Cursors(db),
-                        brand_id=lambda: me.id, clock=clock, owner=instance,
-                        lease_seconds=max(180, settings.x_dm_poll_seconds * 3), kick=kick,
-                        usage=usage, alarms=alarms,
-                        source=dm_source(x=x, brand_id=lambda: me.id))
-    sender = ReplySender(outbox=XOutbox(db), store=store, x=x,
-                         brand=lambda: (me.id, me.username), clock=clock, owner=owner,
-                         kick=kick)
-    sync = SlackSync(outbox=SlackOutbox(db), store=store, slack=slack, clock=clock, owner=owner,
-                     tz=policy.hours.tz, channel_posts=channel_posts,
-                     can_escalate=bool(settings.escalation_channels),
-                     can_route=routes is not None)
-    sweeper = SlaSweeper(sla=SlaStore(db), channel_posts=channel_posts, policy=policy,
-                         leads=leads, channel=settings.care_channel_id, clock=clock, kick=kick,
-                         routes=routes)
-    work = {"poll_x": (poller.poll, settings.x_poll_seconds),
-                 "poll_dms": (dm_poller.poll, settings.x_dm_poll_seconds),
-                 "deliver_slack": (sync.deliver_due, DELIVERY_INTERVAL_SECONDS),
+                          fetch=lambda since: x.search_recent(query=query, since_id=since)),
+            **common)
+    return pollers
+
+
+def _jobs(settings: Settings, *, pollers: dict[str, XPoller], sync: SlackSync,
+          sender: ReplySender, sweeper: SlaSweeper) -> Jobs:
+    seconds = {"poll_x": settings.x_poll_seconds, "poll_dms": settings.x_dm_poll_seconds,
+               "poll_search": settings.x_search_poll_seconds}
+    work = {name: (poller.poll, seconds[name]) for name, poller in pollers.items()}
+    work.update({"deliver_slack": (sync.deliver_due, DELIVERY_INTERVAL_SECONDS),
                  "deliver_x": (sender.deliver_due, DELIVERY_INTERVAL_SECONDS),
-                 "sweep_sla": (sweeper.sweep, SWEEP_INTERVAL_SECONDS)}
-    if search_poller is not None:
-        work["poll_search"] = (search_poller.poll, settings.x_search_poll_seconds)
-    jobs = Jobs(work)
-    jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
-    kick_ref.append(jobs.kick)
-    listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
-    app = App(client=web_client, listener_executor=listeners,
-              signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
-              request_verification_enabled=not settings.socket_mode,
-              process_before_response=False)
-    runtime = Runtime(settings=settings, db=db, x=x, me=me, slack=slack, store=store, desk=desk,
-                      poller=poller, search_poller=search_poller, dm_poller=dm_poller,
-                      sender=sender, sync=sync, sweeper=sweeper, jobs=jobs, app=app, owner=owner,
-                      listeners=listeners, instances=instances, process=process)
+                 "sweep_sla": (sweeper.sweep, SWEEP_INTERVAL_SECONDS)})
+    return Jobs(work)
+
+
+def _handler_services(base: _Base, *, runtime: Runtime, intake: Intake, crisis: CrisisWatch,
+                      screening: Screening, agents: AgentProfiles) -> HandlerServices:
+    """The services behind the listeners, with the features around cases (praise, learning,
+    saved replies, the phone, reports, the Home tab, routing) and their jobs."""
+    settings, db, clock, slack, x, me = (base.settings, base.db, base.clock, base.slack,
+                                         base.x, base.me)
+    desk, sync, sender, jobs, kick = (runtime.desk, runtime.sync, runtime.sender, runtime.jobs,
+                                      base.kick)
+    policy = base.policy
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
-                         slack_pending=lambda: sync.outbox.pending() + channel_posts.pending(),
-                         x_backlog=sender.outbox.backlog, usage=usage.month,
+                         slack_pending=lambda: sync.outbox.pending()
+                         + base.channel_posts.pending(),
+                         x_backlog=sender.outbox.backlog, usage=Usage(db).month,
                          prices=(settings.price_per_read, settings.price_per_owned_read,
                                  settings.monthly_read_cap), crisis=crisis.status_line)
-    people = People(store=store, agents=agents, departments=dict(settings.escalation_channels),
+    people = People(store=base.store, agents=agents,
+                    departments=dict(settings.escalation_channels),
                     signature_format=settings.signature_format, clock=clock, kick=kick)
-    moderation = Moderation(store=store, muted=screening.muted, x=x, brand_id=lambda: me.id,
-                            clock=clock, kick=kick)
+    moderation = Moderation(store=base.store, muted=screening.muted, x=x,
+                            brand_id=lambda: me.id, clock=clock, kick=kick)
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
     learning = Learning(labels=TriageLabels(db), brand_handle=lambda: me.username, clock=clock)
     desk.on_closed = learning.case_closed
     triage_actions.learning = learning
-    intake.praise = PraiseLane(items=PraiseItems(db), store=store, policy=policy,
+    intake.praise = PraiseLane(items=PraiseItems(db), store=base.store, policy=policy,
                                post_message=slack.post, channel=settings.care_channel_id,
                                clock=clock, learning=learning, brand_id=lambda: me.id, kick=kick,
                                like_on_x=lambda post_id: x.like(brand_id=me.id, post_id=post_id))
-    saved_replies = ReplyDesk(store=SavedReplies(db), leads=leads, clock=clock,
+    jobs.add("praise_digest", intake.praise.post_digest, seconds=DIGEST_CHECK_SECONDS)
+    saved_replies = ReplyDesk(store=SavedReplies(db), leads=base.leads, clock=clock,
                               faq_url=settings.faq_url, file_path=settings.replies_file,
                               agent_name=slack.real_name, signature=desk.signature)
     saved_replies.import_file()
     sync.suggest = saved_replies.suggestion_titles
-    phone_desk = PhoneDesk(desk=desk, callbacks=PhoneCallbacks(db), store=store, slack=slack,
-                           clock=clock, replies=saved_replies,
+    phone_desk = PhoneDesk(desk=desk, callbacks=PhoneCallbacks(db), store=base.store,
+                           slack=slack, clock=clock, replies=saved_replies,
                            phone_number=settings.phone_number, kick=kick)
     sync.phone = phone_desk.flag
     jobs.add("check_callbacks", phone_desk.check_for_numbers, seconds=CALLBACK_CHECK_SECONDS)
     period_reports = PeriodReports(
         records=PeriodRecords(db), policy=policy, clock=clock, slack=slack,
-        schedule=settings.report_schedule, runs=ReportRuns(db), owner=instance,
+        schedule=settings.report_schedule, runs=ReportRuns(db), owner=settings.instance_id,
         channel=settings.report_channel_id or settings.care_channel_id)
     if settings.report_schedule:
         jobs.add("post_reports", period_reports.post_due, seconds=REPORT_CHECK_SECONDS)
     home_tab = HomeTab(reports=Reports(db), policy=policy, clock=clock, slack=slack,
-                       is_lead=leads.is_lead, more_sections=saved_replies.home_section)
+                       is_lead=base.leads.is_lead, more_sections=saved_replies.home_section)
     jobs.add("refresh_home", home_tab.refresh, seconds=HOME_REFRESH_SECONDS)
-    router = (CaseRouter(routes=routes, store=store, moves=RouteMoves(db), clock=clock,
-                         kick=kick) if routes is not None else None)
-    # A click's work runs on its own bounded pool after the ack: Bolt's listener threads
-    # only ack, so an ack never waits for a thread held by database work.
-    runtime.click_work = ThreadPoolExecutor(max_workers=CLICK_WORKERS,
-                                            thread_name_prefix="click-work")
-    services = HandlerServices(desk=desk, slack=slack, report=report, people=people,
-                               brand_id=lambda: me.id, moderation=moderation,
-                               triage=triage_actions, intake=intake, praise=intake.praise,
-                               learning=learning, period_reports=period_reports,
-                               replies=saved_replies, phone=phone_desk, home=home_tab,
-                               router=router, after_ack=runtime.click_work.submit)
-    slack_events = EventsOnce(SlackEvents(db))
+    router = (CaseRouter(routes=base.routes, store=base.store, moves=RouteMoves(db),
+                         clock=clock, kick=kick) if base.routes is not None else None)
+    return HandlerServices(desk=desk, slack=slack, report=report, people=people,
+                           brand_id=lambda: me.id, moderation=moderation,
+                           triage=triage_actions, intake=intake, praise=intake.praise,
+                           learning=learning, period_reports=period_reports,
+                           replies=saved_replies, phone=phone_desk, home=home_tab,
+                           router=router, after_ack=runtime.click_work.submit)
+
+
+def _register_listeners(base: _Base, *, app: App, jobs: Jobs,
+                        services: HandlerServices) -> None:
+    """Every Bolt listener and middleware, in the order they must run."""
+    settings, slack, clock = base.settings, base.slack, base.clock
+    slack_events = EventsOnce(SlackEvents(base.db))
     jobs.add("forget_old_events", lambda: slack_events.forget_old(now=clock()), seconds=3600)
     events.register(app, events=slack_events, clock=clock,
                     care_channel=settings.care_channel_id,
                     welcome=lambda channel, user: slack.ephemeral(
                         channel=channel, user=user, text=events.WELCOME))
-    guard.register(app, channels=guard.desk_channels(settings), desk=desk, slack=slack,
-                   allow_external_users=settings.allow_external_users)
-    jobs.add("praise_digest", intake.praise.post_digest, seconds=DIGEST_CHECK_SECONDS)
+    guard.register(app, channels=guard.desk_channels(settings), desk=services.desk,
+                   slack=slack, allow_external_users=settings.allow_external_users)
     praise.register(app, services)
     quarantine.register(app, services)
     route_handlers.register(app, services)
     for group in (case_actions, modals, commands, replies, home, phone):
         group.register(app, services)
+    routes = base.routes
     if routes is not None:
-        routes.check_channels(join=slack.join_channel, say=lambda name: channel_posts.queue(
+        routes.check_channels(join=slack.join_channel, say=lambda name: base.channel_posts.queue(
             channel=settings.care_channel_id, now=clock(), text=route_text.unreachable(
                 routes.route(name), care_channel=settings.care_channel_id)))
-    return runtime

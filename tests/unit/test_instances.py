@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.runtime import claim_instance
+from bot.instance_identity import claim_instance
 from storage.coordination import Instances, Leases, Process
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

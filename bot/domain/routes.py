@@ -32,7 +32,14 @@ from bot.domain.office_hours_parse import (
 from bot.domain.sla import SlaPolicy
 from bot.domain.triage import Kind, Priority
 from bot.domain.triage_language import normalise_lang
-from bot.domain.yaml_file import FileProblem, YamlFileError, compose_yaml, read_yaml_text
+from bot.domain.yaml_file import (
+    FileProblem,
+    YamlFileError,
+    compose_yaml,
+    node_line,
+    read_yaml_text,
+    scalar_value,
+)
 
 ROUTE_KEYS = ("name", "channel", "leads", "agents", "match", "sla_minutes", "office_hours",
               "timezone")
@@ -178,11 +185,11 @@ def parse_routes(text: str, *, source: str) -> RouteChart:
     items = top.get("routes")
     if items is None:
         if not problems:
-            problems.append(FileProblem(_line(root), "missing routes: a list of routes"))
+            problems.append(FileProblem(node_line(root), "missing routes: a list of routes"))
         raise RoutesFileError(source, problems)
     if not isinstance(items, yaml.SequenceNode):
         raise RoutesFileError(source, [*problems, FileProblem(
-            _line(items), "routes must be a list (each route starting with '- ')")])
+            node_line(items), "routes must be a list (each route starting with '- ')")])
     routes: list[Route] = []
     first_line_of: dict[str, int] = {}
     for item in items.value:
@@ -191,10 +198,10 @@ def parse_routes(text: str, *, source: str) -> RouteChart:
             continue
         if route.name in first_line_of:
             first = first_line_of[route.name]
-            problems.append(FileProblem(_line(item), f"route {route.name!r} is named twice "
+            problems.append(FileProblem(node_line(item), f"route {route.name!r} is named twice "
                                                      f"(first on line {first})"))
             continue
-        first_line_of[route.name] = _line(item)
+        first_line_of[route.name] = node_line(item)
         routes.append(route)
     if problems:
         raise RoutesFileError(source, problems)
@@ -208,14 +215,16 @@ def _route(node: yaml.Node, problems: list[FileProblem]) -> Route | None:
         return None
     for required in ("name", "channel"):
         if required not in values:
-            problems.append(FileProblem(_line(node), f"missing {required}"))
+            problems.append(FileProblem(node_line(node), f"missing {required}"))
     name = _scalar(values.get("name"), "name", problems)
     if name is not None and not ROUTE_NAME.match(name.strip()):
-        problems.append(FileProblem(_line(values["name"]), f"name {name[:40]!r} must be 1 to 40 "
+        problems.append(FileProblem(node_line(values["name"]),
+                                    f"name {name[:40]!r} must be 1 to 40 "
                                     "lowercase letters, digits, - or _"))
     channel = _scalar(values.get("channel"), "channel", problems)
     if channel is not None and not CHANNEL_ID.match(channel.strip()):
-        problems.append(FileProblem(_line(values["channel"]), f"channel {channel[:40]!r} is not "
+        problems.append(FileProblem(node_line(values["channel"]),
+                                    f"channel {channel[:40]!r} is not "
                                     "a Slack channel id (C... or G...)"))
     leads = _ids(values.get("leads"), "leads", MEMBER_ID, problems)
     agents = _ids(values.get("agents"), "agents", MEMBER_ID, problems)
@@ -238,16 +247,16 @@ def _match(node: yaml.Node | None, problems: list[FileProblem]) -> RouteMatch:
     kinds = _words(values.get("kinds"), "kinds", problems)
     for kind in kinds:
         if kind.lower() not in {k.value for k in Kind}:
-            problems.append(FileProblem(_line(values["kinds"]), f"unknown kind {kind[:20]!r}; "
+            problems.append(FileProblem(node_line(values["kinds"]), f"unknown kind {kind[:20]!r}; "
                                         f"the kinds are {', '.join(k.value for k in Kind)}"))
     languages = _words(values.get("languages"), "languages", problems)
     for language in languages:
         if not LANGUAGE.match(language.lower()):
-            problems.append(FileProblem(_line(values["languages"]), f"language "
+            problems.append(FileProblem(node_line(values["languages"]), f"language "
                                         f"{language[:20]!r} is not a code such as en, es, und"))
     priority = _scalar(values.get("priority"), "priority", problems)
     if priority is not None and priority.strip().lower() not in {p.value for p in Priority}:
-        problems.append(FileProblem(_line(values["priority"]), f"priority {priority[:20]!r} "
+        problems.append(FileProblem(node_line(values["priority"]), f"priority {priority[:20]!r} "
                                     f"must be one of {', '.join(p.value for p in Priority)}"))
         priority = None
     return RouteMatch(keywords=keywords, kinds=frozenset(k.lower() for k in kinds),
@@ -258,29 +267,24 @@ def _match(node: yaml.Node | None, problems: list[FileProblem]) -> RouteMatch:
 def _mapping(node: yaml.Node, keys: tuple[str, ...], what: str,
              problems: list[FileProblem]) -> dict[str, yaml.Node]:
     if not isinstance(node, yaml.MappingNode):
-        problems.append(FileProblem(_line(node), f"{what} must be a mapping of "
+        problems.append(FileProblem(node_line(node), f"{what} must be a mapping of "
                                                  f"{', '.join(keys)}"))
         return {}
     values: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in keys:
-            problems.append(FileProblem(_line(key_node), f"unknown key {str(key)[:40]!r} in "
+            problems.append(FileProblem(node_line(key_node), f"unknown key {str(key)[:40]!r} in "
                                         f"{what}; the keys are {', '.join(keys)}"))
         elif key in values:
-            problems.append(FileProblem(_line(key_node), f"{key} is given twice"))
+            problems.append(FileProblem(node_line(key_node), f"{key} is given twice"))
         else:
             values[key] = value_node
     return values
 
 
 def _scalar(node: yaml.Node | None, key: str, problems: list[FileProblem]) -> str | None:
-    if node is None:
-        return None
-    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-        problems.append(FileProblem(_line(node), f"{key} must be a single value"))
-        return None
-    return node.value
+    return scalar_value(node, key, problems, expected="a single value")
 
 
 def _words(node: yaml.Node | None, key: str, problems: list[FileProblem]) -> tuple[str, ...]:
@@ -289,7 +293,7 @@ def _words(node: yaml.Node | None, key: str, problems: list[FileProblem]) -> tup
     items = [node] if isinstance(node, yaml.ScalarNode) else \
         node.value if isinstance(node, yaml.SequenceNode) else None
     if items is None:
-        problems.append(FileProblem(_line(node), f"{key} must be a list such as [a, b]"))
+        problems.append(FileProblem(node_line(node), f"{key} must be a list such as [a, b]"))
         return ()
     words = [w.strip() for w in (_scalar(i, f"each of {key}", problems) for i in items)
              if w is not None and w.strip()]
@@ -300,7 +304,7 @@ def _ids(node: yaml.Node | None, key: str, pattern: re.Pattern[str],
          problems: list[FileProblem]) -> tuple[str, ...]:
     ids = _words(node, key, problems)
     for bad in (i for i in ids if not pattern.match(i)):
-        problems.append(FileProblem(_line(node), f"{key}: {bad[:40]!r} is not a Slack user id "
+        problems.append(FileProblem(node_line(node), f"{key}: {bad[:40]!r} is not a Slack user id "
                                                  "(U... or W...) or user group id (S...)"))
     return ids
 
@@ -310,7 +314,7 @@ def _minutes(node: yaml.Node | None, problems: list[FileProblem]) -> int | None:
     if value is None:
         return None
     if not value.strip().isdigit() or not 1 <= int(value) <= MAX_SLA_MINUTES:
-        problems.append(FileProblem(_line(node), f"sla_minutes {value[:20]!r} must be a whole "
+        problems.append(FileProblem(node_line(node), f"sla_minutes {value[:20]!r} must be a whole "
                                                  f"number from 1 to {MAX_SLA_MINUTES}"))
         return None
     return int(value)
@@ -324,7 +328,7 @@ def _schedule(node: yaml.Node | None,
     try:
         return parse_schedule(text=value, setting="office_hours") or FULL_WEEK, value.strip()
     except OfficeHoursError as exc:
-        problems.append(FileProblem(_line(node), str(exc)))
+        problems.append(FileProblem(node_line(node), str(exc)))
         return None, None
 
 
@@ -335,9 +339,6 @@ def _timezone(node: yaml.Node | None, problems: list[FileProblem]) -> ZoneInfo |
     try:
         return parse_timezone(text=value, setting="timezone")
     except OfficeHoursError as exc:
-        problems.append(FileProblem(_line(node), str(exc)))
+        problems.append(FileProblem(node_line(node), str(exc)))
         return None
 
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1

@@ -22,7 +22,14 @@ from pathlib import Path
 import yaml
 
 from bot.domain.saved_replies import Channel, SavedReply, template_problem
-from bot.domain.yaml_file import FileProblem, YamlFileError, compose_yaml, read_yaml_text
+from bot.domain.yaml_file import (
+    FileProblem,
+    YamlFileError,
+    compose_yaml,
+    node_line,
+    read_yaml_text,
+    scalar_value,
+)
 
 KEYS = ("title", "text", "channel", "tags", "faq")
 MAX_FILE_BYTES = 2_000_000
@@ -46,7 +53,7 @@ def parse_saved_replies(text: str, *, source: str) -> list[SavedReply]:
         return []
     if not isinstance(root, yaml.SequenceNode):
         raise RepliesFileError(source, [FileProblem(
-            _line(root), "the file must be a list of replies (each item starting with '- ')")])
+            node_line(root), "the file must be a list of replies (each item starting with '- ')")])
     problems: list[FileProblem] = []
     replies: list[SavedReply] = []
     first_line_of: dict[str, int] = {}
@@ -56,10 +63,10 @@ def parse_saved_replies(text: str, *, source: str) -> list[SavedReply]:
             continue
         key = reply.title.casefold()
         if key in first_line_of:
-            problems.append(FileProblem(_line(item), f"duplicate title {reply.title!r} "
+            problems.append(FileProblem(node_line(item), f"duplicate title {reply.title!r} "
                                                      f"(first on line {first_line_of[key]})"))
             continue
-        first_line_of[key] = _line(item)
+        first_line_of[key] = node_line(item)
         replies.append(reply)
     if problems:
         raise RepliesFileError(source, problems)
@@ -68,7 +75,7 @@ def parse_saved_replies(text: str, *, source: str) -> list[SavedReply]:
 
 def _reply(node: yaml.Node, problems: list[FileProblem]) -> SavedReply | None:
     if not isinstance(node, yaml.MappingNode):
-        problems.append(FileProblem(_line(node), "each reply must be a mapping with title "
+        problems.append(FileProblem(node_line(node), "each reply must be a mapping with title "
                                                  "and text"))
         return None
     values: dict[str, yaml.Node] = {}
@@ -76,15 +83,15 @@ def _reply(node: yaml.Node, problems: list[FileProblem]) -> SavedReply | None:
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in KEYS:
-            problems.append(FileProblem(_line(key_node), f"unknown key {str(key)[:40]!r}; "
+            problems.append(FileProblem(node_line(key_node), f"unknown key {str(key)[:40]!r}; "
                                                          f"the keys are {', '.join(KEYS)}"))
         elif key in values:
-            problems.append(FileProblem(_line(key_node), f"{key} is given twice"))
+            problems.append(FileProblem(node_line(key_node), f"{key} is given twice"))
         else:
             values[key] = value_node
     for required in ("title", "text"):
         if required not in values:
-            problems.append(FileProblem(_line(node), f"missing {required}"))
+            problems.append(FileProblem(node_line(node), f"missing {required}"))
     title = _scalar(values.get("title"), "title", problems)
     text = _scalar(values.get("text"), "text", problems)
     channel = _channel(values.get("channel"), problems)
@@ -96,18 +103,13 @@ def _reply(node: yaml.Node, problems: list[FileProblem]) -> SavedReply | None:
                        faq=faq.strip() if faq else None)
     problem = template_problem(reply)
     if problem:
-        problems.append(FileProblem(_line(node), problem))
+        problems.append(FileProblem(node_line(node), problem))
         return None
     return reply
 
 
 def _scalar(node: yaml.Node | None, key: str, problems: list[FileProblem]) -> str | None:
-    if node is None:
-        return None
-    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-        problems.append(FileProblem(_line(node), f"{key} must be a piece of text"))
-        return None
-    return node.value
+    return scalar_value(node, key, problems, expected="a piece of text")
 
 
 def _channel(node: yaml.Node | None, problems: list[FileProblem]) -> Channel:
@@ -118,7 +120,7 @@ def _channel(node: yaml.Node | None, problems: list[FileProblem]) -> Channel:
         return Channel((value or "").strip().lower())
     except ValueError:
         if value is not None:
-            problems.append(FileProblem(_line(node), f"channel {value[:20]!r} must be public, "
+            problems.append(FileProblem(node_line(node), f"channel {value[:20]!r} must be public, "
                                                      f"dm or both"))
         return Channel.PUBLIC
 
@@ -131,7 +133,7 @@ def _tags(node: yaml.Node | None, problems: list[FileProblem]) -> tuple[str, ...
     elif isinstance(node, yaml.SequenceNode):
         items = node.value
     else:
-        problems.append(FileProblem(_line(node), "tags must be a list such as [bag, luggage]"))
+        problems.append(FileProblem(node_line(node), "tags must be a list such as [bag, luggage]"))
         return ()
     tags = []
     for item in items:
@@ -140,6 +142,3 @@ def _tags(node: yaml.Node | None, problems: list[FileProblem]) -> tuple[str, ...
             tags.append(tag.strip())
     return tuple(dict.fromkeys(tags))
 
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1

@@ -58,3 +58,20 @@ def compose_yaml(text: str, *, source: str, error: type[YamlFileError]) -> yaml.
                                          f"not valid YAML: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise error(source, [FileProblem(0, f"not valid YAML: {exc}")]) from None
+
+
+def node_line(node: yaml.Node) -> int:
+    """The 1-based line a YAML node starts on."""
+    return node.start_mark.line + 1
+
+
+def scalar_value(node: yaml.Node | None, key: str, problems: list[FileProblem], *,
+                 expected: str) -> str | None:
+    """The text of a scalar ``node`` (None when absent); anything else is a problem
+    "``key`` must be ``expected``" at its line."""
+    if node is None:
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        problems.append(FileProblem(node_line(node), f"{key} must be {expected}"))
+        return None
+    return node.value

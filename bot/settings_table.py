@@ -146,24 +146,30 @@ def _nudges(name: str, raw: str) -> object:
         raise SettingProblem(str(exc)) from None
 
 
+def _yaml_file(name: str, raw: str, load: Callable[[str], object]) -> object:
+    """What ``load`` reads from the file at ``raw``; each problem with its file and line."""
+    from bot.domain.yaml_file import YamlFileError
+
+    try:
+        return load(raw)
+    except YamlFileError as exc:
+        raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
+                               for p in exc.problems)) from None
+
+
 def _replies_file(name: str, raw: str) -> str:
     """The path, once the file reads as saved replies (each problem with its line)."""
-    from bot.domain.saved_replies_file import RepliesFileError, load_saved_replies
+    from bot.domain.saved_replies_file import load_saved_replies
 
-    try:
-        load_saved_replies(raw)
-    except RepliesFileError as exc:
-        raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
-                               for p in exc.problems)) from None
+    _yaml_file(name, raw, load_saved_replies)
     return raw
-def _routes_file(name: str, raw: str) -> object:
-    from bot.domain.routes import RoutesFileError, load_routes
 
-    try:
-        return load_routes(raw)
-    except RoutesFileError as exc:
-        raise SettingProblem(*(f"{name}: {exc.source}, line {p.line}: {p.reason}"
-                               for p in exc.problems)) from None
+
+def _routes_file(name: str, raw: str) -> object:
+    """The triage chart read from the file (each problem with its line)."""
+    from bot.domain.routes import load_routes
+
+    return _yaml_file(name, raw, load_routes)
 
 
 def _instance_id(name: str, raw: str) -> str:

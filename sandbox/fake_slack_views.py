@@ -31,7 +31,6 @@ class SlackViews:
         self.view_log: dict[str, Body] = {}
         self.home_views: dict[str, Body] = {}
         self.triggers: dict[str, tuple[str, float]] = {}
-        self.home_views: dict[str, Body] = {}
 
     def issue_trigger(self, *, user_id: str, ttl: float) -> str:
         trigger_id = f"{next(self._ids)}.{self.team_id}.{time.time_ns():x}"

@@ -13,7 +13,6 @@ import logging
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from dotenv import load_dotenv
 
@@ -32,8 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         load_dotenv(".env")
         return triage_main(argv[1:])
     parser = argparse.ArgumentParser(description="Slack-native customer care for X.")
-    parser.add_argument("--env-file", default=None,
-                        help="settings file (default: .env, when there is one)")
+    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
     parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
     parser.add_argument("--sandbox", action="store_true",
                         help="run everything on this machine against local stand-ins of Slack "
@@ -45,11 +43,6 @@ def main(argv: list[str] | None = None) -> int:
         from sandbox.run import run_sandbox
 
         return run_sandbox(port=args.sandbox_port)
-    if args.env_file is not None and not Path(args.env_file).is_file():
-        print(f"The care desk cannot start: the settings file {args.env_file} does not exist "
-              "(--env-file).", file=sys.stderr)
-        return 2
-    args.env_file = args.env_file or ".env"
     load_dotenv(args.env_file)
     try:
         settings = Settings.from_env()

@@ -82,15 +82,6 @@ def test_the_settings_message_names_the_env_file_actually_read(tmp_path):
     assert "in .env " not in result.stderr
 
 
-def test_a_settings_file_that_does_not_exist_is_named(tmp_path):
-    root = Path(__file__).resolve().parents[2]
-    missing = tmp_path / "stagng.env"
-    result = _run_app(root, tmp_path, missing)
-    assert result.returncode == 2
-    assert f"the settings file {missing} does not exist" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_an_unreachable_x_is_not_called_a_credential_problem(tmp_path):
     root = Path(__file__).resolve().parents[2]
     with socket.socket() as s:  # a port nobody listens on

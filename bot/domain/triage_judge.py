@@ -117,6 +117,8 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
     trouble = bool(problem) and bool(
         service and mentioned_ok and (first or not to_others)
         or about and (service or w.FIRST_PERSON.search(low)))
+    if named and not to_others and not trouble and (broken := w.BROKEN.search(low)):
+        problem, trouble = problem or broken, True
     return _Signals(
         directed=directed, to_others=to_others, named=named, first=first,
         issue=w.ISSUE.search(low), judged=w.JUDGE.search(low), sarcasm=w.SARCASM.search(low),
@@ -129,11 +131,12 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
     )
 
 
-def judge(post: Reading, *, spam: re.Pattern[str] | None,
-          negative_threshold: float) -> tuple[str, str]:
+def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: float,
+          urgent: bool = False) -> tuple[str, str]:
     """(kind value, why) for one post. The rules run in order and the first that fits
     decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
-    praise, complaints, trouble, questions, negative wording, the fallbacks."""
+    praise, complaints, trouble, questions, negative wording, the fallbacks. ``urgent``:
+    an urgent keyword was found (a neutral mention with one is not taken as praise)."""
     clean, low = post.clean, post.low
     src = clean if len(clean) == len(low) else low  # quote original case when aligned
 
@@ -152,7 +155,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     s = _signals(post, negative_threshold)
     if found := _first_rules(post, s, q):
         return found
-    return _last_rules(post, s, q)
+    return _last_rules(post, s, q, urgent=urgent)
 
 
 def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
@@ -186,7 +189,7 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     return None
 
 
-def _last_rules(post: Reading, s: _Signals, q) -> tuple[str, str]:
+def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, str]:
     """Trouble, questions, negative wording and the fallbacks."""
     low, sentiment = post.low, post.sentiment
     if s.trouble and not (s.strong_q and not s.negative):
@@ -218,4 +221,7 @@ def _last_rules(post: Reading, s: _Signals, q) -> tuple[str, str]:
         return "question", f"in {name}: nothing the rules recognise, a human looks"
     if s.named and sentiment >= 0.2 and not s.to_others and not s.problem:
         return "praise", "a warm mention of the brand"
+    if (s.named and not s.directed and not s.to_others and sentiment >= 0 and not s.problem
+            and not urgent and not w.CREDIT.search(post.raw)):
+        return "praise", "talks about the brand, asks nothing: a chance to thank"
     return "other", "no request, complaint or praise detected"

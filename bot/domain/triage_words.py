@@ -80,7 +80,10 @@ REQUEST = lex(
     r"|u)\b|need (?:a hand|help|to (?:change|cancel|speak|know|talk|move))\b|i'?d like to (?:know"
     r"|request|ask|change|cancel)\b|looking (?:for|to)\b|trying to\b|is it possible\b|my options\b"
     r"|anyone (?:there|from|around)\b|sent you a dm\b|(?:quick )?question (?:for|about)\b"
-    r"|just (?:to confirm|checking)\b|allowed\b|who do i\b",
+    r"|just (?:to confirm|checking)\b|allowed\b|who do i\b"
+    r"|need (?:your |some |urgent )?(?:assistance|support)\b|need your help\b"
+    r"|(?:i|we) (?:have|got) (?:a|one|two|some|a few|a couple of) (?:quick )?(?:questions?|queries"
+    r"|query)\b|(?:ay[uú]d(?:ar|en|ame|enme)|aidez|helfen)\b",
 )
 AUDIENCE = lex(
     r"anyone else\b|who else\b|change my mind\b",
@@ -213,6 +216,21 @@ PROBLEM = lex(
     r"|never received|without|lack\w*|hidden|overpr\w*|expensive|mess\w*|disappoint\w*)\b",
     r":\(|😡|🤬|😤|😠|😒|😞|😢|😭|🙄|🤦",
 )
+# Something that does not work as it should, said without the lexicons' complaint words:
+# a negated "works / loads / arrives / hear ...", "was working", a count or a duration of
+# the trouble, a wrong size. Counted as trouble in posts addressed to the brand.
+BROKEN = lex(
+    r"(?:(?:not|no|nothing|never|barely|hardly|stopped|(?:ca|wo|do|does|did|is|was|are|were"
+    r"|have|has|had)n'?t|cannot|unable to)\W+(?:\w+\W+){0,2}?(?:work|works|working|worked|load"
+    r"|loads|loading|open|opens|play|plays|playing|connect\w*|hear|see|get|gets|getting"
+    r"|receiv\w*|heard|show|shows|showing|respond\w*|sync\w*|charg\w*|turn on|print\w*"
+    r"|arriv\w*|deliver\w*|send|sending|sent|log in|sign in|download\w*|updat\w*|install\w*"
+    r"|accept\w*)|(?:was|were|been) (?:working|fine|ok|okay)\b(?! now)|could work"
+    r"|(?:since|for|over) (?:last|the (?:last|past)|past) (?:\d+ )?(?:night|week|month|hours?"
+    r"|days?|weeks?|months?|mins?|minutes?)|\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks"
+    r"|months|times)\b(?! ago)|too (?:large|small|slim|tight|loose|short|long|slow|big"
+    r"|expensive|hot|cold)|incomplete|unexpected|let(?:ting)? (?:me|us) down)\b",
+)
 # Weaker signs of trouble: counted only when the post does not read positive.
 DELAY = lex(
     r"(?:again|yet|took|taking|hours?|days?|weeks?|months?|minutes?|mins?|instead|only|half"
@@ -239,5 +257,8 @@ PLEA = lex(
 )
 # Insults at the brand: a complaint with nothing concrete, still for a human to see.
 INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")
+# The brand credited, not addressed: "via @brand", "(at @brand)", "-@brand".
+CREDIT = re.compile(r"(?:\bvia|\bat|\bby|\bon|[-–—])\W{0,2}@\w+\W*(?:https?://\S+\W*)*$",
+                    re.IGNORECASE)
 # Laughing along: a jibe, not a complaint.
 LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")

@@ -110,6 +110,8 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
         if w.HELP_WORD.fullmatch(request.group(0)):
             request = None  # "thanks for the quick help"
     opener = w.OPENER.search(low)
+    if opener and not qmark and w.STATEMENT_OPENER.match(low, opener.start()):
+        opener = None
     ask = w.ASK.search(low) if service or named else None
     asked = _QUESTION_SENTENCE.search(low) if qmark else None
     about = named and not directed  # names the brand inside the sentence
@@ -170,7 +172,8 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
         if s.named and (insult and not w.LAUGH.search(low) or s.trouble):
             return "complaint", f"insult at the brand {q(insult or s.troll, 3)}"
         return "other", f"insult/troll, no concrete issue {q(s.troll, 3)}"
-    if not (s.issue or s.request or s.trouble):
+    about_brand = s.named and not s.directed and not s.to_others
+    if not (s.issue or s.request or s.trouble or about_brand or s.named and s.problem):
         if w.CHITCHAT.match(low) or w.AUDIENCE.search(low):
             return "other", "chit-chat or a question to followers, not to the brand"
     if s.sarcasm and (s.issue or s.judged or not s.praise or sentiment < 0.9):
@@ -221,7 +224,7 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "question", f"in {name}: nothing the rules recognise, a human looks"
     if s.named and sentiment >= 0.2 and not s.to_others and not s.problem:
         return "praise", "a warm mention of the brand"
-    if (s.named and not s.directed and not s.to_others and sentiment >= 0 and not s.problem
-            and not urgent and not w.CREDIT.search(post.raw)):
+    if (s.named and not s.directed and not s.to_others and sentiment >= 0 and not urgent
+            and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
     return "other", "no request, complaint or praise detected"

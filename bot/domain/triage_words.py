@@ -74,7 +74,8 @@ OPENER = re.compile(
     r"|ませんか|[ぁ-ん]か[？?。]?$"
 )
 REQUEST = lex(
-    r"any (?:update|news|info|word|chance)\b|(?<!the )(?<!your )(?:help|hilfe|ayuda|aide|ajuda)\b"
+    r"any (?:update|news|info|word|chance)\b|(?<!the )(?<!your )(?<!n't )(?<!not )(?<!will )"
+    r"(?<!would )(?<!might )(?:help|hilfe|ayuda|aide|ajuda)\b(?! but\b)"
     r"|(?:dm|message|contact|call|email) (?:me|us)\b|get in touch\b|(?:please|pls|plz),? (?:dm"
     r"|advise|check|help|reply|respond|look)\b|(?:pls|plz) dm\b|(?:can|could) (?:someone|anyone|you"
     r"|u)\b|need (?:a hand|help|to (?:change|cancel|speak|know|talk|move))\b|i'?d like to (?:know"
@@ -84,6 +85,14 @@ REQUEST = lex(
     r"|need (?:your |some |urgent )?(?:assistance|support)\b|need your help\b"
     r"|(?:i|we) (?:have|got) (?:a|one|two|some|a few|a couple of) (?:quick )?(?:questions?|queries"
     r"|query)\b|(?:ay[uú]d(?:ar|en|ame|enme)|aidez|helfen)\b",
+)
+# An opener that starts a statement, not a question, when no question mark follows: "when
+# you ..." (a scene), "is going to ..." (the account as subject), "should be ...".
+STATEMENT_OPENER = re.compile(
+    r"(?:[.!?;:]\s|(?:hi|hey|hello|yo)\b\W*\s)?\s*(?:when (?:you|u)(?:'re| are)? (?!(?:gonna"
+    r"|going|finally|ever)\b)|(?:is|are|was|were|do|does|did|should|has|have|can|could|would"
+    r"|will|may)(?! (?:i|you|u|we|they|it|there|this|that|these|those|my|our|the|your|he|she"
+    r"|anyone|someone|somebody|a|an|any|y'?all|me|us|not)\b))\b"
 )
 AUDIENCE = lex(
     r"anyone else\b|who else\b|change my mind\b",
@@ -229,7 +238,8 @@ BROKEN = lex(
     r"|(?:since|for|over) (?:last|the (?:last|past)|past) (?:\d+ )?(?:night|week|month|hours?"
     r"|days?|weeks?|months?|mins?|minutes?)|\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks"
     r"|months|times)\b(?! ago)|too (?:large|small|slim|tight|loose|short|long|slow|big"
-    r"|expensive|hot|cold)|incomplete|unexpected|let(?:ting)? (?:me|us) down)\b",
+    r"|expensive|hot|cold)|(?:takes?|taking|took) (?:so|too|very) long|takes? forever|incomplete"
+    r"|unexpected|let(?:ting)? (?:me|us) down)\b",
 )
 # Weaker signs of trouble: counted only when the post does not read positive.
 DELAY = lex(

@@ -48,7 +48,8 @@ CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 SCAM_HANDLE = re.compile(r"@\w*(?:hack|recover|retriev|restor|cyberfix)\w*", re.IGNORECASE)
 SPAM_EXTRA = lex(
     r"contact (?:them|him|her)\b|signals\b|earn \$?\d|\d[\d,]*k? (?:real |new )?followers\b"
-    r"|\d+% (?:weekly|daily|accuracy)|\d+x guaranteed",
+    r"|\d+% (?:weekly|daily|accuracy)|\d+x guaranteed|make money\b|blue (?:tick|check)s?\b"
+    r"|get verified\b",
     r"\$[a-z]{2,6}\b(?!\d)|\$\d[\d,]*\s*(?:/|per |a |in one )(?:day|week)|\$\d[\d,]* into \$",
 )
 # Text in another language: VADER is English-only, so its score is not used.

@@ -85,7 +85,8 @@ REQUEST = lex(
     r"|just (?:to confirm|checking)\b|allowed\b|who do i\b"
     r"|need (?:your |some |urgent )?(?:assistance|support)\b|need your help\b"
     r"|(?:i|we) (?:have|got) (?:a|one|two|some|a few|a couple of) (?:quick )?(?:questions?|queries"
-    r"|query)\b|(?:ay[uú]d(?:ar|en|ame|enme)|aidez|helfen)\b",
+    r"|query)\b|(?:ay[uú]d(?:ar|en|ame|enme)|aidez|helfen)\b|(?:it|this|that|there|you"
+    r"|your \w+) (?:really |seriously |desperately |badly )?needs? (?:to|\w+ing)\b",
 )
 # An opener that starts a statement, not a question, when no question mark follows: "when
 # you ..." (a scene), "is going to ..." (the account as subject), "should be ...".
@@ -238,7 +239,7 @@ BROKEN = lex(
     r"|accept\w*)|(?:was|were|been) (?:working|fine|ok|okay)\b(?! now)|could work"
     r"|(?:since|for|over) (?:last|the (?:last|past)|past) (?:\d+ )?(?:night|week|month|hours?"
     r"|days?|weeks?|months?|mins?|minutes?)|\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks"
-    r"|months|times)\b(?! ago)|too (?:large|small|slim|tight|loose|short|long|slow|big"
+    r"|months|times)\b|too (?:large|small|slim|tight|loose|short|long|slow|big"
     r"|expensive|hot|cold)|(?:takes?|taking|took) (?:so|too|very) long|takes? forever|incomplete"
     r"|unexpected|let(?:ting)? (?:me|us) down)\b",
 )

@@ -226,7 +226,7 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "praise", "a warm mention of the brand"
     if s.directed and not s.to_others and s.service and sentiment <= 0:
         return "question", f"to the brand about {q(s.service, 2)}: a human looks"
-    if (s.named and not s.directed and not s.to_others and sentiment >= 0 and not urgent
+    if (s.named and not s.directed and not s.to_others and not s.negative and not urgent
             and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
     return "other", "no request, complaint or praise detected"

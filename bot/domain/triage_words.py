@@ -269,8 +269,8 @@ PLEA = lex(
 )
 # Insults at the brand: a complaint with nothing concrete, still for a human to see.
 INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")
-# The brand credited, not addressed: "via @brand", "(at @brand)", "-@brand".
-CREDIT = re.compile(r"(?:\bvia|\bat|\bby|\bon|[-–—])\W{0,2}@\w+\W*(?:https?://\S+\W*)*$",
+# The brand credited, not addressed: "via @brand", "by @brand", "-@brand" at the end.
+CREDIT = re.compile(r"(?:\bvia|\bby|\bon|[-–—])\W{0,2}@\w+\W*(?:https?://\S+\W*)*$",
                     re.IGNORECASE)
 # Laughing along: a jibe, not a complaint.
 LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")

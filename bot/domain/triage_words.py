@@ -76,7 +76,7 @@ OPENER = re.compile(
 )
 REQUEST = lex(
     r"any (?:update|news|info|word|chance)\b|(?<!the )(?<!your )(?<!n't )(?<!not )(?<!will )"
-    r"(?<!would )(?<!might )(?:help|hilfe|ayuda|aide|ajuda)\b(?! but\b)"
+    r"(?<!would )(?<!might )(?<!to )(?:help|hilfe|ayuda|aide|ajuda)\b(?! but\b)"
     r"|(?:dm|message|contact|call|email) (?:me|us)\b|get in touch\b|(?:please|pls|plz),? (?:dm"
     r"|advise|check|help|reply|respond|look)\b|(?:pls|plz) dm\b|(?:can|could) (?:someone|anyone|you"
     r"|u)\b|need (?:a hand|help|to (?:change|cancel|speak|know|talk|move))\b|i'?d like to (?:know"
@@ -148,7 +148,11 @@ SARCASM = lex(
     r"|wasting|ruining|stranding|delaying)\b|love (?:waiting|sitting|being stuck|how)\b"
     r"|love that for me\b|really appreciated\W*$|nice (?:job|work|one),? \w+ing\b|so much for\b"
     r"|(?:oh|just|how|so) (?:great|wonderful|lovely|perfect|fantastic|brilliant)\b"
-    r"|great,? another\b|impressive\W*$|as usual\b|(?:incredible|amazing|funny) how\b",
+    r"|great,? another\b|impressive\W*$|as usual\b|(?:incredible|amazing|funny) how\b"
+    r"|just what i (?:needed|wanted)\b"
+    r"|thanks?(?: you)?(?: so much| a lot)? for the (?:\d+[- ]?\w+ )?(?:wait|delay|runaround"
+    r"|headache|hassle)|when (?:it|they|you) (?:actually|finally|even) (?:works?|opens?|loads?"
+    r"|arrives?|shows? up|answers?|respond\w*|turn up|deliver\w*)\b",
     r"^\W*(?:great|wonderful|perfect|fantastic|cool|lovely|brilliant|awesome|wow|excellent|superb"
     r"|terrific|nice)\W+\s*(?:another|again|my|'|the|\d)|🙃|🙄",
 )

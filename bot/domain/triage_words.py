@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.triage_regex import factor
+
 DEFAULT_URGENT = (
     "refund", "cancel", "broken", "outage", "hacked", "lawyer", "scam", "fraud", "stolen",
     "stole", "injured", "injury", "unsafe", "chargeback", "phishing", "lawsuit", "sue",
@@ -31,6 +33,7 @@ DEFAULT_SPAM = (
 def lex(bounded: str, anywhere: str = "") -> re.Pattern[str]:
     """Compile a lexicon for lowercased text: ``bounded`` alternatives must start at a word
     boundary (one shared ``\b`` keeps the scan fast); ``anywhere`` ones (CJK, emoji) need not."""
+    bounded = factor(bounded) if bounded else ""
     return re.compile("|".join(p for p in (rf"\b(?:{bounded})" if bounded else "", anywhere) if p))
 
 

@@ -125,7 +125,9 @@ ISSUE = lex(
     r"|recommend|renew)\w* (?:back|again|anymore|with you|from you)\b|last time i (?:buy|order"
     r"|fly|use|shop)\w*|lost (?:a|another) customer\b|take my (?:business|money) elsewhere\b"
     r"|(?:it|this|that|they|mine|which) (?:broke|died|stopped)\b"
-    r"|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b"
+    r"|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b|(?:piece of |bits? of |a |an )"
+    r"(?:plastic|glass|metal|hair|bug|insect|worm|bone|stone|wire|string) in (?:my|our|the|your"
+    r"|\w+ of (?:my|the|your))\b"
     r"|in a row\b|promised\b|it'?s been \d+ (?:days|weeks|hours)|too (?:small|big"
     r"|late)\b|quality control\b|yelled\b|aggressive\b|unprofessional\b|laughed at\b|tear\b|torn\b"
     r"|ripped\b|faulty\b|defective\b|unusable\b|bent\b|retras|nunca lleg|todav[ií]a\b|a[uú]n no\b"
@@ -255,6 +257,7 @@ BROKEN = lex(
     r"|days?|weeks?|months?|mins?|minutes?)|\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks"
     r"|months|times)\b|too (?:large|small|slim|tight|loose|short|long|slow|big"
     r"|expensive|hot|cold)|(?:takes?|taking|took) (?:so|too|very) long|takes? forever|incomplete"
+    r"|(?:drains?|draining|dies|dying|goes|go) (?:so |really |too |very )?(?:fast|quick\w*)"
     r"|unexpected|let(?:ting)? (?:me|us) down)\b",
 )
 # Weaker signs of trouble: counted only when the post does not read positive.

@@ -207,6 +207,8 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
     if s.negative:
         if s.service or w.INSULT.search(low):
             return "complaint", "strongly negative wording"
+        if s.named and not s.directed and not s.to_others and not s.praise:
+            return "complaint", "strongly negative words about the brand"
         return "other", "negative wording about nothing the brand offers"
     if s.positive:
         return "praise", "positive words"

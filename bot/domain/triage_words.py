@@ -289,5 +289,9 @@ INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")
 # The brand credited, not addressed: "via @brand", "by @brand", "-@brand" at the end.
 CREDIT = re.compile(r"(?:\bvia|\bby|\bon|[-–—])\W{0,2}@\w+\W*(?:https?://\S+\W*)*$",
                     re.IGNORECASE)
+# A remark on the brand's advertising, not on what it sells: "just saw your ad on tv".
+ADVERT = lex(
+    r"(?:ads?|adverts?|advertising|commercials?|billboards?|campaign|jingle|mascot|sponsorship)\b",
+)
 # Laughing along: a jibe, not a complaint.
 LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")

@@ -121,6 +121,7 @@ def test_non_english_is_not_scored_by_vader(triager: Triager) -> None:
         ("Great pics of the launch via @acme", Lane.PRAISE, "positive"),
         ("@sam_k is going to love this", Lane.PRAISE, "positive"),
         ("@rita_m when you realise it's Monday tomorrow", Lane.FILTERED, "no request"),
+        ("@acme just saw your ad on tv", Lane.FILTERED, "no request"),
         ("@dan_ops should be fine by tonight, don't worry", Lane.FILTERED, "no request"),
         ("@tom_b no problem, happy to help anytime", Lane.FILTERED, "other"),
     ],

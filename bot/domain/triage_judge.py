@@ -226,9 +226,11 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "question", f"in {name}: nothing the rules recognise, a human looks"
     if s.named and sentiment >= 0.2 and not s.to_others and not s.problem:
         return "praise", "a warm mention of the brand"
-    if s.directed and not s.to_others and s.service and sentiment <= 0 and not w.ADVERT.search(
-            low):
+    # A post to the brand alone about something it sells, that nothing above explains.
+    if (s.directed and not s.to_others and s.service and sentiment <= 0
+            and not w.ADVERT.search(low)):
         return "question", f"to the brand about {q(s.service, 2)}: a human looks"
+    # The brand named in passing, nothing asked: the praise lane (a like or a thank-you).
     if (s.named and not s.directed and not s.to_others and not s.negative and not urgent
             and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"

@@ -226,7 +226,7 @@ class Triager:
         reading = Reading(raw=raw, clean=clean, low=low, sentiment=sentiment, foreign=foreign,
                           urls=tuple(urls), mentions=tuple(mentions),
                           brand=brand_handle.lower().lstrip("@"), language=language)
-        kind_name, why = judge(reading, spam=self._spam,
+        kind_name, why = judge(reading, spam=self._spam, urgent=bool(urgent),
                                negative_threshold=rules.negative_threshold)
         kind = Kind(kind_name)
 

@@ -110,6 +110,8 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
         if w.HELP_WORD.fullmatch(request.group(0)):
             request = None  # "thanks for the quick help"
     opener = w.OPENER.search(low)
+    if opener and not qmark and w.STATEMENT_OPENER.match(low, opener.start()):
+        opener = None
     ask = w.ASK.search(low) if service or named else None
     asked = _QUESTION_SENTENCE.search(low) if qmark else None
     about = named and not directed  # names the brand inside the sentence
@@ -117,6 +119,8 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
     trouble = bool(problem) and bool(
         service and mentioned_ok and (first or not to_others)
         or about and (service or w.FIRST_PERSON.search(low)))
+    if named and not to_others and not trouble and (broken := w.BROKEN.search(low)):
+        problem, trouble = problem or broken, True
     return _Signals(
         directed=directed, to_others=to_others, named=named, first=first,
         issue=w.ISSUE.search(low), judged=w.JUDGE.search(low), sarcasm=w.SARCASM.search(low),
@@ -129,11 +133,12 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
     )
 
 
-def judge(post: Reading, *, spam: re.Pattern[str] | None,
-          negative_threshold: float) -> tuple[str, str]:
+def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: float,
+          urgent: bool = False) -> tuple[str, str]:
     """(kind value, why) for one post. The rules run in order and the first that fits
     decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
-    praise, complaints, trouble, questions, negative wording, the fallbacks."""
+    praise, complaints, trouble, questions, negative wording, the fallbacks. ``urgent``:
+    an urgent keyword was found (a neutral mention with one is not taken as praise)."""
     clean, low = post.clean, post.low
     src = clean if len(clean) == len(low) else low  # quote original case when aligned
 
@@ -152,7 +157,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None,
     s = _signals(post, negative_threshold)
     if found := _first_rules(post, s, q):
         return found
-    return _last_rules(post, s, q)
+    return _last_rules(post, s, q, urgent=urgent)
 
 
 def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
@@ -167,7 +172,8 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
         if s.named and (insult and not w.LAUGH.search(low) or s.trouble):
             return "complaint", f"insult at the brand {q(insult or s.troll, 3)}"
         return "other", f"insult/troll, no concrete issue {q(s.troll, 3)}"
-    if not (s.issue or s.request or s.trouble):
+    about_brand = s.named and not s.directed and not s.to_others
+    if not (s.issue or s.request or s.trouble or about_brand or s.named and s.problem):
         if w.CHITCHAT.match(low) or w.AUDIENCE.search(low):
             return "other", "chit-chat or a question to followers, not to the brand"
     if s.sarcasm and (s.issue or s.judged or not s.praise or sentiment < 0.9):
@@ -186,7 +192,7 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     return None
 
 
-def _last_rules(post: Reading, s: _Signals, q) -> tuple[str, str]:
+def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, str]:
     """Trouble, questions, negative wording and the fallbacks."""
     low, sentiment = post.low, post.sentiment
     if s.trouble and not (s.strong_q and not s.negative):
@@ -201,6 +207,8 @@ def _last_rules(post: Reading, s: _Signals, q) -> tuple[str, str]:
     if s.negative:
         if s.service or w.INSULT.search(low):
             return "complaint", "strongly negative wording"
+        if s.named and not s.directed and not s.to_others and not s.praise:
+            return "complaint", "strongly negative words about the brand"
         return "other", "negative wording about nothing the brand offers"
     if s.positive:
         return "praise", "positive words"
@@ -218,4 +226,12 @@ def _last_rules(post: Reading, s: _Signals, q) -> tuple[str, str]:
         return "question", f"in {name}: nothing the rules recognise, a human looks"
     if s.named and sentiment >= 0.2 and not s.to_others and not s.problem:
         return "praise", "a warm mention of the brand"
+    # A post to the brand alone about something it sells, that nothing above explains.
+    if (s.directed and not s.to_others and s.service and sentiment <= 0
+            and not w.ADVERT.search(low)):
+        return "question", f"to the brand about {q(s.service, 2)}: a human looks"
+    # The brand named in passing, nothing asked: the praise lane (a like or a thank-you).
+    if (s.named and not s.directed and not s.to_others and not s.negative and not urgent
+            and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
+        return "praise", "talks about the brand, asks nothing: a chance to thank"
     return "other", "no request, complaint or praise detected"

@@ -43,13 +43,14 @@ _SCRIPTS = (
 )
 _FUNCTION_WORDS = (
     ("es", re.compile(r"\b(?:el|los|las|por|para|una|pero|que|mi|con|est[aá]|tengo|hola|no me"
-                      r"|c[oó]mo|qu[eé]|d[oó]nde|cu[aá]ndo|pedido|ayuda|gracias)\b")),
+                      r"|c[oó]mo|qu[eé]|d[oó]nde|cu[aá]ndo|pedido|ayuda|gracias|del|al|lo|la|en|y"
+                      r"|nunca|jam[aá]s|nada|muy|sin|cuenta|compra[rs]?|volver[eé]?)\b")),
     ("fr", re.compile(r"\b(?:les|sur|tout|pour|avec|pas|une|du|au|je|vous|tr[eè]s|est|mon|ma"
                       r"|bonjour|merci|commande)\b")),
     ("de", re.compile(r"\b(?:und|f[üu]r|nicht|ist|ich|mit|der|das|den|dem|ein|eine|keine|seit"
                       r"|mein|meine|wurde|sind|auf|warum|danke|bestellung)\b")),
     ("pt", re.compile(r"\b(?:n[ãa]o|voc[êe]s?|muito|uma|meu|minha|at[ée]|pedido|obrigad[oa]"
-                      r"|ol[áa]|para|com)\b")),
+                      r"|ol[áa]|para|com|da|do|na|no|em|consigo|nunca|conta|compra[rs]?)\b")),
     ("it", re.compile(r"\b(?:il|gli|della|sono|non|perch[eé]|grazie|ciao|ordine|questo)\b")),
     ("nl", re.compile(r"\b(?:het|een|niet|van|ik|mijn|bestelling|bedankt|waarom|geen)\b")),
     ("tr", re.compile(r"\b(?:bir|ve|bu|i[çc]in|neden|te[şs]ekk[üu]rler|sipari[şs]|merhaba)\b"

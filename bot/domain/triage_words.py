@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.triage_regex import factor
+
 DEFAULT_URGENT = (
     "refund", "cancel", "broken", "outage", "hacked", "lawyer", "scam", "fraud", "stolen",
     "stole", "injured", "injury", "unsafe", "chargeback", "phishing", "lawsuit", "sue",
@@ -31,6 +33,7 @@ DEFAULT_SPAM = (
 def lex(bounded: str, anywhere: str = "") -> re.Pattern[str]:
     """Compile a lexicon for lowercased text: ``bounded`` alternatives must start at a word
     boundary (one shared ``\b`` keeps the scan fast); ``anywhere`` ones (CJK, emoji) need not."""
+    bounded = factor(bounded) if bounded else ""
     return re.compile("|".join(p for p in (rf"\b(?:{bounded})" if bounded else "", anywhere) if p))
 
 
@@ -48,7 +51,8 @@ CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 SCAM_HANDLE = re.compile(r"@\w*(?:hack|recover|retriev|restor|cyberfix)\w*", re.IGNORECASE)
 SPAM_EXTRA = lex(
     r"contact (?:them|him|her)\b|signals\b|earn \$?\d|\d[\d,]*k? (?:real |new )?followers\b"
-    r"|\d+% (?:weekly|daily|accuracy)|\d+x guaranteed",
+    r"|\d+% (?:weekly|daily|accuracy)|\d+x guaranteed|make money\b|blue (?:tick|check)s?\b"
+    r"|get verified\b",
     r"\$[a-z]{2,6}\b(?!\d)|\$\d[\d,]*\s*(?:/|per |a |in one )(?:day|week)|\$\d[\d,]* into \$",
 )
 # Text in another language: VADER is English-only, so its score is not used.
@@ -74,13 +78,26 @@ OPENER = re.compile(
     r"|ませんか|[ぁ-ん]か[？?。]?$"
 )
 REQUEST = lex(
-    r"any (?:update|news|info|word|chance)\b|(?<!the )(?<!your )(?:help|hilfe|ayuda|aide|ajuda)\b"
+    r"any (?:update|news|info|word|chance)\b|(?<!the )(?<!your )(?<!n't )(?<!not )(?<!will )"
+    r"(?<!would )(?<!might )(?<!to )(?:help|hilfe|ayuda|aide|ajuda)\b(?! but\b)"
     r"|(?:dm|message|contact|call|email) (?:me|us)\b|get in touch\b|(?:please|pls|plz),? (?:dm"
     r"|advise|check|help|reply|respond|look)\b|(?:pls|plz) dm\b|(?:can|could) (?:someone|anyone|you"
     r"|u)\b|need (?:a hand|help|to (?:change|cancel|speak|know|talk|move))\b|i'?d like to (?:know"
     r"|request|ask|change|cancel)\b|looking (?:for|to)\b|trying to\b|is it possible\b|my options\b"
     r"|anyone (?:there|from|around)\b|sent you a dm\b|(?:quick )?question (?:for|about)\b"
-    r"|just (?:to confirm|checking)\b|allowed\b|who do i\b",
+    r"|just (?:to confirm|checking)\b|allowed\b|who do i\b"
+    r"|need (?:your |some |urgent )?(?:assistance|support)\b|need your help\b"
+    r"|(?:i|we) (?:have|got) (?:a|one|two|some|a few|a couple of) (?:quick )?(?:questions?|queries"
+    r"|query)\b|(?:ay[uú]d(?:ar|en|ame|enme)|aidez|helfen)\b|(?:it|this|that|there|you"
+    r"|your \w+) (?:really |seriously |desperately |badly )?needs? (?:to|\w+ing)\b",
+)
+# An opener that starts a statement, not a question, when no question mark follows: "when
+# you ..." (a scene), "is going to ..." (the account as subject), "should be ...".
+STATEMENT_OPENER = re.compile(
+    r"(?:[.!?;:]\s|(?:hi|hey|hello|yo)\b\W*\s)?\s*(?:when (?:you|u)(?:'re| are)? (?!(?:gonna"
+    r"|going|finally|ever)\b)|(?:is|are|was|were|do|does|did|should|has|have|can|could|would"
+    r"|will|may)(?! (?:i|you|u|we|they|it|there|this|that|these|those|my|our|the|your|he|she"
+    r"|anyone|someone|somebody|a|an|any|y'?all|me|us|not)\b))\b"
 )
 AUDIENCE = lex(
     r"anyone else\b|who else\b|change my mind\b",
@@ -100,8 +117,17 @@ ISSUE = lex(
     r"|wasn'?t honou?red\b|waiting\b|made me sick\b|poisoning\b|mou?ld\b|soaked\b|missed\b"
     r"|miss my\b|nothing (?:was |has )?(?:delivered|arrived|received)\b|hacked\b|stole|stolen\b"
     r"|scam|fraud|drained\b|phishing|fake\b|down again\b|outage\b|speak to a manager\b"
-    r"|my complaint\b|(?:it|this|that|they|mine|which) (?:broke|died|stopped)\b"
-    r"|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b"
+    r"|my complaint\b|(?:find|found|look(?:ing)? for|get(?:ting)?|try(?:ing)?) (?:a |an )?(?:new"
+    r"|another|different|other) (?:brand|provider|carrier|company|airline|bank|network|insurer)\b"
+    r"|(?:leaving|dropping|ditching|done with|cancel(?:l?ing)? my \w+ with) (?:you|u)\b"
+    r"|never (?:again|buy(?:ing)?|order(?:ing)?|shop(?:ping)?|fly(?:ing)?|use|using|recommend\w*"
+    r"|com(?:e|ing) back)\b|(?:won'?t|will not|wont) (?:be )?(?:buy|order|fly|use|shop|com"
+    r"|recommend|renew)\w* (?:back|again|anymore|with you|from you)\b|last time i (?:buy|order"
+    r"|fly|use|shop)\w*|lost (?:a|another) customer\b|take my (?:business|money) elsewhere\b"
+    r"|(?:it|this|that|they|mine|which) (?:broke|died|stopped)\b"
+    r"|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b|(?:piece of |bits? of |a |an )"
+    r"(?:plastic|glass|metal|hair|bug|insect|worm|bone|stone|wire|string) in (?:my|our|the|your"
+    r"|\w+ of (?:my|the|your))\b"
     r"|in a row\b|promised\b|it'?s been \d+ (?:days|weeks|hours)|too (?:small|big"
     r"|late)\b|quality control\b|yelled\b|aggressive\b|unprofessional\b|laughed at\b|tear\b|torn\b"
     r"|ripped\b|faulty\b|defective\b|unusable\b|bent\b|retras|nunca lleg|todav[ií]a\b|a[uú]n no\b"
@@ -127,7 +153,11 @@ SARCASM = lex(
     r"|wasting|ruining|stranding|delaying)\b|love (?:waiting|sitting|being stuck|how)\b"
     r"|love that for me\b|really appreciated\W*$|nice (?:job|work|one),? \w+ing\b|so much for\b"
     r"|(?:oh|just|how|so) (?:great|wonderful|lovely|perfect|fantastic|brilliant)\b"
-    r"|great,? another\b|impressive\W*$|as usual\b|(?:incredible|amazing|funny) how\b",
+    r"|great,? another\b|impressive\W*$|as usual\b|(?:incredible|amazing|funny) how\b"
+    r"|just what i (?:needed|wanted)\b"
+    r"|thanks?(?: you)?(?: so much| a lot)? for the (?:\d+[- ]?\w+ )?(?:wait|delay|runaround"
+    r"|headache|hassle)|when (?:it|they|you) (?:actually|finally|even) (?:works?|opens?|loads?"
+    r"|arrives?|shows? up|answers?|respond\w*|turn up|deliver\w*)\b",
     r"^\W*(?:great|wonderful|perfect|fantastic|cool|lovely|brilliant|awesome|wow|excellent|superb"
     r"|terrific|nice)\W+\s*(?:another|again|my|'|the|\d)|🙃|🙄",
 )
@@ -170,7 +200,7 @@ SERVICE = lex(
     r"|agents?|flights?|trains?|plane|gate|boarding|tarmac|airport|luggage|bags?|baggage|seats?"
     r"|booking|booked|reservation|tickets?|driver|rides?|trip|bill|billed|billing|charged?"
     r"|charges|payment|paid|pay|price|prices|fee|fees|card|store|shop|branch|products?|items?"
-    r"|update[ds]?|updating|version|ios|android|phone|iphone|laptop|battery|screen|log ?in"
+    r"|update[ds]?|updating|version|ios|android|phones?|iphones?|laptop|battery|screen|log ?in"
     r"|password|e-?mail|dms?|subscription|plan|network|signal|4g|lte|data|speed|outage|power"
     r"|engineers?|technician|warranty|stock|sizes?|sizing|replacement|replace|exchange|returns?"
     r"|receipt|coupon|discount|points|rewards|membership|contract|upgrade|device|router|modem"
@@ -213,6 +243,23 @@ PROBLEM = lex(
     r"|never received|without|lack\w*|hidden|overpr\w*|expensive|mess\w*|disappoint\w*)\b",
     r":\(|😡|🤬|😤|😠|😒|😞|😢|😭|🙄|🤦",
 )
+# Something that does not work as it should, said without the lexicons' complaint words:
+# a negated "works / loads / arrives / hear ...", "was working", a count or a duration of
+# the trouble, a wrong size. Counted as trouble in posts addressed to the brand.
+BROKEN = lex(
+    r"(?:(?:not|no|nothing|never|barely|hardly|stopped|(?:ca|wo|do|does|did|is|was|are|were"
+    r"|have|has|had)n'?t|cannot|unable to)\W+(?:\w+\W+){0,2}?(?:work|works|working|worked|load"
+    r"|loads|loading|open|opens|play|plays|playing|connect\w*|hear|see|get|gets|getting"
+    r"|receiv\w*|heard|show|shows|showing|respond\w*|sync\w*|charg\w*|turn on|print\w*"
+    r"|arriv\w*|deliver\w*|send|sending|sent|log in|sign in|download\w*|updat\w*|install\w*"
+    r"|accept\w*)|(?:was|were|been) (?:working|fine|ok|okay)\b(?! now)|could work"
+    r"|(?:since|for|over) (?:last|the (?:last|past)|past) (?:\d+ )?(?:night|week|month|hours?"
+    r"|days?|weeks?|months?|mins?|minutes?)|\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks"
+    r"|months|times)\b|too (?:large|small|slim|tight|loose|short|long|slow|big"
+    r"|expensive|hot|cold)|(?:takes?|taking|took) (?:so|too|very) long|takes? forever|incomplete"
+    r"|(?:drains?|draining|dies|dying|goes|go) (?:so |really |too |very )?(?:fast|quick\w*)"
+    r"|unexpected|let(?:ting)? (?:me|us) down)\b",
+)
 # Weaker signs of trouble: counted only when the post does not read positive.
 DELAY = lex(
     r"(?:again|yet|took|taking|hours?|days?|weeks?|months?|minutes?|mins?|instead|only|half"
@@ -239,5 +286,12 @@ PLEA = lex(
 )
 # Insults at the brand: a complaint with nothing concrete, still for a human to see.
 INSULT = lex(r"(?:sucks?|suck\w*|hate you|worst|trash|garbage|crap|rubbish)\b")
+# The brand credited, not addressed: "via @brand", "by @brand", "-@brand" at the end.
+CREDIT = re.compile(r"(?:\bvia|\bby|\bon|[-–—])\W{0,2}@\w+\W*(?:https?://\S+\W*)*$",
+                    re.IGNORECASE)
+# A remark on the brand's advertising, not on what it sells: "just saw your ad on tv".
+ADVERT = lex(
+    r"(?:ads?|adverts?|advertising|commercials?|billboards?|campaign|jingle|mascot|sponsorship)\b",
+)
 # Laughing along: a jibe, not a complaint.
 LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")

@@ -102,6 +102,44 @@ def test_non_english_is_not_scored_by_vader(triager: Triager) -> None:
     assert "not English" in t.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "lane", "reason_part"),
+    [
+        ("@acme the tracking page hasn't loaded since this morning", Lane.CASE, "trouble"),
+        ("@acme it was working fine until yesterday's update", Lane.CASE, "trouble"),
+        ("@acme the jacket I got is too small, and I ordered my usual size", Lane.CASE,
+         'says "too small'),
+        ("@acme never ordering from you again", Lane.CASE, 'says "never ordering'),
+        ("@acme after this week I'm looking for a new provider", Lane.CASE, "complaint"),
+        ("@acme I need assistance with a charge on my statement", Lane.CASE, "asks"),
+        ("@acme I have a few questions about the family plan", Lane.CASE, "asks"),
+        ("@acme the restroom at your Elm Street store needs cleaning", Lane.CASE, "store"),
+        ("@acme the app is lovely when it actually opens", Lane.CASE, "sarcasm"),
+        ("@acme thanks a lot for the 40 minute wait at the counter", Lane.CASE, "sarcasm"),
+        ("@acme the noodles in the lounge taste off", Lane.CASE, "a human looks"),
+        ("Picked up my new glasses from @acme today", Lane.PRAISE, "talks about the brand"),
+        ("Great pics of the launch via @acme", Lane.PRAISE, "positive"),
+        ("@sam_k is going to love this", Lane.PRAISE, "positive"),
+        ("@rita_m when you realise it's Monday tomorrow", Lane.FILTERED, "no request"),
+        ("@acme just saw your ad on tv", Lane.FILTERED, "no request"),
+        ("@dan_ops should be fine by tonight, don't worry", Lane.FILTERED, "no request"),
+        ("@tom_b no problem, happy to help anytime", Lane.FILTERED, "other"),
+    ],
+)
+def test_real_post_kinds(triager: Triager, text: str, lane: Lane, reason_part: str) -> None:
+    """Kinds of real posts the keyword lists alone missed (things that do not work, leaving
+    for another brand, requests without a question, the brand named in passing), and replies
+    between people that must stay out of the queue."""
+    t = triager.classify(text=text)
+    assert (t.lane, reason_part in t.reason) == (lane, True), t.reason
+
+
+def test_neutral_mention_with_an_urgent_word_is_not_praise(triager: Triager) -> None:
+    t = Triager(rules=TriageRules(urgent_keywords=("recall",))).classify(
+        text="Picked up the recall notice from @acme today")
+    assert t.lane is Lane.CASE and t.kind is not Kind.PRAISE
+
+
 # --- priority and reach -----------------------------------------------------------------------
 
 

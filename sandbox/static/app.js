@@ -18,6 +18,8 @@
   let careChannel = null;     // the care channel's id (cases, ephemerals, /care)
   let current = null;         // the channel shown, or HOME
   let modalInputs = null;     // {viewId, inputs} of the modal shown, to keep what was typed
+  let homeAskedAt = 0;        // when the Home tab was last opened (app_home_opened sent)
+  const HOME_WAIT_MS = 5000;  // how long "Opening the Home tab…" shows before saying none came
   let lastSlack = null;       // the latest Slack state, to re-render on a channel switch
   let jumpTo = null;          // a message ts to scroll to once its channel is shown
   const seen = {};            // channel id -> messages counted when it was last shown
@@ -108,7 +110,7 @@
     if (!lastSlack) return;
     current = HOME;
     shown.slack = shown.sidebar = shown.home = null;
-    $("home").replaceChildren(el("p", "empty", "Opening the Home tab…"));
+    homeAskedAt = Date.now();
     applySlack(lastSlack);
     api("/api/slack/home", { user: me }).then((res) => {
       if (!res.ok) flash(res.error || `The app answered HTTP ${res.status}`);
@@ -121,7 +123,8 @@
     const keep = pane.scrollTop;
     const home = slack.home;
     if (!home) {
-      pane.replaceChildren(el("p", "empty", "The app has not published a Home tab for you yet."));
+      pane.replaceChildren(el("p", "empty", Date.now() - homeAskedAt < HOME_WAIT_MS
+        ? "Opening the Home tab…" : "The app has not published a Home tab for you yet."));
       return;
     }
     const ctx = { inputs: [], act: (a, ctl) => viewAction(home.id, a, ctl, ctx),
@@ -196,7 +199,8 @@
       $("channel-name").textContent = botName;
       $("channel-note").textContent = "Home";
       $("care-form").classList.add("hidden");
-      const homeKey = JSON.stringify(slack.home && [slack.home.id, slack.home.hash]);
+      const homeKey = JSON.stringify(slack.home ? [slack.home.id, slack.home.hash]
+        : Date.now() - homeAskedAt < HOME_WAIT_MS);
       if (homeKey !== shown.home) { renderHome(slack); shown.home = homeKey; }
       const sidebarKey = JSON.stringify([current, slack.channels.map((c) => [c.id, messageCount(c)])]);
       if (sidebarKey !== shown.sidebar) { renderSidebar(slack); shown.sidebar = sidebarKey; }

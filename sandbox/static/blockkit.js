@@ -321,7 +321,10 @@ window.BlockKit = (() => {
         bottom: below >= 160 || below >= r.top ? "auto" : `${window.innerHeight - r.top + 2}px`,
         maxHeight: `${Math.max(120, Math.min(260, Math.max(below, r.top) - 12))}px` });
     };
-    const onScroll = (ev) => { if (ev.target !== list) open(false); };  // the field moved
+    // An ancestor of the field scrolled (the field moved): close, as Slack's menu does.
+    const onScroll = (ev) => {
+      if (ev.target !== list && ev.target.contains && ev.target.contains(field)) open(false);
+    };
     const open = (yes) => {
       if (yes) place();
       document[yes ? "addEventListener" : "removeEventListener"]("scroll", onScroll, true);

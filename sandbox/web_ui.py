@@ -1,8 +1,9 @@
 """The sandbox's web page and its JSON API (WSGI, served by waitress on 127.0.0.1).
 
 ``GET /`` is the page (``static/``: index.html, blockkit.js, app.js, style.css): a Slack
-pane rendered from the Block Kit the bot sent (the care channel and the escalation teams'
-channels), and an X pane to post or DM as customers, with the brand's replies and DMs (a
+pane rendered from the Block Kit the bot sent (the care channel, the routes' and the
+escalation teams' channels, the app's Home tab, modals with their type-ahead selects), and
+an X pane to post or DM as customers, with the brand's replies and DMs (a
 customer can answer any brand post, its replies too; replies the brand hid are marked). The page
 polls ``GET /api/state?user=U...`` and acts through ``POST /api/...`` (JSON bodies only,
 so another web site cannot post forms here; the Host header must be a loopback name).
@@ -23,6 +24,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from waitress import create_server
+
+from sandbox.fake_slack_surfaces import SlackSurfaces, SurfaceError
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ def slack_state(sandbox, user_id: str) -> dict[str, Any]:
             messages.append(item)
         channels.append({**channel, "messages": messages})
     modal = sandbox.open_view(user_id)
+    home = sandbox.slack.home_view(user_id)
     return {
         "channel": {"id": sandbox.channel, "name": channels[0]["name"]},
         "channels": channels,
@@ -77,6 +81,9 @@ def slack_state(sandbox, user_id: str) -> dict[str, Any]:
         "ephemerals": sandbox.ephemerals(user_id),
         "modal": None if modal is None else {"id": modal["id"], "hash": modal["hash"],
                                              "view": modal["view"]},
+        # The view the app last published on the user's Home tab (None before it does).
+        "home": None if home is None else {"id": home["id"], "hash": home["hash"],
+                                           "view": home},
     }
 
 
@@ -161,7 +168,7 @@ def _text(body: dict[str, Any], key: str, *, limit: int = 4000, required: bool =
     return value
 
 
-CHOICE_TYPES = ("radio_buttons", "static_select")
+CHOICE_TYPES = ("radio_buttons", "static_select", "external_select")
 
 
 def _choice(raw: dict[str, Any]) -> dict[str, Any]:
@@ -225,6 +232,51 @@ def _command(sandbox, body):
     return {"ok": True, "answer": answer}
 
 
+def _surfaces(sandbox) -> SlackSurfaces:
+    return SlackSurfaces(slack=sandbox.slack, requests=sandbox.requests)
+
+
+def _in_view(sandbox, body) -> dict[str, Any]:
+    """The user, view, block and action a modal's or the Home tab's request is about."""
+    user_id = _text(body, "user", limit=20)
+    sandbox.user(user_id)
+    return {"user_id": user_id, "view_id": _text(body, "view_id", limit=40),
+            "block_id": _text(body, "block_id", limit=255),
+            "action_id": _text(body, "action_id", limit=255),
+            "values": _values(body.get("values") or {})}
+
+
+def _options(sandbox, body):
+    """Typing in an external select: the options the app answers Slack's request with."""
+    where = _in_view(sandbox, body)
+    try:
+        answer = _surfaces(sandbox).suggest(**where, value=_text(body, "value", limit=150,
+                                                                 required=False))
+    except SurfaceError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, **answer}
+
+
+def _view_action(sandbox, body):
+    """A button clicked or an option chosen in a modal or on the Home tab."""
+    where = _in_view(sandbox, body)
+    chosen = body.get("selected_option")
+    selected = None if chosen is None else _choice(
+        {"type": "external_select", "selected_option": chosen})["selected_option"]
+    try:
+        status = _surfaces(sandbox).act(**where, selected_option=selected)
+    except SurfaceError as exc:
+        raise BadRequest(str(exc)) from exc
+    return {"ok": status in (200, None), "status": status}
+
+
+def _home(sandbox, body):
+    user_id = _text(body, "user", limit=20)
+    sandbox.user(user_id)
+    status = _surfaces(sandbox).open_home(user_id=user_id)
+    return {"ok": status == 200, "status": status}
+
+
 def _post(sandbox, body):
     post_id = sandbox.customer_post(username=_text(body, "username", limit=40),
                                     text=_text(body, "text", limit=1000),
@@ -238,6 +290,9 @@ ACTIONS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "/api/slack/submit": _submit,
     "/api/slack/close": _close,
     "/api/slack/command": _command,
+    "/api/slack/options": _options,
+    "/api/slack/view_action": _view_action,
+    "/api/slack/home": _home,
     "/api/x/post": _post,
 }
 

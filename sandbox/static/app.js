@@ -12,10 +12,14 @@
   let me = localStorage.getItem(USER_KEY) || "UAGENT1";
   let users = {};
   let botName = "Care Desk";
-  let shown = { slack: null, x: null, modal: null, sidebar: null };
+  const HOME = "@home";        // `current` when the app's Home tab is shown
+  let shown = { slack: null, x: null, modal: null, sidebar: null, home: null };
   const closedViews = new Set();
   let careChannel = null;     // the care channel's id (cases, ephemerals, /care)
-  let current = null;         // the channel shown
+  let current = null;         // the channel shown, or HOME
+  let modalInputs = null;     // {viewId, inputs} of the modal shown, to keep what was typed
+  let homeAskedAt = 0;        // when the Home tab was last opened (app_home_opened sent)
+  const HOME_WAIT_MS = 5000;  // how long "Opening the Home tab…" shows before saying none came
   let lastSlack = null;       // the latest Slack state, to re-render on a channel switch
   let jumpTo = null;          // a message ts to scroll to once its channel is shown
   const seen = {};            // channel id -> messages counted when it was last shown
@@ -89,13 +93,53 @@
       b.addEventListener("click", () => showChannel(c.id));
       nav.append(b);
     }
+    nav.append(el("div", "sidebar-title", "Apps"));
+    const home = el("button", "chan app-home" + (current === HOME ? " active" : ""));
+    home.type = "button";
+    home.id = "home-tab";
+    home.title = `${botName}: the app's Home tab`;
+    home.append(el("span", "hash", "🏠"), el("span", "chan-name", botName));
+    if (current === HOME) home.setAttribute("aria-current", "true");
+    home.addEventListener("click", showHome);
+    nav.append(home);
+  }
+
+  // Opening the Home tab: Slack sends the app app_home_opened each time; the app publishes
+  // the user's view (views.publish), which the next state shows.
+  function showHome() {
+    if (!lastSlack) return;
+    current = HOME;
+    shown.slack = shown.sidebar = shown.home = null;
+    homeAskedAt = Date.now();
+    applySlack(lastSlack);
+    api("/api/slack/home", { user: me }).then((res) => {
+      if (!res.ok) flash(res.error || `The app answered HTTP ${res.status}`);
+      refresh();
+    });
+  }
+
+  function renderHome(slack) {
+    const pane = $("home");
+    const keep = pane.scrollTop;
+    const home = slack.home;
+    if (!home) {
+      pane.replaceChildren(el("p", "empty", Date.now() - homeAskedAt < HOME_WAIT_MS
+        ? "Opening the Home tab…" : "The app has not published a Home tab for you yet."));
+      return;
+    }
+    const ctx = { inputs: [], act: (a, ctl) => viewAction(home.id, a, ctl, ctx),
+      suggest: (q) => api("/api/slack/options", { user: me, view_id: home.id, ...q,
+        values: inputValues(ctx) }) };
+    pane.replaceChildren(blocks(home.view.blocks, ctx));
+    pane.dataset.viewId = home.id;
+    pane.scrollTop = keep;
   }
 
   function showChannel(id, ts) {
     if (!lastSlack || !lastSlack.channels.some((c) => c.id === id)) return false;
     current = id;
     jumpTo = ts || null;
-    shown.slack = shown.sidebar = null;
+    shown.slack = shown.sidebar = shown.home = null;
     applySlack(lastSlack);
     return true;
   }
@@ -147,6 +191,21 @@
   function applySlack(slack) {
     lastSlack = slack;
     careChannel = slack.channel.id;
+    const onHome = current === HOME;
+    $("channel").classList.toggle("hidden", onHome);
+    $("home").classList.toggle("hidden", !onHome);
+    $("slack-head").classList.toggle("home-head", onHome);
+    if (onHome) {
+      $("channel-name").textContent = botName;
+      $("channel-note").textContent = "Home";
+      $("care-form").classList.add("hidden");
+      const homeKey = JSON.stringify(slack.home ? [slack.home.id, slack.home.hash]
+        : Date.now() - homeAskedAt < HOME_WAIT_MS);
+      if (homeKey !== shown.home) { renderHome(slack); shown.home = homeKey; }
+      const sidebarKey = JSON.stringify([current, slack.channels.map((c) => [c.id, messageCount(c)])]);
+      if (sidebarKey !== shown.sidebar) { renderSidebar(slack); shown.sidebar = sidebarKey; }
+      return;
+    }
     if (!current || !slack.channels.some((c) => c.id === current)) current = careChannel;
     const channelState = slack.channels.find((c) => c.id === current);
     seen[current] = messageCount(channelState);
@@ -191,17 +250,42 @@
     refresh();
   }
 
+  // ---- modals and the Home tab: actions inside a view -------------------------------------
+  // What the inputs of a view hold, as the page sends it ({block: {action: value}}).
+  function inputValues(ctx) {
+    const values = {};
+    for (const f of ctx.inputs) (values[f.blockId] ||= {})[f.actionId] = f.value();
+    return values;
+  }
+
+  async function viewAction(viewId, action, control, ctx) {
+    control.disabled = true;
+    const res = await api("/api/slack/view_action", { user: me, view_id: viewId,
+      block_id: action.block_id, action_id: action.action_id,
+      selected_option: action.selected_option || null, values: inputValues(ctx) });
+    control.disabled = false;
+    if (!res.ok) flash(res.error || `The app answered HTTP ${res.status}`);
+    refresh();
+  }
+
   // ---- modal --------------------------------------------------------------------------
   function closeModal(viewId, tell) {
     if (viewId) closedViews.add(viewId);
     $("modal-root").replaceChildren();
     shown.modal = null;
+    modalInputs = null;
     if (tell && viewId) api("/api/slack/close", { user: me, view_id: viewId });
   }
 
   function renderModal(modal) {
     const view = modal.view;
-    const ctx = { act: () => flash("Buttons inside modals are not supported in the sandbox."), inputs: [] };
+    const ctx = { inputs: [], act: (a, ctl) => viewAction(modal.id, a, ctl, ctx),
+      suggest: (q) => api("/api/slack/options", { user: me, view_id: modal.id, ...q,
+        values: inputValues(ctx) }) };
+    // After views.update Slack keeps what was typed in the inputs whose block and action
+    // ids did not change; a new block id shows the view's initial value.
+    const typed = modalInputs && modalInputs.viewId === modal.id
+      ? new Map(modalInputs.inputs.map((f) => [`${f.blockId}\n${f.actionId}`, f.value()])) : null;
     const backdrop = el("div", "modal-backdrop");
     const box = el("div", "modal");
     box.setAttribute("role", "dialog");
@@ -229,6 +313,11 @@
     }
     box.append(head, el("div", "modal-body"), foot);
     box.querySelector(".modal-body").append(blocks(view.blocks, ctx));
+    for (const f of typed ? ctx.inputs : []) {
+      const key = `${f.blockId}\n${f.actionId}`;
+      if (typed.has(key) && f.set) f.set(typed.get(key));
+    }
+    modalInputs = { viewId: modal.id, inputs: ctx.inputs };
     backdrop.append(box);
     $("modal-root").replaceChildren(backdrop);
     for (const b of [x, cancel]) b.addEventListener("click", () => closeModal(modal.id, true));
@@ -244,11 +333,10 @@
       if (first) first.focus.focus();
     };
     if (submit) submit.addEventListener("click", async () => {
-      const values = {};
+      const values = inputValues(ctx);
       const missing = {};
       for (const f of ctx.inputs) {
-        const value = f.value();
-        (values[f.blockId] ||= {})[f.actionId] = value;
+        const value = values[f.blockId][f.actionId];
         const empty = typeof value === "string" ? value === "" : !value.selected_option;
         if (empty && !f.optional) missing[f.blockId] = REQUIRED;
       }
@@ -260,7 +348,8 @@
       showErrors(res.errors || {});
       if (!res.errors || !Object.keys(res.errors).length) error.textContent = res.error || "Not sent.";
     });
-    (ctx.inputs.length ? ctx.inputs[0].focus : cancel).focus();
+    const first = ctx.inputs.find((f) => f.focus.dataset.type !== "external_select");
+    (first ? first.focus : cancel).focus();
     shown.modal = `${modal.id}:${modal.hash}`;
   }
 
@@ -411,9 +500,10 @@
     $("whoami").addEventListener("change", (ev) => {
       me = ev.target.value;
       localStorage.setItem(USER_KEY, me);
-      shown = { slack: null, x: null, modal: null, sidebar: null };
+      shown = { slack: null, x: null, modal: null, sidebar: null, home: null };
       $("modal-root").replaceChildren();
-      refresh();
+      modalInputs = null;
+      if (current === HOME) showHome(); else refresh();
     });
     $("care-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();

@@ -3,6 +3,8 @@
 // entities (&lt; &gt; &amp;) are decoded into plain text, and links must be http(s)/mailto.
 // Usage: BlockKit.setUsers({U1: {name: "Alex"}}); BlockKit.setChannels({C1: "care"});
 //        node.append(BlockKit.blocks(message.blocks, {act: (action, control) => ..., inputs: []}));
+//        In a modal or the Home tab, ctx.suggest({block_id, action_id, value}) resolves to the
+//        app's {ok, options | option_groups} for an external select.
 "use strict";
 
 window.BlockKit = (() => {
@@ -154,9 +156,14 @@ window.BlockKit = (() => {
       const b = el("button", "sk-btn" + (e.style ? " " + e.style : ""), plain(e.text));
       b.type = "button";
       b.dataset.actionId = e.action_id || "";
-      b.addEventListener("click", () => ctx.act({ action_id: e.action_id, block_id: blockId,
-        value: e.value || "", selected: false }, b));
+      b.addEventListener("click", () => ctx.act({ type: "button", action_id: e.action_id,
+        block_id: blockId, value: e.value || "", selected: false }, b));
       return b;
+    }
+    if (e.type === "external_select") {
+      if (!ctx.suggest) return unsupported("element", e.type);
+      const combo = externalSelect(e, ctx, blockId, `ext-${++inputSeq}`, true);
+      return combo.node;
     }
     if (e.type === "static_select" || e.type === "overflow") {
       // An overflow menu is a "⋯" button with options; a select shows the same choices.
@@ -173,8 +180,9 @@ window.BlockKit = (() => {
         opt.value = o.value;
         sel.append(opt);
       }
-      sel.addEventListener("change", () => ctx.act({ action_id: e.action_id, block_id: blockId,
-        value: sel.value, selected: true }, sel));
+      sel.addEventListener("change", () => ctx.act({ type: e.type, action_id: e.action_id,
+        block_id: blockId, value: sel.value, selected: true,
+        selected_option: optionOf(options.find((o) => o.value === sel.value)) }, sel));
       return sel;
     }
     if (e.type === "mrkdwn" || e.type === "plain_text") return textObject(e, "ctx-text");
@@ -201,7 +209,8 @@ window.BlockKit = (() => {
     if (e.max_length) field.maxLength = e.max_length;
     if (e.placeholder) field.placeholder = plain(e.placeholder);
     field.value = e.initial_value || "";
-    return { node: field, focus: field, value: () => field.value };
+    return { node: field, focus: field, value: () => field.value,
+      set: (v) => { if (typeof v === "string") field.value = v; } };
   }
 
   function radioInput(e, id, label) {
@@ -230,7 +239,11 @@ window.BlockKit = (() => {
       const n = radios.findIndex((r) => r.checked);
       return { type: "radio_buttons", selected_option: n === -1 ? null : optionOf(options[n]) };
     };
-    return { node: group, focus: radios.find((r) => r.checked) || radios[0], value };
+    const set = (v) => {
+      const chosen = v && v.selected_option;
+      radios.forEach((r) => { r.checked = Boolean(chosen) && r.value === chosen.value; });
+    };
+    return { node: group, focus: radios.find((r) => r.checked) || radios[0], value, set };
   }
 
   function selectInput(e, id) {
@@ -261,7 +274,156 @@ window.BlockKit = (() => {
     if (!options.some((o) => sameOption(o, e.initial_option))) ph.selected = true;
     const value = () => ({ type: "static_select",
       selected_option: sel.value === "" ? null : optionOf(options[Number(sel.value)]) });
-    return { node: sel, focus: sel, value };
+    const set = (v) => {
+      const n = options.findIndex((o) => sameOption(o, v && v.selected_option));
+      sel.value = n === -1 ? "" : String(n);
+    };
+    return { node: sel, focus: sel, value, set };
+  }
+
+  // An external select: a type-ahead whose options the app sends (Slack asks it through
+  // ctx.suggest once at least min_query_length characters are typed, 3 unless it says).
+  // Choosing an option dispatches a block_actions (ctx.act) when `dispatch` is set: always
+  // in an actions block, with dispatch_action in an input block.
+  const SUGGEST_DELAY_MS = 200;
+
+  function externalSelect(e, ctx, blockId, id, dispatch) {
+    const box = el("div", "sk-combo");
+    const field = el("input", "sk-input sk-combo-input");
+    field.type = "text";
+    field.id = id;
+    field.autocomplete = "off";
+    field.placeholder = plain(e.placeholder) || "Type to search…";
+    field.dataset.type = "external_select";
+    field.setAttribute("role", "combobox");
+    field.setAttribute("aria-autocomplete", "list");
+    field.setAttribute("aria-expanded", "false");
+    const list = el("ul", "sk-combo-list hidden");
+    list.id = id + "-options";
+    list.setAttribute("role", "listbox");
+    field.setAttribute("aria-controls", list.id);
+    box.append(field, list);
+    const least = Number.isInteger(e.min_query_length) ? e.min_query_length : 3;
+    let selected = optionOf(e.initial_option);
+    let items = [];
+    let active = -1;
+    let seq = 0;
+    let timer = null;
+    const shownText = () => (selected ? plain(selected.text) : "");
+    field.value = shownText();
+
+    // The menu floats over the modal (whose body scrolls), below the field or above it.
+    const place = () => {
+      const r = field.getBoundingClientRect();
+      const below = window.innerHeight - r.bottom;
+      Object.assign(list.style, { left: `${r.left}px`, width: `${r.width}px`,
+        top: below >= 160 || below >= r.top ? `${r.bottom + 2}px` : "auto",
+        bottom: below >= 160 || below >= r.top ? "auto" : `${window.innerHeight - r.top + 2}px`,
+        maxHeight: `${Math.max(120, Math.min(260, Math.max(below, r.top) - 12))}px` });
+    };
+    // An ancestor of the field scrolled (the field moved): close, as Slack's menu does.
+    const onScroll = (ev) => {
+      if (ev.target !== list && ev.target.contains && ev.target.contains(field)) open(false);
+    };
+    const open = (yes) => {
+      if (yes) place();
+      document[yes ? "addEventListener" : "removeEventListener"]("scroll", onScroll, true);
+      list.classList.toggle("hidden", !yes);
+      field.setAttribute("aria-expanded", String(yes));
+    };
+    const note = (text) => {
+      items = [];
+      active = -1;
+      list.replaceChildren(el("li", "sk-combo-note", text));
+      open(true);
+    };
+    const highlight = (n) => {
+      active = n;
+      items.forEach((it, i) => it.node.setAttribute("aria-selected", String(i === n)));
+      if (items[n]) {
+        items[n].node.scrollIntoView({ block: "nearest" });
+        field.setAttribute("aria-activedescendant", items[n].node.id);
+      }
+    };
+    function choose(option) {
+      selected = optionOf(option);
+      field.value = shownText();
+      open(false);
+      if (dispatch) ctx.act({ type: "external_select", action_id: e.action_id, block_id: blockId,
+        value: selected.value, selected: true, selected_option: selected }, field);
+    }
+    function show(answer) {
+      items = [];
+      list.replaceChildren();
+      const add = (parent, o) => {
+        const item = el("li", "sk-combo-option", plain(o.text));
+        item.id = `${id}-o${items.length}`;
+        item.setAttribute("role", "option");
+        item.dataset.value = o.value;
+        item.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(o); });
+        items.push({ node: item, option: o });
+        parent.append(item);
+      };
+      if (answer.option_groups) {
+        for (const g of answer.option_groups) {
+          const group = el("li", "sk-combo-group");
+          group.setAttribute("role", "group");
+          group.setAttribute("aria-label", plain(g.label));
+          const inner = el("ul");
+          inner.setAttribute("role", "presentation");
+          group.append(el("div", "sk-combo-label", plain(g.label)), inner);
+          (g.options || []).forEach((o) => add(inner, o));
+          list.append(group);
+        }
+      } else {
+        (answer.options || []).forEach((o) => add(list, o));
+      }
+      if (!items.length) { note("No results"); return; }
+      highlight(0);
+      open(true);
+    }
+    async function ask(query) {
+      const mine = ++seq;
+      if (query.length < least) {
+        note(`Type at least ${least} character${least === 1 ? "" : "s"}`);
+        return;
+      }
+      note("Loading…");
+      const answer = await ctx.suggest({ block_id: blockId, action_id: e.action_id, value: query });
+      if (mine !== seq || document.activeElement !== field) return;  // a newer query, or gone
+      if (!answer.ok) { note(answer.error || "The options could not be loaded."); return; }
+      show(answer);
+    }
+    const later = (query) => { clearTimeout(timer); timer = setTimeout(() => ask(query), SUGGEST_DELAY_MS); };
+    field.addEventListener("focus", () => { field.select(); ask(""); });
+    field.addEventListener("input", () => later(field.value));
+    field.addEventListener("blur", () => {
+      clearTimeout(timer);
+      seq++;
+      open(false);
+      field.value = shownText();
+    });
+    field.addEventListener("keydown", (ev) => {
+      const listOpen = !list.classList.contains("hidden");
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        if (!listOpen) { ask(field.value === shownText() ? "" : field.value); return; }
+        if (items.length) highlight((active + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length);
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (listOpen && items[active]) choose(items[active].option);
+      } else if (ev.key === "Escape" && listOpen) {
+        ev.stopPropagation();  // closes the menu, not the modal
+        open(false);
+        field.value = shownText();
+      }
+    });
+    const value = () => ({ type: "external_select", selected_option: selected });
+    const set = (v) => {
+      selected = v && v.selected_option ? optionOf(v.selected_option) : null;
+      field.value = shownText();
+    };
+    return { node: box, focus: field, value, set };
   }
 
   function inputBlock(b, ctx) {
@@ -272,9 +434,12 @@ window.BlockKit = (() => {
     wrap.append(label);
     const id = `in-${++inputSeq}`;
     const make = { plain_text_input: () => textInput(e, id),
-      radio_buttons: () => radioInput(e, id, label), static_select: () => selectInput(e, id) }[e.type];
-    if (!make) { wrap.append(unsupported("input", e.type)); return wrap; }
-    const input = make();
+      radio_buttons: () => radioInput(e, id, label), static_select: () => selectInput(e, id),
+      external_select: () => (ctx.suggest
+        ? externalSelect(e, ctx, b.block_id || "", id, Boolean(b.dispatch_action)) : null),
+    }[e.type];
+    const input = make && make();
+    if (!input) { wrap.append(unsupported("input", e.type)); return wrap; }
     if (e.type !== "radio_buttons") label.htmlFor = id;
     input.node.dataset.blockId = b.block_id || "";
     input.node.dataset.actionId = e.action_id || "";

@@ -4,7 +4,7 @@ line in ``/care status``.
 Example::
 
     >>> rated(handle="jane_doe", rating=4)
-    ':star: *CSAT* @jane_doe rated this conversation *4/5* ★★★★☆'
+    ':sparkles: *CSAT* @jane_doe rated this conversation *4/5* ★★★★☆'
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from bot.render.mrkdwn import safe
 
 
 def asked() -> str:
-    return ":star: *CSAT*: the customer was asked by DM to rate this conversation (1-5)."
+    return (":envelope_with_arrow: *CSAT*: the customer was asked by DM to rate this "
+            "conversation (1-5).")
 
 
 def failed(reason: str) -> str:
@@ -23,7 +24,7 @@ def failed(reason: str) -> str:
 
 def rated(*, handle: str, rating: int) -> str:
     stars = "★" * rating + "☆" * (5 - rating)
-    return (f":star: *CSAT* @{safe(handle, 40)} rated this conversation *{rating}/5* "
+    return (f":sparkles: *CSAT* @{safe(handle, 40)} rated this conversation *{rating}/5* "
             f"{stars}")
 
 

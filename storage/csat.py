@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.model import InboundPost, OutboundStatus
@@ -51,6 +51,11 @@ class OpenQuestion:
     id: int
     case_id: int
     asked_at: datetime
+
+
+# A question goes only while its case is closed: one reopened before its question went
+# out waits until it is resolved again.
+_CASE_CLOSED = exists().where(CaseRow.id == CsatRequestRow.case_id, CaseRow.state == "closed")
 
 
 def _due(now: datetime):
@@ -95,7 +100,7 @@ class CsatQuestions:
         with self.db.read() as s:
             return s.scalar(select(func.count()).select_from(CsatRequestRow).where(
                 CsatRequestRow.status.in_(NOT_YET_SENT),
-                CsatRequestRow.next_attempt_at <= now)) or 0
+                CsatRequestRow.next_attempt_at <= now, _CASE_CLOSED)) or 0
 
     def claim_one(self, *, owner: str, now: datetime, lease_seconds: float) -> CsatJob | None:
         """Lease one due question: a fresh one first, else one an earlier try may have
@@ -104,7 +109,7 @@ class CsatQuestions:
             fresh = CsatRequestRow.status == WAITING
             rows = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds, limit=1,
                                    values={"status": SENDING},
-                                   where=[~fresh if doubtful else fresh])
+                                   where=[~fresh if doubtful else fresh, _CASE_CLOSED])
             if rows:
                 row = rows[0]
                 return CsatJob(id=row.id, case_id=row.case_id, recipient_id=row.recipient_id,

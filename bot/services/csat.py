@@ -2,7 +2,8 @@
 
 With CSAT on, a case handled by DM (it came in as a DM or moved to DM) that is closed as
 resolved gets one question by DM, ``CARE_CSAT_TEXT``. A case is asked once, even when it
-is reopened and resolved again: the customer rated the conversation, not each close.
+is reopened and resolved again: the customer rated the conversation, not each close. A
+question not sent yet when its case is reopened waits until the case is resolved again.
 
 The question never spends the DM sends that agents' replies need: it goes out only while
 at most ``CSAT_MAX_USED`` of X's DM sends are used in the last 15 minutes (the desk's own

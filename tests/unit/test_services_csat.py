@@ -84,6 +84,16 @@ def test_a_resolved_dm_case_is_asked_once_even_when_reopened_and_resolved_again(
     assert questions_to(x) == [QUESTION]
 
 
+def test_a_case_reopened_before_its_question_went_out_waits_until_resolved_again(db):
+    desk, csat, x, clock = build(db)
+    case_id = dm_case(desk.store, clock)
+    resolve(desk, case_id)
+    assert desk.reopen(case_id=case_id, user_id=AGENT).ok
+    assert csat.waiting() == 0 and csat.send_due() == 0 and x.dms == []
+    resolve(desk, case_id)
+    assert csat.waiting() == 1 and csat.send_due() == 1 and questions_to(x) == [QUESTION]
+
+
 def test_only_dm_cases_closed_as_resolved_are_asked_and_only_with_csat_on(db):
     desk, csat, x, clock = build(db)
     public = dm_case(desk.store, clock, origin="mention")

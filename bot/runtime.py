@@ -331,12 +331,17 @@ def _handler_services(base: _Base, *, runtime: Runtime, intake: Intake, crisis: 
     desk, sync, sender, jobs, kick = (runtime.desk, runtime.sync, runtime.sender, runtime.jobs,
                                       base.kick)
     policy = base.policy
+    csat = Satisfaction(questions=CsatQuestions(db), x=x, brand_id=lambda: me.id, clock=clock,
+                        owner=runtime.owner, text=settings.csat_text, enabled=settings.csat,
+                        kick=kick, wake=lambda: jobs.kick("send_csat"))
+    jobs.add("send_csat", csat.send_due, seconds=SEND_CHECK_SECONDS)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
                          slack_pending=lambda: sync.outbox.pending()
                          + base.channel_posts.pending(),
                          x_backlog=sender.outbox.backlog, usage=Usage(db).month,
                          prices=(settings.price_per_read, settings.price_per_owned_read,
-                                 settings.monthly_read_cap), crisis=crisis.status_line)
+                                 settings.monthly_read_cap), crisis=crisis.status_line,
+                         csat=csat.status_line)
     people = People(store=base.store, agents=agents,
                     departments=dict(settings.escalation_channels),
                     signature_format=settings.signature_format, clock=clock, kick=kick)
@@ -345,11 +350,7 @@ def _handler_services(base: _Base, *, runtime: Runtime, intake: Intake, crisis: 
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
     learning = Learning(labels=TriageLabels(db), brand_handle=lambda: me.username, clock=clock)
-    csat = Satisfaction(questions=CsatQuestions(db), x=x, brand_id=lambda: me.id, clock=clock,
-                        owner=runtime.owner, text=settings.csat_text, enabled=settings.csat,
-                        kick=kick, wake=lambda: jobs.kick("send_csat"))
-    jobs.add("send_csat", csat.send_due, seconds=SEND_CHECK_SECONDS)
-    intake.ratings, report.csat = csat, csat.status_line
+    intake.ratings = csat
 
     def closed(case, *, reason, by) -> None:
         csat.case_closed(case, reason=reason, by=by)

@@ -32,6 +32,7 @@ from bot.domain.routes import RouteChart
 from bot.domain.sla import DEFAULT_LEVELS, NudgeLevel, SlaPolicy
 from bot.domain.triage import TriageRules
 from bot.settings_table import (
+    CSAT_DEFAULT_TEXT,
     SLACK_DEFAULT_API_URL,
     TABLE,
     X_DEFAULT_API_URL,
@@ -92,6 +93,8 @@ class Settings:
     faq_url: str | None = None
     phone_number: str | None = None
     routes: RouteChart = field(default_factory=RouteChart)
+    csat: bool = False
+    csat_text: str = CSAT_DEFAULT_TEXT
 
     @property
     def sla_policy(self) -> SlaPolicy:

@@ -32,6 +32,7 @@ from bot.render import route_text
 from bot.scheduler import DELIVERY_INTERVAL_SECONDS, SWEEP_INTERVAL_SECONDS, Jobs
 from bot.services.alarms import Alarms
 from bot.services.crisis_watch import CrisisWatch
+from bot.services.csat import SEND_CHECK_SECONDS, Satisfaction
 from bot.services.desk import CareDesk
 from bot.services.dm_polling import dm_source
 from bot.services.home_tab import HomeTab
@@ -82,6 +83,7 @@ from storage.callbacks import PhoneCallbacks
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Instances, Leases, Process
+from storage.csat import CsatQuestions
 from storage.db import Database
 from storage.events import SlackEvents
 from storage.health import HealthReads
@@ -329,12 +331,17 @@ def _handler_services(base: _Base, *, runtime: Runtime, intake: Intake, crisis: 
     desk, sync, sender, jobs, kick = (runtime.desk, runtime.sync, runtime.sender, runtime.jobs,
                                       base.kick)
     policy = base.policy
+    csat = Satisfaction(questions=CsatQuestions(db), x=x, brand_id=lambda: me.id, clock=clock,
+                        owner=runtime.owner, text=settings.csat_text, enabled=settings.csat,
+                        kick=kick, wake=lambda: jobs.kick("send_csat"))
+    jobs.add("send_csat", csat.send_due, seconds=SEND_CHECK_SECONDS)
     report = QueueReport(reports=Reports(db), policy=policy, clock=clock,
                          slack_pending=lambda: sync.outbox.pending()
                          + base.channel_posts.pending(),
                          x_backlog=sender.outbox.backlog, usage=Usage(db).month,
                          prices=(settings.price_per_read, settings.price_per_owned_read,
-                                 settings.monthly_read_cap), crisis=crisis.status_line)
+                                 settings.monthly_read_cap), crisis=crisis.status_line,
+                         csat=csat.status_line)
     people = People(store=base.store, agents=agents,
                     departments=dict(settings.escalation_channels),
                     signature_format=settings.signature_format, clock=clock, kick=kick)
@@ -343,7 +350,13 @@ def _handler_services(base: _Base, *, runtime: Runtime, intake: Intake, crisis: 
     triage_actions = TriageActions(filtered=intake.filtered, intake=intake, kick=kick,
                                    crisis=crisis)
     learning = Learning(labels=TriageLabels(db), brand_handle=lambda: me.username, clock=clock)
-    desk.on_closed = learning.case_closed
+    intake.ratings = csat
+
+    def closed(case, *, reason, by) -> None:
+        csat.case_closed(case, reason=reason, by=by)
+        learning.case_closed(case, reason=reason, by=by)
+
+    desk.on_closed = closed
     triage_actions.learning = learning
     intake.praise = PraiseLane(items=PraiseItems(db), store=base.store, policy=policy,
                                post_message=slack.post, channel=settings.care_channel_id,

@@ -27,6 +27,8 @@ CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 LEAD_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 INSTANCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 _X_KEYS = "from the X developer portal, Keys and tokens"
+CSAT_DEFAULT_TEXT = ("Thanks for talking with us! How would you rate our help, from 1 (poor) "
+                     "to 5 (great)? Just reply with a number.")
 
 
 class SettingProblem(Exception):
@@ -342,6 +344,12 @@ TABLE: tuple[Setting, ...] = (
     _s("CARE_ROUTES_FILE", TEAM, "the triage chart: a YAML file of routes that send cases to "
        "team channels, each with its leads, target and hours (see README, Routes)",
        Parser(_routes_file), default_text="every case in CARE_CHANNEL_ID", field="routes"),
+    _s("CARE_CSAT", TEAM, "ask the customer of a case handled by DM for a rating from 1 to 5 "
+       "once it is closed as resolved (a reply of 1-5 within 3 days is recorded on the case)",
+       BOOLEAN, "false", field="csat"),
+    _s("CARE_CSAT_TEXT", TEAM, "the DM that asks for the rating",
+       text(max_length=500, bounds="at most 500 characters"), CSAT_DEFAULT_TEXT,
+       field="csat_text"),
 )
 _HELP = {s.name: s.help for s in TABLE}
 BY_NAME = {s.name: s for s in TABLE}

@@ -162,7 +162,7 @@ class Sandbox:
                                                      for dept, cid, _ in ESCALATION_CHANNELS),
                 "CARE_REPLIES_FILE": str(AIRLINE_REPLIES), "CARE_FAQ_URL": AIRLINE_FAQ_URL,
                 "CARE_PHONE_NUMBER": AIRLINE_PHONE,
-                "CARE_ROUTES_FILE": str(ROUTES_FILE),
+                "CARE_ROUTES_FILE": str(ROUTES_FILE), "CARE_CSAT": "true",
                 "DATABASE_URL": f"sqlite:///{self._tmp}/sandbox.db"})
         self.slack, self.x, self.runtime = self.stack.slack, self.stack.x, self.stack.runtime
         self.settings, self.requests = self.stack.settings, self.stack.requests

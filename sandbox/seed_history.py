@@ -1,6 +1,6 @@
 """A few weeks of closed cases for the sandbox, so its first ``/care report`` has something
 to show: weekday-heavy arrivals with an evening tail, a mix of kinds and moods, most answered
-within the target, a bad day in the middle.
+within the target, a bad day in the middle, and some CSAT ratings.
 
 Example::
 
@@ -22,6 +22,8 @@ TOPICS = ("terms:bag+lost", "terms:refund+status", "terms:delay+flight", "terms:
 HANDLES = ("maria_g", "tom_travels", "flyingfrank", "ana_p", "joe_b", "li_wei", "sara_k",
            "omar_h", "nina_r", "pete_o")
 # Relative weight of an arrival per hour of the day (local time), weekdays and weekends.
+# Most customers leave no rating; those who do mostly rate well.
+CSAT_ANSWERS, CSAT_WEIGHTS = (None, 5, 4, 3, 2, 1), (70, 13, 9, 4, 2, 2)
 WEEKDAY_HOURS = (0, 0, 0, 0, 0, 1, 2, 5, 8, 9, 9, 8, 8, 9, 9, 8, 7, 7, 6, 5, 4, 3, 1, 1)
 WEEKEND_HOURS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 4, 5, 5, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0)
 
@@ -30,6 +32,7 @@ def seed_history(db: Database, *, now: datetime, agents: Sequence[str], weeks: i
                  per_day: int = 40, seed: int = 11) -> int:
     """Insert closed cases opened over the ``weeks`` weeks before ``now``; returns how many."""
     rnd = random.Random(seed)
+    ratings = random.Random(seed + 1)  # its own stream: the other figures stay as they were
     rows = []
     start = (now - timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
     for day in range(weeks * 7):
@@ -57,5 +60,6 @@ def seed_history(db: Database, *, now: datetime, agents: Sequence[str], weeks: i
                 sentiment=rnd.uniform(-0.9, 0.5), topic_key=rnd.choice(TOPICS),
                 created_at=opened, updated_at=answered, sla_started_at=opened,
                 sla_minutes=60, first_due_at=opened + timedelta(minutes=60),
-                first_response_at=answered, closed_at=answered + timedelta(hours=2)))
+                first_response_at=answered, closed_at=answered + timedelta(hours=2),
+                csat=ratings.choices(CSAT_ANSWERS, weights=CSAT_WEIGHTS)[0]))
     return import_closed_cases(db, rows=rows)

@@ -1,7 +1,7 @@
 """Tables of the desk's features around its cases: saved replies and their events, the
-praise lane and its digests, triage labels learned from agents, scheduled report runs and
-phone callbacks. Part of :mod:`storage.models` (which imports this module, so one metadata
-holds every table)."""
+praise lane and its digests, triage labels learned from agents, scheduled report runs,
+phone callbacks and rating questions. Part of :mod:`storage.models` (which imports this
+module, so one metadata holds every table)."""
 
 from __future__ import annotations
 
@@ -143,3 +143,28 @@ class PhoneCallbackRow(Base):
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_phone_callbacks_state", "state"),)
+
+
+class CsatRequestRow(Base):
+    """The one rating question of a resolved DM case: waiting for the DM budget, sending
+    (leased), sent (``asked_at``) or failed; ``rating`` once the customer answered."""
+
+    __tablename__ = "csat_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    recipient_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    x_event_id: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_csat_requests_status", "status"),
+                      Index("ix_csat_requests_recipient_id", "recipient_id"))

@@ -103,6 +103,8 @@ class CaseRow(Base):
     first_response_by: Mapped[str | None] = mapped_column(String(32))
     # The route of the triage chart that holds the case (None: the care channel's).
     route: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The customer's satisfaction rating (1-5) given by DM after the case was resolved.
+    csat: Mapped[int | None] = mapped_column(Integer)
 
 
 class PostRow(Base):
@@ -348,6 +350,7 @@ class QuarantinedPostRow(Base):
 
 # The features' tables live beside these; importing them here registers them on Base.
 from storage.feature_tables import (  # noqa: E402,F401 - registers the tables
+    CsatRequestRow,
     PhoneCallbackRow,
     PraiseDigestRow,
     PraiseItemRow,

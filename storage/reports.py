@@ -179,6 +179,7 @@ class CaseRecord:
     sentiment: float | None
     topic_key: str | None
     origin: str
+    csat: int | None = None
 
 
 REPORT_BATCH = 5_000
@@ -194,7 +195,7 @@ class PeriodRecords:
         columns = (CaseRow.id, CaseRow.created_at, CaseRow.customer_handle, CaseRow.state,
                    CaseRow.kind, CaseRow.priority, CaseRow.assignee_id, CaseRow.first_response_by,
                    CaseRow.first_response_at, CaseRow.first_due_at, CaseRow.close_reason,
-                   CaseRow.sentiment, CaseRow.topic_key, CaseRow.origin)
+                   CaseRow.sentiment, CaseRow.topic_key, CaseRow.origin, CaseRow.csat)
         last_id = 0
         while True:
             with self.db.read() as s:

@@ -52,7 +52,8 @@ def _case(line, now: datetime, tz: ZoneInfo, *, with_agent: bool = False) -> str
 
 
 def status(*, snapshot, stats, now: datetime, tz: ZoneInfo, slack_pending: int,
-           x_backlog: int, spend=None, crisis: str | None = None) -> str:
+           x_backlog: int, spend=None, crisis: str | None = None,
+           csat: str | None = None) -> str:
     by_state = snapshot.by_state
     open_total = sum(n for state, n in by_state.items() if state not in ("closed", "ignored"))
     lines = [f"*Queue:* {open_total} open · {by_state.get('new', 0)} unclaimed · "
@@ -74,6 +75,8 @@ def status(*, snapshot, stats, now: datetime, tz: ZoneInfo, slack_pending: int,
     if not open_total:
         lines.append("The queue is empty. :tada:")
     lines.append(f"Slack posts pending: {slack_pending} · replies waiting to go to X: {x_backlog}")
+    if csat:
+        lines.append(csat)
     if spend is not None:
         lines.append(_spend_line(spend))
     if crisis:

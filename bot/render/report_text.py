@@ -37,6 +37,10 @@ def summary(figures: ReportFigures, *, timezone: str) -> str:
     rated = [a for a in figures.agents if a.csat is not None]
     if rated:
         lines.append("• CSAT: " + ", ".join(f"<@{a.agent}> {a.csat:.1f}" for a in rated[:8]))
+    if figures.csat_per_week:
+        weeks = list(figures.csat_per_week.items())[-6:]
+        lines.append("• CSAT per week: " + ", ".join(
+            f"week of {week.strftime('%d %b')} {mean:.1f}" for week, mean in weeks))
     lines.append("Charts and the period's cases (CSV) below.")
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.domain.case import WAITING_ON_US, Action, CaseState
 from bot.domain.model import Case, CustomerHistory, InboundPost
@@ -81,6 +82,14 @@ class PagePost:
     raw: object = None
 
 
+class Ratings(Protocol):
+    """Satisfaction ratings given by DM (bot/services/csat.py)."""
+
+    def could_be_rating(self, post: InboundPost) -> bool: ...
+
+    def take_rating(self, post: InboundPost) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Routing:
     reopen_days: int = 7
@@ -96,7 +105,9 @@ class Intake:
                  desk_since: datetime | None = None,
                  quarantine: Quarantine | None = None,
                  praise: PraiseLane | None = None,
-                 routes: RouteDesk | None = None) -> None:
+                 routes: RouteDesk | None = None,
+                 ratings: Ratings | None = None) -> None:
+        self.ratings = ratings
         self.praise = praise
         self.routes = routes
         self.crisis = crisis
@@ -113,14 +124,16 @@ class Intake:
         self.routing = routing
 
     def receive(self, post: InboundPost, *, origin: str = "mention") -> str:
-        """Route one post: "opened", "followup", "filtered", "praise" or "seen" (already
-        handled)."""
+        """Route one post: "opened", "followup", "filtered", "praise", "rated" (a DM that
+        rates the customer's last case) or "seen" (already handled)."""
         now = self.clock()
         gated = self.screening.gate(post)
         seen, case = self.store.conversation_of(
             post=post, closed_since=now - timedelta(days=self.routing.reopen_days))
         if seen:
             return "seen"
+        if self.ratings is not None and self.ratings.take_rating(post):
+            return "rated"
         if gated is not None:
             return self._filter(post, origin, gated, now)
         if case is not None:
@@ -179,6 +192,8 @@ class Intake:
             met |= keys
             if not alone or (digesting and post.kind == "post"):
                 continue
+            if self.ratings is not None and self.ratings.could_be_rating(post):
+                continue  # maybe the answer to a rating question: see receive()
             try:
                 verdict = self.screening.gate(post) or \
                     self.screening.screen(post, origin=item.origin)

@@ -90,7 +90,7 @@ class PeriodReports:
             state=record.state, kind=record.kind, priority=record.priority or "normal",
             first_response_minutes=minutes, within_target=within,
             agent=record.first_response_by or record.assignee_id,
-            close_reason=record.close_reason, sentiment=record.sentiment,
+            close_reason=record.close_reason, csat=record.csat, sentiment=record.sentiment,
             topic=_topic_words(record.topic_key), origin=record.origin)
 
     def _cases(self, period: ReportPeriod) -> Iterator[CaseFacts]:

@@ -65,7 +65,9 @@ class QueueReport:
                  slack_pending: Callable[[], int], x_backlog: Callable[[], int],
                  usage: Callable[[datetime], dict[str, int]] = lambda now: {},
                  prices: tuple[float, float, int] = (0.005, 0.001, 0),
-                 crisis: Callable[[], str | None] = lambda: None) -> None:
+                 crisis: Callable[[], str | None] = lambda: None,
+                 csat: Callable[[], str | None] = lambda: None) -> None:
+        self.csat = csat
         self.usage = usage
         self.prices = prices
         self.crisis = crisis
@@ -91,7 +93,7 @@ class QueueReport:
             x_backlog=self.x_backlog(),
             spend=spend(self.usage(now), price=self.prices[0], owned_price=self.prices[1],
                         cap=self.prices[2]),
-            crisis=self.crisis())
+            crisis=self.crisis(), csat=self.csat())
 
     def mine(self, user_id: str, *, route: str | None = ALL_ROUTES) -> str:
         lines, total = self.reports.mine(user_id=user_id, limit=care_answers.LIST_LIMIT,

@@ -17,7 +17,7 @@ Example::
     >>> [(s.reply.title, round(s.score, 1) > 0) for s in rank("my bag never arrived late",
     ...                                                       replies)]
     [('Delayed bag', True)]
-    >>> rank("my bag never arrived", replies)  # one word shared: no suggestion
+    >>> rank("which bag should I buy for a ski trip", replies)  # one word shared: none
     []
 """
 

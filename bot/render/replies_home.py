@@ -135,7 +135,9 @@ def reply_edit_modal(stored: StoredReply | None) -> dict:
                                                initial_option=options[channel])),
         field(BlockId.REPLY_TAGS, "Tags (comma-separated)",
               ", ".join(reply.tags) if reply else None, optional=True, max_length=1500,
-              hint="Words customers use; they help the desk suggest this reply."),
+              hint="Words and short phrases customers write (a phrase counts only "
+                   "when all its words are in the post); they help the desk suggest this "
+                   "reply."),
         field(BlockId.REPLY_FAQ, "FAQ link", reply.faq if reply else None, optional=True),
     ]
     if stored and stored.source is Source.FILE:

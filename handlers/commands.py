@@ -36,7 +36,7 @@ def at_risk(services: HandlerServices, user_id: str, rest: str) -> str:
 
 def hours(services: HandlerServices, user_id: str, rest: str) -> str:
     faq_url = services.replies.faq_url if services.replies else None
-    return services.report.hours() + replies_text.faq_line(faq_url)
+    return services.report.hours(faq_url=faq_url) + replies_text.faq_line(faq_url)
 
 
 def saved_replies(services: HandlerServices, user_id: str, rest: str) -> str:

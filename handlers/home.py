@@ -1,6 +1,6 @@
 """The app's Home tab: published when a user opens it (the queue, an agent's cases, a lead's
 figures, the saved replies), and the leads' saved-reply changes made from it (add, edit,
-retire, paging). Agents see the replies and may change nothing.
+retire, restore, paging). Agents see the replies and may change nothing.
 """
 
 from __future__ import annotations
@@ -49,8 +49,15 @@ def retire(click: Click, services: HandlerServices) -> None:
     publish(services, user_id=click.user_id, notice=change.message)
 
 
+def restore(click: Click, services: HandlerServices) -> None:
+    reply_id = payload_as(click, ReplyRef).reply_id
+    change = services.replies.restore(user_id=click.user_id, reply_id=reply_id or 0)
+    publish(services, user_id=click.user_id, notice=change.message)
+
+
 LISTENERS = {ActionId.REPLIES_PAGE: turn_page, ActionId.REPLY_ADD: open_editor,
-             ActionId.REPLY_EDIT: open_editor, ActionId.REPLY_RETIRE: retire}
+             ActionId.REPLY_EDIT: open_editor, ActionId.REPLY_RETIRE: retire,
+             ActionId.REPLY_RESTORE: restore}
 """The Home tab's clicks; ``handlers.case_actions`` registers them with the rest."""
 
 

@@ -2,21 +2,27 @@
 indexes of the replies, one of their titles and tags (titles count twice, tags three
 times) and one of their texts (counting a quarter), on light stems and word pairs.
 
-A reply is suggested only when its title-and-tags score reaches MIN_KEY_SCORE of what one
-rare word can weigh in the set: below that the desk says it has no suggestion rather than
-guess. The indexes are built once per set of replies and rebuilt when the set changes.
+The desk keeps quiet rather than guess. A reply is a candidate only when the post holds
+all the words of its title or of one of its tags ("lost bag" needs both words; one word
+of a phrase is not enough). The best candidate is suggested only when the post shares at
+least MIN_SHARED_WORDS different words with that reply's title, tags and text: a post that
+meets a reply on one word alone ("what *time* is it in Tokyo") gets no suggestion. Both
+rules hold the same for 10 replies or 1,000. The indexes are built once per set of
+replies and rebuilt when the set changes.
 
 Example::
 
     >>> replies = [SavedReply(title="Delayed bag", text="Sorry your bag is late.",
     ...                       tags=("bag", "luggage", "lost bag"))]
-    >>> [(s.reply.title, round(s.score, 1) > 0) for s in rank("my bag never arrived", replies)]
+    >>> [(s.reply.title, round(s.score, 1) > 0) for s in rank("my bag never arrived late",
+    ...                                                       replies)]
     [('Delayed bag', True)]
+    >>> rank("which bag should I buy for a ski trip", replies)  # one word shared: none
+    []
 """
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections.abc import Sequence
@@ -28,10 +34,9 @@ import numpy as np
 from bot.domain.saved_replies import SavedReply
 
 MAX_SUGGESTIONS = 3
-# A best match whose title-and-tags score is below this share of the highest weight one
-# word can carry in the set (its BM25 idf when one reply holds it) is no suggestion: the
-# same rule for 10 replies or 1,000. Tuned on the dev part of the labelled posts.
-MIN_KEY_SCORE = 0.71
+# The best match must share this many different words (stems) with the post, counted
+# over its title, tags and text. Chosen on the tuning part of the labelled posts.
+MIN_SHARED_WORDS = 2
 # A second or third suggestion must score at least this share of the first.
 MIN_SHARE_OF_BEST = 0.3
 TITLE_WEIGHT = 2
@@ -41,6 +46,8 @@ MAX_POST_CHARS = 2000
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NOISE = re.compile(r"https?://\S+|@\w+|&\w+;")
+# "we'd", "it's", "they'll": the short form dropped before the apostrophe goes ("wed").
+_CONTRACTION = re.compile(r"(?<=[a-z])['\u2019](?:d|ll|re|ve|m|s)\b")
 # Words travellers write apart, joined, or hyphenated, made one.
 _COMPOUNDS = ((re.compile(r"\bcheck(?:ed)?[\s-]?in\b"), "checkin"),
               (re.compile(r"\bcarry[\s-]?ons?\b"), "carryon"),
@@ -56,7 +63,7 @@ _STOPWORDS = frozenset(
     "very was we were what when where which while who whom why will with would you your "
     "yours yourself yourselves im ive id dont doesnt didnt cant wont isnt arent wasnt please "
     "hi hello hey get got also still one us ll re ve t s d m want need know like "
-    "take make even really going let".split())
+    "take make even really going let kindly".split())
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,8 @@ class Suggestion:
 def tokens(text: str) -> list[str]:
     """Lower-cased word stems of ``text`` without stopwords, handles, links or entities,
     followed by the pairs of neighbouring stems (so "lost bag" counts as a phrase)."""
-    cleaned = _NOISE.sub(" ", text.lower().replace("'", "").replace("\u2019", ""))
+    cleaned = _CONTRACTION.sub("", _NOISE.sub(" ", text.lower()))
+    cleaned = cleaned.replace("'", "").replace("\u2019", "")
     for pattern, joined in _COMPOUNDS:
         cleaned = pattern.sub(joined, cleaned)
     stems = [s for s in (_stem(w) for w in _WORD.findall(cleaned) if w not in _STOPWORDS)
@@ -80,9 +88,9 @@ def _stem(word: str) -> str:
     """A light English stemmer: enough to join bag/bags, delayed/delay, cancelled/cancel."""
     if word.isdigit() or len(word) <= 3:
         return word
-    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
-                         ("s", ""), ("ly", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+    for suffix, keep, stem_len in (("ies", "y", 3), ("ied", "y", 3), ("ing", "", 3),
+                                   ("ed", "", 3), ("es", "", 3), ("s", "", 3), ("ly", "", 4)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= stem_len:
             word = word[: len(word) - len(suffix)] + keep
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeious":
@@ -94,6 +102,42 @@ def _key_terms(reply: SavedReply) -> list[str]:
     title = tokens(reply.title)
     tags = [t for tag in reply.tags for t in tokens(tag)]
     return title * TITLE_WEIGHT + tags * TAG_WEIGHT
+
+
+def _words(terms: list[str]) -> set[str]:
+    """The single stems among ``terms`` (without the word pairs)."""
+    return {t for t in terms if "_" not in t}
+
+
+class _Phrases:
+    """The title and the tags of every reply as sets of stems, to tell which replies have
+    one of them whole in a post."""
+
+    def __init__(self, replies: Sequence[SavedReply]) -> None:
+        holders: dict[str, list[int]] = {}
+        sizes, owners = [], []
+        for number, reply in enumerate(replies):
+            for phrase in (reply.title, *reply.tags):
+                words = _words(tokens(phrase))
+                if not words:
+                    continue
+                for word in words:
+                    holders.setdefault(word, []).append(len(sizes))
+                sizes.append(len(words))
+                owners.append(number)
+        self._holders = {w: np.array(ids, dtype=np.int64) for w, ids in holders.items()}
+        self._sizes = np.array(sizes, dtype=np.int64)
+        self._owners = np.array(owners, dtype=np.int64)
+        self._count = len(replies)
+
+    def whole_in(self, post_words: set[str]) -> np.ndarray:
+        """A mask of the replies with their title or a tag whole in ``post_words``."""
+        found = np.zeros(self._count, dtype=bool)
+        hits = [self._holders[w] for w in post_words if w in self._holders]
+        if hits:
+            counts = np.bincount(np.concatenate(hits), minlength=len(self._sizes))
+            found[self._owners[counts == self._sizes]] = True
+        return found
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25 | None:
@@ -119,26 +163,31 @@ class ReplyIndex:
         self.replies = tuple(replies)
         self._keys: bm25s.BM25 | None = None
         self._texts: bm25s.BM25 | None = None
-        # Lucene's idf of a word only one reply holds: scores are measured against it.
-        self._scale = math.log(1 + (len(self.replies) - 0.5) / 1.5) if self.replies else 1.0
+        keys = [_key_terms(r) for r in self.replies]
+        texts = [tokens(r.text) for r in self.replies]
+        self._phrases = _Phrases(self.replies)
+        self._words = [_words(k) | _words(t) for k, t in zip(keys, texts, strict=True)]
         if self.replies:
-            self._keys = _bm25([_key_terms(r) for r in self.replies])
-            self._texts = _bm25([tokens(r.text) for r in self.replies])
+            self._keys = _bm25(keys)
+            self._texts = _bm25(texts)
 
     def rank(self, post_text: str, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """Up to ``limit`` replies that fit ``post_text``, best first; [] when none fits."""
         if self._keys is None:
             return []
         query = tokens(post_text[:MAX_POST_CHARS])
-        key_scores = _scores(self._keys, query, len(self.replies))
-        if not key_scores.any():
+        post_words = _words(query)
+        candidates = self._phrases.whole_in(post_words)
+        if not candidates.any():
             return []
-        scores = key_scores + TEXT_WEIGHT * _scores(self._texts, query, len(self.replies))
-        count = min(limit, len(scores))
-        top = np.argpartition(-scores, count - 1)[:count]
+        count = len(self.replies)
+        scores = (_scores(self._keys, query, count)
+                  + TEXT_WEIGHT * _scores(self._texts, query, count)) * candidates
+        shown = min(limit, count)
+        top = np.argpartition(-scores, shown - 1)[:shown]
         top = top[np.argsort(-scores[top], kind="stable")]
         best = float(scores[top[0]])
-        if key_scores[top[0]] < MIN_KEY_SCORE * self._scale:
+        if best <= 0 or len(post_words & self._words[top[0]]) < MIN_SHARED_WORDS:
             return []
         return [Suggestion(reply=self.replies[i], score=float(scores[i])) for i in top
                 if scores[i] > 0 and scores[i] >= best * MIN_SHARE_OF_BEST]

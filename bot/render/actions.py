@@ -206,6 +206,7 @@ PAYLOAD_OF: dict[ActionId, type[ActionPayload]] = {
     ActionId.REPLY_ADD: ReplyRef,
     ActionId.REPLY_EDIT: ReplyRef,
     ActionId.REPLY_RETIRE: ReplyRef,
+    ActionId.REPLY_RESTORE: ReplyRef,
     ActionId.REPLIES_PAGE: PageRef,
     ActionId.MOVE_TO_PHONE: CaseRef,
     ActionId.CALLED: CallChoice,

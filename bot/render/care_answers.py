@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.deadline_words import describe_deadline, duration_words
-from bot.render import strings
+from bot.render import mrkdwn, strings
 from bot.render.sla_text import case_link
 
 LIST_LIMIT = 15
@@ -122,7 +122,9 @@ def at_risk(*, lines, total: int, now: datetime, tz: ZoneInfo) -> str:
 
 
 def hours(*, description: str, open_now: bool, next_opening: datetime | None,
-          bio_line: str, now: datetime, tz: ZoneInfo) -> str:
+          bio_line: str, now: datetime, tz: ZoneInfo, faq_url: str | None = None) -> str:
+    """The office hours, whether the desk is open, and a line for the brand's X bio
+    (pointing to the FAQ page when there is one)."""
     if open_now:
         state = "The desk is *open* now."
     elif next_opening is None:
@@ -131,7 +133,8 @@ def hours(*, description: str, open_now: bool, next_opening: datetime | None,
         local = next_opening.astimezone(tz)
         state = f"The desk is *closed*. It opens {local:%a %d %b %H:%M} ({tz.key})."
     return (f"*Office hours:* {description}\n{state}\n"
-            f"*For the brand's X bio:* {bio_line}")
+            f"*For the brand's X bio:* {bio_line}"
+            + (f" · FAQ: {mrkdwn.safe(faq_url, 300)}" if faq_url else ""))
 
 
 def unknown(sub: str) -> str:

@@ -37,6 +37,7 @@ class ActionId(StrEnum):
     REPLY_ADD = "care.reply_add"          # Home tab: a lead adds a saved reply
     REPLY_EDIT = "care.reply_edit"        # Home tab: a lead edits one
     REPLY_RETIRE = "care.reply_retire"    # Home tab: a lead retires one
+    REPLY_RESTORE = "care.reply_restore"  # Home tab: a lead restores a retired one
     REPLIES_PAGE = "care.replies_page"    # Home tab: the next or previous page
     MOVE_TO_PHONE = "care.move_to_phone"
     CALLED = "care.called"                # the outcome of a callback

@@ -54,7 +54,7 @@ def replies_section(*, replies: Sequence[StoredReply], page: int, can_edit: bool
     shown = replies[page * PER_PAGE:(page + 1) * PER_PAGE]
     blocks: list = [HeaderBlock(text=PlainTextObject(text="Saved replies"))]
     intro = (f"{len(replies)} saved replies · page {page + 1} of {pages}. "
-             + ("You can add, edit and retire them." if can_edit
+             + ("You can add, edit, retire and restore them." if can_edit
                 else "Only team leads can change them."))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=intro)]))
     if notice:
@@ -97,6 +97,11 @@ def _reply_blocks(stored: StoredReply, *, can_edit: bool) -> list:
                           value=ref),
             ButtonElement(text=PlainTextObject(text="Retire"), style="danger",
                           action_id=ActionId.REPLY_RETIRE.value, value=ref)]))
+    elif can_edit:
+        blocks.append(ActionsBlock(block_id=f"reply_{stored.id}", elements=[
+            ButtonElement(text=PlainTextObject(text="Restore"),
+                          action_id=ActionId.REPLY_RESTORE.value,
+                          value=ReplyRef(reply_id=stored.id).encode())]))
     return blocks
 
 
@@ -130,7 +135,9 @@ def reply_edit_modal(stored: StoredReply | None) -> dict:
                                                initial_option=options[channel])),
         field(BlockId.REPLY_TAGS, "Tags (comma-separated)",
               ", ".join(reply.tags) if reply else None, optional=True, max_length=1500,
-              hint="Words customers use; they help the desk suggest this reply."),
+              hint="Words and short phrases customers write (a phrase counts only "
+                   "when all its words are in the post); they help the desk suggest this "
+                   "reply."),
         field(BlockId.REPLY_FAQ, "FAQ link", reply.faq if reply else None, optional=True),
     ]
     if stored and stored.source is Source.FILE:

@@ -42,13 +42,17 @@ def reloaded(summary) -> str:
             f"{len(summary.retired)} retired (no longer in the file).")
 
 
-def _line(stored: StoredReply, *, unused_before: datetime) -> str:
+def _line(stored: StoredReply, *, unused_before: datetime, unused_days: int) -> str:
     uses = f"{stored.use_count} use" + ("" if stored.use_count == 1 else "s")
     line = f"• *{safe(stored.reply.title, 80)}* · {uses}"
-    last = stored.last_used_at or stored.updated_at
-    if last is not None and _aware(last) < unused_before:
-        line += " · :zzz: unused for 90+ days"
+    if _unused(stored, unused_before=unused_before):
+        line += f" · :zzz: unused for {unused_days}+ days"
     return line
+
+
+def _unused(stored: StoredReply, *, unused_before: datetime) -> bool:
+    last = stored.last_used_at or stored.updated_at
+    return last is not None and _aware(last) < unused_before
 
 
 def _aware(moment: datetime) -> datetime:
@@ -56,18 +60,28 @@ def _aware(moment: datetime) -> datetime:
 
 
 def usage_listing(active: Sequence[StoredReply], *, now: datetime, unused_days: int) -> str:
-    """The most and least used saved replies, with long-unused ones marked."""
+    """The most and least used saved replies, then any other unused for ``unused_days``
+    (each long-unused one marked)."""
     if not active:
         return NO_REPLIES
     unused_before = now - timedelta(days=unused_days)
+
+    def lines(replies: Sequence[StoredReply]) -> str:
+        return "\n".join(_line(s, unused_before=unused_before, unused_days=unused_days)
+                         for s in replies)
+
     by_use = sorted(active, key=lambda s: (-s.use_count, s.reply.title.casefold()))
     most = by_use[:SHOWN]
     least = [s for s in reversed(by_use) if s not in most][:SHOWN]
-    text = f"*Saved replies* ({len(active)} in use)\n*Most used*\n" + "\n".join(
-        _line(s, unused_before=unused_before) for s in most)
+    text = f"*Saved replies* ({len(active)} in use)\n*Most used*\n" + lines(most)
     if least:
-        text += "\n*Least used*\n" + "\n".join(_line(s, unused_before=unused_before)
-                                               for s in least)
+        text += "\n*Least used*\n" + lines(least)
+    idle = [s for s in by_use if s not in most and s not in least
+            and _unused(s, unused_before=unused_before)]
+    if idle:
+        text += f"\n*Also unused for {unused_days}+ days*\n" + lines(idle[:SHOWN * 2])
+        if len(idle) > SHOWN * 2:
+            text += f"\n…and {len(idle) - SHOWN * 2} more."
     return text + "\nLeads manage them on the app's Home tab."
 
 

@@ -110,10 +110,12 @@ class QueueReport:
         """Counts of open cases per route of the triage chart (None: the care channel's)."""
         return self.reports.per_route(now=self.clock())
 
-    def hours(self) -> str:
+    def hours(self, *, faq_url: str | None = None) -> str:
+        """``/care hours``, with the bio line pointing to ``faq_url`` when set."""
         now = self.clock()
         hours = self.policy.hours
         return care_answers.hours(
             description=hours.describe(), open_now=hours.is_open(now),
             next_opening=hours.next_opening(now), now=now, tz=self.tz,
-            bio_line=hours.bio_line(typical_minutes=self.policy.first_minutes, now=now))
+            bio_line=hours.bio_line(typical_minutes=self.policy.first_minutes, now=now),
+            faq_url=faq_url)

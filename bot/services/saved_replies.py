@@ -62,7 +62,7 @@ class Filled:
 
 @dataclass(frozen=True)
 class Change:
-    """What a lead's add, edit or retire came to: ok, or a message for the modal."""
+    """What a lead's add, edit, retire or restore came to: ok, or a message for the modal."""
 
     ok: bool
     message: str | None = None
@@ -259,6 +259,13 @@ class ReplyDesk:
         if not self.leads.is_lead(user_id):
             return Change(False, replies_text.LEADS_ONLY)
         self.store.retire(reply_id, actor=user_id, now=self.clock())
+        return Change(True)
+
+    def restore(self, *, user_id: str, reply_id: int) -> Change:
+        """Offer a retired reply again; leads only; recorded as a "restored" event."""
+        if not self.leads.is_lead(user_id):
+            return Change(False, replies_text.LEADS_ONLY)
+        self.store.restore(reply_id, actor=user_id, now=self.clock())
         return Change(True)
 
     def unused_since(self) -> datetime:

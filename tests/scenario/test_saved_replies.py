@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Settings, SettingsError
 from bot.domain.saved_replies import SavedReply
-from bot.render.actions import ReplyChoice
+from bot.render.actions import ReplyChoice, ReplyRef
 from bot.render.ids import ActionId, BlockId, CaseRef, InputId, ViewId
 from sandbox.slack_requests import choice
 from storage.replies import SavedReplies
@@ -165,7 +165,8 @@ def test_replies_lists_usage_and_reload_refuses_a_bad_file(desk, tmp_path):
     assert "Most used" in listing["text"] and "Least used" in listing["text"]
 
     hours = desk.requests.command(user_id=AGENT, text="hours", channel_id="C0CARE").json()
-    assert FAQ_URL in hours["text"]
+    bio = next(line for line in hours["text"].splitlines() if "X bio" in line)
+    assert bio.endswith(f" · FAQ: {FAQ_URL}")
 
     refused = desk.requests.command(user_id=AGENT, text="replies reload",
                                     channel_id="C0CARE").json()
@@ -223,6 +224,53 @@ def test_a_lead_edits_a_reply_on_the_home_tab_and_an_agent_is_refused(desk):
                                 else None)(replies.by_title(title)), message="the edited reply")
     history = replies.history(saved.id)
     assert history[0].actor == LEAD and history[0].action == "edited"
+
+
+def _home_buttons(view, action):
+    return [e for b in view["blocks"] for e in b.get("elements") or []
+            if e.get("action_id") == action.value]
+
+
+def test_a_lead_retires_and_restores_a_reply_on_the_home_tab_and_an_agent_cannot(desk):
+    desk.requests.event(event={"type": "app_home_opened", "user": LEAD, "tab": "home"},
+                        event_id="Ev-home-lead-retire")
+    lead_home = wait_until(lambda: desk.slack.home_view(LEAD), message="the lead's Home")
+    assert not _home_buttons(lead_home, ActionId.REPLY_RESTORE)
+    retire = _home_buttons(lead_home, ActionId.REPLY_RETIRE)[0]
+    desk.requests.home_click(user_id=LEAD, view=lead_home,
+                             action_id=ActionId.REPLY_RETIRE.value, value=retire["value"])
+    retired_home = wait_until(lambda: (lambda v: v if v and _home_buttons(
+        v, ActionId.REPLY_RESTORE) else None)(desk.slack.home_view(LEAD)),
+        message="Restore on the lead's Home")
+    restore = _home_buttons(retired_home, ActionId.REPLY_RESTORE)
+    assert [b["value"] for b in restore] == [retire["value"]]
+    assert "~(retired)~" in str(retired_home["blocks"])
+
+    replies = SavedReplies(desk.runtime.db)
+    reply_id = ReplyRef.decode(retire["value"]).reply_id
+    assert replies.get(reply_id).retired
+
+    # Agents see no Restore, and a forged click is refused with the reply still retired.
+    desk.requests.event(event={"type": "app_home_opened", "user": AGENT, "tab": "home"},
+                        event_id="Ev-home-agent-retire")
+    agent_home = wait_until(lambda: desk.slack.home_view(AGENT), message="the agent's Home")
+    assert "~(retired)~" in str(agent_home["blocks"])
+    assert not _home_buttons(agent_home, ActionId.REPLY_RESTORE)
+    desk.requests.home_click(user_id=AGENT, view=agent_home,
+                             action_id=ActionId.REPLY_RESTORE.value, value=restore[0]["value"])
+    wait_until(lambda: "Only a team lead can change" in str(
+        desk.slack.home_view(AGENT)["blocks"]), message="the agent's refusal")
+    assert replies.get(reply_id).retired
+
+    desk.requests.home_click(user_id=LEAD, view=retired_home,
+                             action_id=ActionId.REPLY_RESTORE.value, value=restore[0]["value"])
+    wait_until(lambda: not replies.get(reply_id).retired, message="the reply restored")
+    history = replies.history(reply_id)
+    assert [(h.action, h.actor) for h in history[:2]] == [("restored", LEAD), ("retired", LEAD)]
+    restored_home = wait_until(lambda: (lambda v: v if v and not _home_buttons(
+        v, ActionId.REPLY_RESTORE) else None)(desk.slack.home_view(LEAD)),
+        message="the lead's Home without Restore")
+    assert "~(retired)~" not in str(restored_home["blocks"])
 
 
 def test_the_sandbox_loads_the_airline_faq_so_a_lost_bag_gets_delayed_bag():

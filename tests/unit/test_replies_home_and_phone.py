@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain.phone import find_phone, mask_phones
 from bot.domain.saved_replies import Channel, SavedReply, Source, StoredReply
+from bot.render import care_answers, replies_text
 from bot.render.home import MAX_BLOCKS, home_view
 from bot.render.ids import ActionId
 from bot.render.replies_home import PER_PAGE, read_edit_values, replies_section
@@ -69,3 +70,36 @@ def test_a_phone_number_is_found_and_masked(text, masked):
                                   "it cost 1500 dollars on 2026-12-01"])
 def test_no_phone_number_where_there_is_none(text):
     assert find_phone(text) is None and mask_phones(text) == text
+
+
+def _used(n: int, *, uses: int, last_used: datetime | None) -> StoredReply:
+    return StoredReply(id=n, reply=SavedReply(title=f"Reply {n}", text="Text"),
+                       source=Source.SLACK, retired=False, use_count=uses,
+                       last_used_at=last_used, version=1, updated_by="ULEAD1",
+                       updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_replies_listing_marks_those_unused_for_90_days_even_between_most_and_least():
+    recent, stale = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC)
+    replies = [_used(n, uses=100 - n, last_used=recent) for n in range(1, 15)]
+    replies.append(_used(50, uses=94, last_used=stale))    # in the middle by use count
+    replies.append(_used(51, uses=0, last_used=None))      # never used, edited in January
+    replies.append(_used(52, uses=90, last_used=datetime(2026, 9, 2, 10, tzinfo=UTC)))
+    lines = replies_text.usage_listing(replies, now=NOW, unused_days=90).splitlines()
+    marked = {line.split("*")[1] for line in lines if ":zzz: unused for 90+ days" in line}
+    assert marked == {"Reply 50", "Reply 51"}  # Reply 52: used 89 days ago
+    assert "*Also unused for 90+ days*" in lines
+    assert lines.index("*Also unused for 90+ days*") < [
+        i for i, line in enumerate(lines) if "Reply 50*" in line][0]
+
+
+def test_the_bio_line_points_to_the_faq_page_when_one_is_set():
+    def hours(faq_url):
+        return care_answers.hours(description="Mon-Fri", open_now=True, next_opening=None,
+                                  bio_line="We answer Mon-Fri 9-17 UTC", now=NOW, tz=UTC,
+                                  faq_url=faq_url)
+    bio = next(line for line in hours("https://acme.example/faq?a=1&b=<2>").splitlines()
+               if line.startswith("*For the brand's X bio:*"))
+    assert bio.endswith(
+        "We answer Mon-Fri 9-17 UTC · FAQ: https://acme.example/faq?a=1&amp;b=&lt;2&gt;")
+    assert "FAQ" not in hours(None)

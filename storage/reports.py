@@ -20,6 +20,7 @@ from sqlalchemy import String, and_, case, delete, exists, func, or_, select, ty
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.case import WAITING_ON_US
+from storage.crisis_periods import CrisisPeriods
 from storage.db import Database
 from storage.models import CaseRow, FilteredPostRow, NudgeRow, ReportRunRow
 
@@ -228,6 +229,11 @@ class PeriodRecords:
             if len(rows) < REPORT_BATCH:
                 return
             last_id = rows[-1][0]
+
+    def crisis_spans(self, *, start: datetime, end: datetime,
+                     now: datetime) -> list[tuple[datetime, datetime]]:
+        """(began, ended) of each crisis that overlaps ``[start, end)``."""
+        return CrisisPeriods(self.db).between(start=start, end=end, now=now)
 
     def screened(self, *, start: datetime, end: datetime) -> list[tuple[datetime, str | None]]:
         """(arrival, kind) of each post kept out of the queue."""

@@ -113,8 +113,10 @@ class PeriodReports:
                     for at, k in self.records.screened(start=period.start, end=period.end)]
         table = CsvTable(self.tz)
         # One pass over the period's cases: each row goes to the CSV as the figures count it.
+        crisis_spans = self.records.crisis_spans(start=period.start, end=period.end,
+                                                 now=self.clock())
         figures = report_figures(period=period, cases=table.passing(self._cases(period)),
-                                 screened=screened, tz=self.tz,
+                                 screened=screened, tz=self.tz, crisis_spans=crisis_spans,
                                  target_minutes=self.policy.first_minutes)
         # matplotlib loads here, on the first report, not at start-up (it takes seconds).
         from bot.render.report_charts import report_charts

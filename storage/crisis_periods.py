@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 
 from storage.db import Database
-from storage.feature_tables import CrisisPeriodRow
+from storage.models import CrisisPeriodRow
 
 CRISIS_PERIODS_LIMIT = 500  # a report's period holds a few at most
 

@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.image import imsave  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -63,9 +64,17 @@ def _figure() -> Figure:
     return Figure(figsize=SIZE_INCHES, dpi=DPI)
 
 
-def _png(figure: Figure) -> bytes:
+def rendered(figure: Figure) -> FigureCanvasAgg:
+    """The figure drawn into Agg's pixel buffer."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return canvas
+
+
+def png_bytes(canvas: FigureCanvasAgg) -> bytes:
+    """A drawn figure's pixels as PNG."""
     out = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(out)
+    imsave(out, np.asarray(canvas.buffer_rgba()), format="png")
     return out.getvalue()
 
 
@@ -97,7 +106,7 @@ def crisis_day_ranges(figures: ReportFigures) -> list[tuple[int, int]]:
     return ranges
 
 
-def volume_chart(figures: ReportFigures) -> Chart:
+def volume_figure(figures: ReportFigures) -> Figure:
     figure = _figure()
     ax = figure.add_axes(ONE_PANEL)
     days = figures.days
@@ -115,10 +124,10 @@ def volume_chart(figures: ReportFigures) -> Chart:
     _style(ax, title=f"Posts per day by lane, {figures.period.label}", ylabel="posts")
     ax.legend(fontsize=FONT_SIZE - 2, frameon=False, ncols=4, loc="upper left")
     ax.set_ylim(0, max(bottom + [1]) * 1.25)
-    return Chart("volume", "Posts per day by lane", _png(figure))
+    return figure
 
 
-def first_response_chart(figures: ReportFigures) -> Chart:
+def first_response_figure(figures: ReportFigures) -> Figure:
     figure = _figure()
     left, right = (figure.add_axes(place) for place in TWO_PANELS)
     minutes = figures.first_responses
@@ -141,10 +150,10 @@ def first_response_chart(figures: ReportFigures) -> Chart:
     right.set_ylim(0, 105)
     right.set_xticks(xs, _day_labels(figures.days, narrow=True))
     _style(right, title="Within target per day", ylabel="% of first responses")
-    return Chart("first_response", "First response against the target", _png(figure))
+    return figure
 
 
-def arrivals_heatmap(figures: ReportFigures) -> Chart:
+def arrivals_figure(figures: ReportFigures) -> Figure:
     figure = _figure()
     ax = figure.add_axes(HEATMAP)
     grid = [figures.hour_of_week[day * 24:(day + 1) * 24] for day in range(7)]
@@ -162,10 +171,10 @@ def arrivals_heatmap(figures: ReportFigures) -> Chart:
     needs = textwrap.fill(f"covering {share}% of posts needs {figures.covering.describe()}",
                           width=72)
     _style(ax, title=f"Arrivals by hour of the week\n{needs}", xlabel="hour (desk time)")
-    return Chart("arrivals", "Arrivals by hour of the week", _png(figure))
+    return figure
 
 
-def agents_chart(figures: ReportFigures, names: dict[str, str] | None = None) -> Chart:
+def agents_figure(figures: ReportFigures, names: dict[str, str] | None = None) -> Figure:
     names = names or {}
     agents = figures.agents[:12]
     figure = _figure()
@@ -188,10 +197,10 @@ def agents_chart(figures: ReportFigures, names: dict[str, str] | None = None) ->
     for y, agent in enumerate(agents):
         if agent.csat is None:
             right.text(0.1, y, "n/a", va="center", fontsize=FONT_SIZE - 2, color="#555555")
-    return Chart("agents", "Per agent", _png(figure))
+    return figure
 
 
-def mix_chart(figures: ReportFigures) -> Chart:
+def mix_figure(figures: ReportFigures) -> Figure:
     figure = _figure()
     kinds_ax, mood_ax, topics_ax = (figure.add_axes(place) for place in THREE_PANELS)
     for ax, counts, colour, title in (
@@ -204,9 +213,23 @@ def mix_chart(figures: ReportFigures) -> Chart:
         ax.invert_yaxis()
         ax.xaxis.set_major_locator(MaxNLocator(3))
         _style(ax, title=title, xlabel="cases")
-    return Chart("mix", "Kinds, sentiment and topics", _png(figure))
+    return figure
+
+
+CHART_TITLES = {"volume": "Posts per day by lane",
+                "first_response": "First response against the target",
+                "arrivals": "Arrivals by hour of the week", "agents": "Per agent",
+                "mix": "Kinds, sentiment and topics"}
+
+
+def chart_figures(figures: ReportFigures,
+                  names: dict[str, str] | None = None) -> dict[str, Figure]:
+    """Each chart's figure, by chart name, not yet drawn."""
+    return {"volume": volume_figure(figures), "first_response": first_response_figure(figures),
+            "arrivals": arrivals_figure(figures), "agents": agents_figure(figures, names),
+            "mix": mix_figure(figures)}
 
 
 def report_charts(figures: ReportFigures, names: dict[str, str] | None = None) -> list[Chart]:
-    return [volume_chart(figures), first_response_chart(figures), arrivals_heatmap(figures),
-            agents_chart(figures, names), mix_chart(figures)]
+    return [Chart(name, CHART_TITLES[name], png_bytes(rendered(figure)))
+            for name, figure in chart_figures(figures, names).items()]

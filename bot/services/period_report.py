@@ -81,7 +81,8 @@ class PeriodReports:
     def tz(self):
         return self.policy.hours.tz
 
-    def _cases(self, period: ReportPeriod) -> Iterator[CaseFacts]:
+    def case_facts(self, period: ReportPeriod) -> Iterator[CaseFacts]:
+        """The facts of each case opened in the period, read in batches as they are used."""
         meter = OfficeMinuteMeter(self.policy.hours, start=period.start,
                                   until=period.end + ANSWER_WINDOW)
         minutes_between = meter.minutes_between
@@ -115,7 +116,7 @@ class PeriodReports:
         # One pass over the period's cases: each row goes to the CSV as the figures count it.
         crisis_spans = self.records.crisis_spans(start=period.start, end=period.end,
                                                  now=self.clock())
-        figures = report_figures(period=period, cases=table.passing(self._cases(period)),
+        figures = report_figures(period=period, cases=table.passing(self.case_facts(period)),
                                  screened=screened, tz=self.tz, crisis_spans=crisis_spans,
                                  target_minutes=self.policy.first_minutes)
         # matplotlib loads here, on the first report, not at start-up (it takes seconds).

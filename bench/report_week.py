@@ -206,6 +206,9 @@ def main() -> int:
         watch = stages_apart(records=PeriodRecords(db), policy=policy, slack=slack)
         db.dispose()
     best, worst = min(timings), max(timings)
+    command = "python bench/report_week.py" + "".join(
+        f" --{name} {value}" for name, value, default in (
+            ("cases", args.cases, 100_000), ("weeks", args.weeks, 1)) if value != default)
     print("runs (wall / CPU s): " + ", ".join(
         f"{w:.2f} / {c:.2f}" for w, c in zip(timings, cpu, strict=True))
         + " (the first imports matplotlib)")
@@ -217,7 +220,7 @@ def main() -> int:
     print(f"| weekly report over {args.cases:,} cases ({in_week:,} in the week, SQLite): "
           f"figures, 5 charts, CSV, uploaded | {best:.2f}-{worst:.2f} s (CPU "
           f"{min(cpu):.2f}-{max(cpu):.2f} s) at load {load:.1f} on {os.cpu_count()} cores, "
-          f"peak RSS {peak_mb:.0f} MB (targets: 5 s, 250 MB) | `python bench/report_week.py` |")
+          f"peak RSS {peak_mb:.0f} MB (targets: 5 s, 250 MB) | `{command}` |")
     return 0 if worst < 5 and peak_mb < 250 else 1
 
 

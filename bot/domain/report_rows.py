@@ -105,6 +105,15 @@ def csv_row(facts: CaseFacts, tz: ZoneInfo, *,
             "" if facts.csat is None else str(facts.csat))
 
 
+class _EscapedCells(dict):
+    """Cell text by value, escaped by :func:`safe_cell` the first time a value is asked
+    (for columns of few values: states, kinds, priorities, routes, the team's agents)."""
+
+    def __missing__(self, value: str | None) -> str:
+        cell = self[value] = safe_cell(value)
+        return cell
+
+
 class CsvTable:
     """The CSV written while the rows pass by (one pass, no list of every case kept).
 
@@ -112,25 +121,16 @@ class CsvTable:
     priority, agent, state, close reason) are escaped once per value, not once per case.
     """
 
-    CACHED_CELLS = 10_000
-
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
         self._out = io.StringIO()
         self._writer = csv.writer(self._out, lineterminator="\n")
         self._writer.writerow(CSV_HEADER)
-        self._cells: dict[str | None, str] = {}
-
-    def _cell(self, value: str | None) -> str:
-        cell = self._cells.get(value)
-        if cell is None:
-            if len(self._cells) >= self.CACHED_CELLS:
-                self._cells.clear()
-            cell = self._cells[value] = safe_cell(value)
-        return cell
+        self._cells = _EscapedCells()
 
     def passing(self, rows: Iterable[CaseFacts]) -> Iterator[CaseFacts]:
-        tz, cell, write = self.tz, self._cell, self._writer.writerow
+        tz, write = self.tz, self._writer.writerow
+        cell = self._cells.__getitem__  # a dict look-up once a value was seen
         for facts in rows:
             write(csv_row(facts, tz, cell=cell))
             yield facts

@@ -83,6 +83,7 @@ from storage.callbacks import PhoneCallbacks
 from storage.cases import CaseStore
 from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Instances, Leases, Process
+from storage.crisis_periods import CrisisPeriods
 from storage.csat import CsatQuestions
 from storage.db import Database
 from storage.events import SlackEvents
@@ -266,7 +267,7 @@ def _intake(base: _Base) -> tuple[Intake, CrisisWatch, Alarms, Screening]:
                          sentiment=lambda text: triager.classify(
                              text=text, brand_handle=me.username).sentiment,
                          channel=settings.care_channel_id, leads=base.leads, clock=clock,
-                         kick=base.kick)
+                         kick=base.kick, periods=CrisisPeriods(db))
     alarms = Alarms(state=shared, channel_posts=base.channel_posts,
                     channel=settings.care_channel_id, hours=base.policy.hours,
                     silence_hours=settings.silence_alert_hours, leads=base.leads,

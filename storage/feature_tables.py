@@ -122,6 +122,17 @@ class ReportRunRow(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class CrisisPeriodRow(Base):
+    """One crisis: when it began (detected or switched on by a lead) and when it ended
+    (None while it lasts). Period reports shade these days."""
+
+    __tablename__ = "crisis_periods"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    how: Mapped[str] = mapped_column(String(16))  # detected | forced
+
+
 # Period reports read cases by the day they were opened.
 Index("ix_cases_created_at", CaseRow.created_at)
 

@@ -350,6 +350,7 @@ class QuarantinedPostRow(Base):
 
 # The features' tables live beside these; importing them here registers them on Base.
 from storage.feature_tables import (  # noqa: E402,F401 - registers the tables
+    CrisisPeriodRow,
     CsatRequestRow,
     PhoneCallbackRow,
     PraiseDigestRow,

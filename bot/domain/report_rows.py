@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 CSV_HEADER = ("id", "opened", "route", "kind", "priority", "customer", "first_response_minutes",
@@ -30,9 +30,9 @@ CELL_LIMIT = 200
 PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
 
 
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What a report knows about one case in its period."""
+class CaseFacts(NamedTuple):
+    """What a report knows about one case in its period (a named tuple: a report makes a
+    hundred thousand of them)."""
 
     id: int
     opened_at: datetime
@@ -90,29 +90,49 @@ def safe_cell(value: object, *, mask: bool = True) -> str:
     return text
 
 
-def csv_row(facts: CaseFacts, tz: ZoneInfo) -> list[str]:
-    minutes = facts.first_response_minutes
-    within = "" if facts.within_target is None else ("yes" if facts.within_target else "no")
-    opened = facts.opened_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    texts = (facts.route, facts.kind, facts.priority, facts.customer_handle)
-    return [str(facts.id), opened, *(safe_cell(v) for v in texts),
-            "" if minutes is None else f"{minutes:.0f}", within,
-            *(safe_cell(v) for v in (facts.agent, facts.state, facts.close_reason)),
-            "" if facts.csat is None else str(facts.csat)]
+def csv_row(facts: CaseFacts, tz: ZoneInfo, *,
+            cell: Callable[[str | None], str] = safe_cell) -> tuple[str, ...]:
+    """One case's CSV row; ``cell`` escapes the few-valued text columns (route, kind,
+    priority, agent, state, close reason), the customer handle always goes through
+    :func:`safe_cell`."""
+    minutes, within = facts.first_response_minutes, facts.within_target
+    return (str(facts.id), facts.opened_at.astimezone(tz).isoformat(" ", "minutes")[:16],
+            cell(facts.route), cell(facts.kind), cell(facts.priority),
+            safe_cell(facts.customer_handle),
+            "" if minutes is None else f"{minutes:.0f}",
+            "" if within is None else ("yes" if within else "no"),
+            cell(facts.agent), cell(facts.state), cell(facts.close_reason),
+            "" if facts.csat is None else str(facts.csat))
+
+
+class _EscapedCells(dict):
+    """Cell text by value, escaped by :func:`safe_cell` the first time a value is asked
+    (for columns of few values: states, kinds, priorities, routes, the team's agents)."""
+
+    def __missing__(self, value: str | None) -> str:
+        cell = self[value] = safe_cell(value)
+        return cell
 
 
 class CsvTable:
-    """The CSV written while the rows pass by (one pass, no list of every case kept)."""
+    """The CSV written while the rows pass by (one pass, no list of every case kept).
+
+    The same rows as :func:`csv_row`; the cells of the few-valued columns (route, kind,
+    priority, agent, state, close reason) are escaped once per value, not once per case.
+    """
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
         self._out = io.StringIO()
         self._writer = csv.writer(self._out, lineterminator="\n")
         self._writer.writerow(CSV_HEADER)
+        self._cells = _EscapedCells()
 
     def passing(self, rows: Iterable[CaseFacts]) -> Iterator[CaseFacts]:
+        tz, write = self.tz, self._writer.writerow
+        cell = self._cells.__getitem__  # a dict look-up once a value was seen
         for facts in rows:
-            self._writer.writerow(csv_row(facts, self.tz))
+            write(csv_row(facts, tz, cell=cell))
             yield facts
 
     def text(self) -> str:

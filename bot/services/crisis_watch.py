@@ -28,6 +28,7 @@ from bot.domain.model import InboundPost
 from bot.render import crisis_text
 from bot.services.leads import LeadDirectory
 from storage.channel_posts import ChannelPosts
+from storage.crisis_periods import CrisisPeriods
 from storage.screening import SharedState
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ class CrisisWatch:
     def __init__(self, *, state: SharedState, rules: CrisisRules,
                  sentiment: Callable[[str], float], channel_posts: ChannelPosts, channel: str,
                  leads: LeadDirectory, clock: Callable[[], datetime],
-                 kick: Callable[[], None] = lambda: None) -> None:
+                 kick: Callable[[], None] = lambda: None,
+                 periods: CrisisPeriods | None = None) -> None:
         self.kick = kick
+        self.periods = periods  # where each crisis's begin and end are kept for reports
         self.state = state
         self.rules = rules
         self.sentiment = sentiment
@@ -76,6 +79,7 @@ class CrisisWatch:
         if not stored:
             log.warning("crisis state kept changing under us; this round is skipped")
             return DecisionKind.NOTHING
+        self._record(decision.kind, now=now, how="detected")
         if decision.kind is DecisionKind.START and decision.alert is not None:
             self.channel_posts.queue(channel=self.channel, now=now, text=crisis_text.alert(
                 decision.alert, leads=self.leads.mention_list()))
@@ -93,6 +97,7 @@ class CrisisWatch:
         if not stored:
             return crisis_text.BUSY
         if changed:
+            self._record(DecisionKind.START if on else DecisionKind.CALM, now=now, how="forced")
             self.channel_posts.queue(channel=self.channel, now=now,
                                      text=crisis_text.forced(on=on, by=user_id))
             self.kick()
@@ -133,6 +138,15 @@ class CrisisWatch:
                 self._forget()
                 return True, result
         return False, None
+
+    def _record(self, kind: DecisionKind, *, now: datetime, how: str) -> None:
+        """Keep when crisis mode began or ended (the instance whose write won does)."""
+        if self.periods is None:
+            return
+        if kind is DecisionKind.START:
+            self.periods.begin(at=now, how=how)
+        elif kind is DecisionKind.CALM:
+            self.periods.end(at=now)
 
     def _load(self) -> tuple[CrisisDetector, int]:
         data, version = self.state.get(STATE)

@@ -22,10 +22,11 @@ from bot.domain.report_schedule import ScheduleEntry, due_reports
 from bot.domain.sla import SlaPolicy
 from bot.render import report_text
 from bot.slack_out import SlackOut
-from storage.reports import CaseRecord, PeriodRecords, ReportRuns
+from storage.reports import PeriodRecords, ReportRuns
 
 log = logging.getLogger(__name__)
 ANSWER_WINDOW = timedelta(days=30)  # first responses measured fast up to this after a period
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -80,24 +81,30 @@ class PeriodReports:
     def tz(self):
         return self.policy.hours.tz
 
-    def _facts(self, record: CaseRecord, meter: OfficeMinuteMeter) -> CaseFacts:
-        minutes = within = None
-        if record.first_response_at is not None:
-            minutes = meter.minutes_between(record.created_at, record.first_response_at)
-            within = record.first_due_at is None or record.first_response_at <= record.first_due_at
-        return CaseFacts(
-            id=record.id, opened_at=record.created_at, customer_handle=record.customer_handle,
-            state=record.state, kind=record.kind, priority=record.priority or "normal",
-            first_response_minutes=minutes, within_target=within,
-            agent=record.first_response_by or record.assignee_id,
-            close_reason=record.close_reason, csat=record.csat, sentiment=record.sentiment,
-            topic=_topic_words(record.topic_key), origin=record.origin)
-
-    def _cases(self, period: ReportPeriod) -> Iterator[CaseFacts]:
+    def case_facts(self, period: ReportPeriod) -> Iterator[CaseFacts]:
+        """The facts of each case opened in the period, read in batches as they are used."""
         meter = OfficeMinuteMeter(self.policy.hours, start=period.start,
                                   until=period.end + ANSWER_WINDOW)
+        minutes_between = meter.minutes_between
+        topics: dict[str | None, str | None] = {}  # a few topic keys, over many cases
         for record in self.records.cases(start=period.start, end=period.end):
-            yield self._facts(record, meter)
+            minutes = within = None
+            answered, due = record.first_response_at, record.first_due_at
+            if answered is not None:
+                minutes = minutes_between(record.created_at, answered)
+                within = due is None or answered <= due
+            topic = topics.get(record.topic_key, _UNSEEN)
+            if topic is _UNSEEN:
+                topic = topics[record.topic_key] = _topic_words(record.topic_key)
+            yield CaseFacts(
+                id=record.id, opened_at=record.created_at,
+                customer_handle=record.customer_handle, state=record.state, kind=record.kind,
+                priority=record.priority or "normal", route=record.route,
+                first_response_minutes=minutes, within_target=within,
+                agent=record.first_response_by or record.assignee_id,
+                close_reason=record.close_reason, csat=record.csat, sentiment=record.sentiment,
+                topic=topic,
+                origin=record.origin)
 
     def build(self, *, kind: str, current: bool) -> BuiltReport:
         return self.build_period(report_period(kind=kind, current=current, now=self.clock(),
@@ -108,8 +115,10 @@ class PeriodReports:
                     for at, k in self.records.screened(start=period.start, end=period.end)]
         table = CsvTable(self.tz)
         # One pass over the period's cases: each row goes to the CSV as the figures count it.
-        figures = report_figures(period=period, cases=table.passing(self._cases(period)),
-                                 screened=screened, tz=self.tz,
+        crisis_spans = self.records.crisis_spans(start=period.start, end=period.end,
+                                                 now=self.clock())
+        figures = report_figures(period=period, cases=table.passing(self.case_facts(period)),
+                                 screened=screened, tz=self.tz, crisis_spans=crisis_spans,
                                  target_minutes=self.policy.first_minutes)
         # matplotlib loads here, on the first report, not at start-up (it takes seconds).
         from bot.render.report_charts import report_charts

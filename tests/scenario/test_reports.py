@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -33,12 +34,17 @@ def test_report_posts_summary_charts_and_csv_in_the_channel(desk):
     desk.wait_state(parent, "Replied")
     desk.mention("@acme =HYPERLINK(\"http://evil\") where is my refund", username="bob_b")
 
+    asked = time.time()
     response = desk.requests.command(user_id=LEAD, text="report week this", channel_id=CHANNEL)
+    answered = time.time()
     assert response.status_code == 200
     assert "Building the report for this week so far" in response.json()["text"]
 
     [message] = wait_until(lambda: report_messages(desk, CHANNEL), timeout=30,
                            message="the report message")
+    # Acked at once: the answer came back before the report was shared, within Slack's 3 s.
+    [shared] = desk.slack.calls_to("files.completeUploadExternal")
+    assert answered < shared["at"] and answered - asked < 3
     assert "Care report: week of" in message["text"] and "2 cases" in message["text"]
     names = [f["name"] for f in message["files"]]
     assert len(names) == 6 and names[-1].endswith("-cases.csv")

@@ -15,7 +15,15 @@ import pytest
 from bot.domain.report_figures import report_figures
 from bot.domain.report_hours import covering_hours, hour_of_week_counts
 from bot.domain.report_period import ReportPeriodError, report_period
-from bot.domain.report_rows import CSV_HEADER, CaseFacts, csv_text, mask_phones, safe_cell
+from bot.domain.report_rows import (
+    CSV_HEADER,
+    CaseFacts,
+    CsvTable,
+    csv_row,
+    csv_text,
+    mask_phones,
+    safe_cell,
+)
 from bot.domain.report_schedule import ReportScheduleError, due_reports, parse_report_schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -93,6 +101,24 @@ def test_csv_has_one_row_per_case_with_every_column() -> None:
     assert parsed[2] == ["8", "2026-11-20 10:05", "", "", "normal", "ann", "", "", "", "new",
                          "", ""]
     assert len(parsed) == 3
+
+
+
+def test_escaping_each_value_once_gives_the_rows_escaping_every_cell_gives() -> None:
+    opened = datetime(2026, 11, 20, 9, 5, tzinfo=UTC)
+    values = ["=cmd", "+44 20 7946 0958", "-", "@team", None, "plain", "=cmd"]
+    rows = [CaseFacts(id=i, opened_at=opened + timedelta(minutes=i), customer_handle=v or "x",
+                      state=v or "new", kind=v, route=v, agent=v, close_reason=v,
+                      priority=v or "normal")
+            for i, v in enumerate(values)]
+    table = CsvTable(BERLIN)
+    assert list(table.passing(rows)) == rows
+    parsed = list(csv.reader(io.StringIO(table.text())))[1:]
+    assert parsed == [list(csv_row(r, BERLIN)) for r in rows]  # every cell escaped anew
+    assert parsed[0][2:5] == ["'=cmd", "'=cmd", "'=cmd"] and parsed[6][2] == "'=cmd"
+    assert parsed[1][2] == "'+44 ** **** **58"  # masked, then escaped
+    assert parsed[4][2:5] == ["", "", "normal"]
+    assert [row[2] for row in parsed] == [safe_cell(v) for v in values]
 
 
 # -- office hours from data ------------------------------------------------------------

@@ -204,7 +204,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          clock=clock, kick=base.kick, routes=base.routes)
     jobs = _jobs(settings, pollers=pollers, sync=sync, sender=sender, sweeper=sweeper)
     jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
-    base.kick_targets.append(jobs.kick)
+    base.kick_targets += [jobs.kick, sync.wake]
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=base.web_client, listener_executor=listeners,
               signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",

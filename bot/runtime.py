@@ -84,7 +84,8 @@ from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
-from storage.health import HealthReads
+from storage.health import REFRESH_SECONDS as HEALTH_REFRESH_SECONDS
+from storage.health import HealthBoard, HealthReads
 from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
 from storage.praise import PraiseItems
@@ -129,6 +130,7 @@ class Runtime:
     instances: Instances
     process: Process
     click_work: ThreadPoolExecutor | None = None
+    health_board: HealthBoard | None = None
 
     def start_jobs(self) -> None:
         self.jobs.start()
@@ -145,7 +147,8 @@ class Runtime:
         self.db.dispose()
 
     def health(self) -> dict:
-        snapshot = HealthReads(self.db).snapshot(poll_cursor=LAST_POLL)
+        snapshot = (self.health_board.current().snapshot if self.health_board is not None
+                    else HealthReads(self.db).snapshot(poll_cursor=LAST_POLL))
         last = snapshot.last_poll if snapshot else None
         return {"database": "ok" if snapshot else "unreachable",
                 "last_x_poll": last[0] if last else None,
@@ -204,7 +207,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          clock=clock, kick=base.kick, routes=base.routes)
     jobs = _jobs(settings, pollers=pollers, sync=sync, sender=sender, sweeper=sweeper)
     jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
-    base.kick_targets += [jobs.kick, sync.wake]
+    # /healthz answers from a copy that a job re-reads and a kick marks stale.
+    health_board = HealthBoard(HealthReads(base.db), poll_cursor=LAST_POLL)
+    jobs.add("health_snapshot", health_board.refresh, seconds=HEALTH_REFRESH_SECONDS)
+    base.kick_targets += [jobs.kick, sync.wake, health_board.mark_stale]
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=base.web_client, listener_executor=listeners,
               signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
@@ -218,7 +224,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                       search_poller=pollers.get("poll_search"), dm_poller=pollers["poll_dms"],
                       sender=sender, sync=sync, sweeper=sweeper, jobs=jobs, app=app, owner=owner,
                       listeners=listeners, instances=instances, process=process,
-                      click_work=click_work)
+                      click_work=click_work, health_board=health_board)
     services = _handler_services(base, runtime=runtime, intake=intake, crisis=crisis,
                                  screening=screening, agents=agents)
     _register_listeners(base, app=app, jobs=jobs, services=services)

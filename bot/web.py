@@ -157,8 +157,29 @@ def slack_gate(slack_handler, *, signing_secret: str, verify: bool = True,
     return gate
 
 
+def health_answer(runtime):
+    """``/healthz``'s status, headers and body, encoded once for each health snapshot
+    (and polling error): a check does no more work than a static page."""
+    encoded: list = [None, None, None]  # the snapshot, the polling error, the answer
+
+    def answer() -> tuple[str, list, bytes]:
+        board = runtime.health_board
+        reading = board.current() if board is not None else None
+        error = runtime.poller.last_error
+        if reading is None or reading is not encoded[0] or error != encoded[1]:
+            health = runtime.health()
+            status = "200 OK" if health["database"] == "ok" else "503 Service Unavailable"
+            body = json.dumps(health).encode()
+            encoded[:] = [reading, error, (status, [("Content-Type", "application/json"),
+                                                   ("Content-Length", str(len(body)))], body)]
+        return encoded[2]
+
+    return answer
+
+
 def wsgi_app(runtime):
     settings = runtime.settings
+    health_page = health_answer(runtime)
     slack_handler = slack_gate(SlackRequestHandler(runtime.app),
                                signing_secret=settings.slack_signing_secret or "",
                                verify=not settings.socket_mode)
@@ -169,11 +190,8 @@ def wsgi_app(runtime):
         if path == "/slack/events" and method == "POST":
             return slack_handler(environ, start_response)
         if path == "/healthz" and method == "GET":
-            health = runtime.health()
-            status = "200 OK" if health["database"] == "ok" else "503 Service Unavailable"
-            body = json.dumps(health).encode()
-            start_response(status, [("Content-Type", "application/json"),
-                                    ("Content-Length", str(len(body)))])
+            status, headers, body = health_page()
+            start_response(status, headers)
             return [body]
         body = b"not found"
         start_response("404 Not Found", [("Content-Type", "text/plain"),

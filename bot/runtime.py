@@ -84,7 +84,6 @@ from storage.channel_posts import ChannelPosts
 from storage.coordination import Cursors, Instances, Leases, Process
 from storage.db import Database
 from storage.events import SlackEvents
-from storage.health import REFRESH_SECONDS as HEALTH_REFRESH_SECONDS
 from storage.health import HealthBoard, HealthReads
 from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
@@ -209,7 +208,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
     jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
     # /healthz answers from a copy that a job re-reads and a kick marks stale.
     health_board = HealthBoard(HealthReads(base.db), poll_cursor=LAST_POLL)
-    jobs.add("health_snapshot", health_board.refresh, seconds=HEALTH_REFRESH_SECONDS)
+    jobs.add("health_snapshot", health_board.refresh, seconds=health_board.refresh_seconds)
     base.kick_targets += [jobs.kick, sync.wake, health_board.mark_stale]
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=base.web_client, listener_executor=listeners,

@@ -76,10 +76,13 @@ class HealthBoard:
     request after ``mark_stale()``, or by a request that finds it older than ``max_age``."""
 
     def __init__(self, reads: HealthReads, *, poll_cursor: str,
+                 refresh_seconds: float = REFRESH_SECONDS,
                  max_age_seconds: float = MAX_AGE_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.reads = reads
         self.poll_cursor = poll_cursor
+        self.refresh_seconds = refresh_seconds
+        """How often the owner's job should call ``refresh()``."""
         self.max_age_seconds = max_age_seconds
         self.clock = clock
         self._reading: HealthReading | None = None

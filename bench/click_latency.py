@@ -7,9 +7,10 @@ it a bare slack-bolt App that only calls ``ack()`` with the same waitress settin
 - acks: 500 signed Claims (one per case, 20 at a time) to the desk, in rounds alternating
   with the same clicks to the bare app; p50/p99 and the ratios. Every claim must land once.
 - ``GET /healthz`` beside a static page served by the same server (its 404 page).
-- Slack shows the result: one click on an idle desk until its parent is updated (20
-  times), and a block of 100 clicks until every parent is updated and the outbox is empty,
-  beside the same Slack calls made back to back by hand and Slack's posting limit.
+- Slack shows the result: one click on an idle desk until its parent is updated (50
+  times, the outbox empty before each), and a block of 100 clicks until every parent is
+  updated and the outbox is empty, beside what Slack's posting limit permits for the
+  same calls (and the same calls made back to back, unpaced, by hand).
 
     python bench/click_latency.py [--clicks 500] [--concurrency 20] [--database-url URL]
 
@@ -40,7 +41,7 @@ from bot.slack_out import ChannelPacer, SlackOut  # noqa: E402
 from tests.databases import throwaway_database  # noqa: E402
 from tests.scenario.harness import CHANNEL, SECRETS, SIGNING_SECRET, Desk, wait_until  # noqa: E402
 
-IDLE_CLICKS = 20
+IDLE_CLICKS = 50
 BLOCK_CLICKS = 100
 PACED = ChannelPacer()  # the desk's default: Slack's 1 post per second per channel, burst 4
 
@@ -164,10 +165,11 @@ def ack_figures(acks, *, landed: int, clicks: int, postgres: bool) -> list[Figur
 def health_figure(desk: Desk, args) -> Figure:
     base = f"http://127.0.0.1:{desk.port}"
     session = requests.Session()
-    samples = interleaved_rounds({
-        "static": lambda i: session.get(f"{base}/static-floor", timeout=10),
-        "healthz": lambda i: session.get(f"{base}/healthz", timeout=10)},
-        rounds=args.clicks // args.concurrency, concurrency=args.concurrency)
+    calls = {"static": lambda i: session.get(f"{base}/static-floor", timeout=10),
+             "healthz": lambda i: session.get(f"{base}/healthz", timeout=10)}
+    interleaved_rounds(calls, rounds=1, concurrency=args.concurrency)  # warm, not counted
+    samples = interleaved_rounds(calls, rounds=args.clicks // args.concurrency,
+                                 concurrency=args.concurrency)
     session.close()
     desk_ms, floor_ms = percentile(samples["healthz"], 99), percentile(samples["static"], 99)
     _, verdict = ratio_verdict(desk_ms, floor_ms, at_most=3)
@@ -205,7 +207,10 @@ def drain_figures(desk: Desk, cases, assignee) -> list[Figure]:
         watch.unsubscribe()
     updates, posts = calls.count("chat.update"), calls.count("chat.postMessage")
     by_hand = calls_by_hand(desk, cases[0][1], updates=updates, posts=posts)
+    # Slack permits the notes at one a second per channel after a burst; updates are not
+    # paced, so the floor is whichever is longer: the paced notes or the calls themselves.
     paced = max(0.0, (posts - PACED.burst) / PACED.per_second)
+    permitted = max(paced, by_hand)
     p99 = percentile(idle, 99)
     return [
         Figure(f"idle desk: one click to parent updated, p99 of {IDLE_CLICKS}",
@@ -215,8 +220,8 @@ def drain_figures(desk: Desk, cases, assignee) -> list[Figure]:
                f"clicks worked {worked:.2f} s", ""),
         Figure(f"block of {BLOCK_CLICKS} clicks: outbox empty",
                f"{empty:.2f} s ({updates} updates, {posts} notes)",
-               f"same calls by hand {by_hand:.2f} s",
-               f"Slack's 1 post/s per channel: notes need >= {paced:.0f} s"),
+               f"Slack's limits permit {permitted:.2f} s",
+               f"x{empty / permitted:.2f} (unpaced by hand {by_hand:.2f} s)"),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The floors the benchmarks compare the desk with, and the timing helpers they share.
+"""The floors the benchmarks compare the desk with, the timing helpers they share, and
+the one command that runs every speed benchmark on SQLite and on PostgreSQL.
 
 ``BareBolt`` is the simplest thing that answers a Slack click: a slack-bolt App whose
 only listener calls ``ack()``, behind waitress with the desk's own server settings.
@@ -8,24 +9,41 @@ Example::
     bare = BareBolt.start(slack_url=fake_slack.url, token=token, signing_secret=secret)
     samples = timed_rounds(lambda i: bare.requests.click(...), rounds=25, concurrency=20)
     bare.stop()
+
+Every figure beside its floor, SQLite then PostgreSQL (a throwaway cluster of Debian's
+``postgresql``, as ``scripts/test.sh`` starts one, or the server ``--database-url`` names)::
+
+    python bench/floors.py [--sqlite-only] [--database-url URL]
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk import WebClient
-from waitress import create_server
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.web import MAX_BODY_BYTES, stop_server
-from sandbox.slack_requests import SignedSlackRequests
+from slack_bolt import App  # noqa: E402
+from slack_bolt.adapter.wsgi import SlackRequestHandler  # noqa: E402
+from slack_sdk import WebClient  # noqa: E402
+from waitress import create_server  # noqa: E402
+
+from bot.web import MAX_BODY_BYTES, stop_server  # noqa: E402
+from sandbox.slack_requests import SignedSlackRequests  # noqa: E402
 
 HOST = "127.0.0.1"
 SERVER_THREADS = 32  # bot.web.make_server's default
@@ -114,3 +132,72 @@ def ratio_verdict(desk: float, floor: float, *, at_most: float) -> tuple[float, 
     ratio = desk / floor if floor else float("inf")
     holds = "holds" if ratio <= at_most else "MISSED"
     return ratio, f"x{ratio:.1f} (target <= x{at_most:g}: {holds})"
+
+
+BENCHES = ("click_latency.py", "intake_page.py", "sla_sweep.py")
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL cluster on a free loopback port, removed afterwards (as root, run
+    as the ``postgres`` user: initdb refuses root)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not found:
+        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+    bin_dir = found[-1].parent
+    work = Path(tempfile.mkdtemp(prefix="care-bench-pg-"))
+    work.chmod(0o755)
+    as_pg: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(work, "postgres")
+        as_pg = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = work / "data"
+    subprocess.run([*as_pg, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
+                    "--auth=trust", "-E", "UTF8"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*as_pg, str(bin_dir / "pg_ctl"), "-D", str(data), "-l",
+                    str(work / "pg.log"), "-w", "-o",
+                    f"-p {port} -k {work} -c listen_addresses=127.0.0.1 "
+                    "-c max_connections=200", "start"], check=True, stdout=subprocess.DEVNULL)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_pg, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
+                        "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_benches(database_url: str | None) -> int:
+    """Each speed benchmark in turn, its output passed through; the worst exit code."""
+    worst = 0
+    for bench in BENCHES:
+        command = [sys.executable, str(BENCH_DIR / bench)]
+        if database_url:
+            command += ["--database-url", database_url]
+        print(f"== {bench} on {'PostgreSQL' if database_url else 'SQLite'} ==", flush=True)
+        worst = max(worst, subprocess.run(command).returncode)
+    return worst
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Every speed figure beside its floor, "
+                                     "SQLite then PostgreSQL.")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL server to use instead of a throwaway cluster")
+    args = parser.parse_args()
+    worst = run_benches(None)
+    if args.sqlite_only:
+        return worst
+    if args.database_url:
+        return max(worst, run_benches(args.database_url))
+    with throwaway_postgres() as url:
+        return max(worst, run_benches(url))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

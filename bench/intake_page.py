@@ -94,7 +94,8 @@ def same_rows(db: Database, settings: Settings, page: MentionsPage) -> list[tupl
     for post in page.posts:
         verdict = intake.screening.screen(post, origin="mention")
         opening = intake._opening(post, origin="mention", triage=verdict.fields(),
-                                  history=CustomerHistory(), now=NOW)
+                                  history=CustomerHistory(), now=NOW,
+                                  place=intake._placement(post, verdict))
         rows.append((case_row(opening, channel="C0CARE", now=NOW), opening))
     return rows
 

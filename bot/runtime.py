@@ -87,7 +87,7 @@ from storage.crisis_periods import CrisisPeriods
 from storage.csat import CsatQuestions
 from storage.db import Database
 from storage.events import SlackEvents
-from storage.health import HealthReads
+from storage.health import HealthBoard, HealthReads
 from storage.labels import TriageLabels
 from storage.outbox import SlackOutbox, XOutbox
 from storage.praise import PraiseItems
@@ -132,6 +132,7 @@ class Runtime:
     instances: Instances
     process: Process
     click_work: ThreadPoolExecutor | None = None
+    health_board: HealthBoard | None = None
 
     def start_jobs(self) -> None:
         self.jobs.start()
@@ -148,7 +149,8 @@ class Runtime:
         self.db.dispose()
 
     def health(self) -> dict:
-        snapshot = HealthReads(self.db).snapshot(poll_cursor=LAST_POLL)
+        snapshot = (self.health_board.current().snapshot if self.health_board is not None
+                    else HealthReads(self.db).snapshot(poll_cursor=LAST_POLL))
         last = snapshot.last_poll if snapshot else None
         return {"database": "ok" if snapshot else "unreachable",
                 "last_x_poll": last[0] if last else None,
@@ -207,7 +209,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                          clock=clock, kick=base.kick, routes=base.routes)
     jobs = _jobs(settings, pollers=pollers, sync=sync, sender=sender, sweeper=sweeper)
     jobs.add("instance_heartbeat", heartbeat, seconds=INSTANCE_HEARTBEAT_SECONDS)
-    base.kick_targets.append(jobs.kick)
+    # /healthz answers from a copy that a job re-reads and a kick marks stale.
+    health_board = HealthBoard(HealthReads(base.db), poll_cursor=LAST_POLL)
+    jobs.add("health_snapshot", health_board.refresh, seconds=health_board.refresh_seconds)
+    base.kick_targets += [jobs.kick, sync.wake, health_board.mark_stale]
     listeners = ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
     app = App(client=base.web_client, listener_executor=listeners,
               signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
@@ -221,7 +226,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utc_now
                       search_poller=pollers.get("poll_search"), dm_poller=pollers["poll_dms"],
                       sender=sender, sync=sync, sweeper=sweeper, jobs=jobs, app=app, owner=owner,
                       listeners=listeners, instances=instances, process=process,
-                      click_work=click_work)
+                      click_work=click_work, health_board=health_board)
     services = _handler_services(base, runtime=runtime, intake=intake, crisis=crisis,
                                  screening=screening, agents=agents)
     _register_listeners(base, app=app, jobs=jobs, services=services)

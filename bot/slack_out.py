@@ -72,13 +72,24 @@ class ChannelPacer:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
+    def delay(self, channel: str) -> float:
+        """Seconds until a post to ``channel`` may go without waiting (nothing consumed)."""
+        if self.per_second <= 0:
+            return 0.0
+        with self._lock:
+            tokens = self._tokens(channel, time.monotonic())
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
+
+    def _tokens(self, channel: str, now: float) -> float:
+        tokens, last = self._buckets.get(channel, (float(self.burst), now))
+        return min(self.burst, tokens + (now - last) * self.per_second)
+
     def wait(self, channel: str) -> None:
         if self.per_second <= 0:
             return
         with self._lock:
             now = time.monotonic()
-            tokens, last = self._buckets.get(channel, (float(self.burst), now))
-            tokens = min(self.burst, tokens + (now - last) * self.per_second)
+            tokens = self._tokens(channel, now)
             delay = 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
             self._buckets[channel] = (0.0, now + delay) if delay else (tokens - 1, now)
         if delay:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from waitress import create_server
+from waitress import create_server, wasyncore
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +157,29 @@ def slack_gate(slack_handler, *, signing_secret: str, verify: bool = True,
     return gate
 
 
+def health_answer(runtime):
+    """``/healthz``'s status, headers and body, encoded once for each health snapshot
+    (and polling error): a check does no more work than a static page."""
+    encoded: list = [None, None, None]  # the snapshot, the polling error, the answer
+
+    def answer() -> tuple[str, list, bytes]:
+        board = runtime.health_board
+        reading = board.current() if board is not None else None
+        error = runtime.poller.last_error
+        if reading is None or reading is not encoded[0] or error != encoded[1]:
+            health = runtime.health()
+            status = "200 OK" if health["database"] == "ok" else "503 Service Unavailable"
+            body = json.dumps(health).encode()
+            encoded[:] = [reading, error, (status, [("Content-Type", "application/json"),
+                                                   ("Content-Length", str(len(body)))], body)]
+        return encoded[2]
+
+    return answer
+
+
 def wsgi_app(runtime):
     settings = runtime.settings
+    health_page = health_answer(runtime)
     slack_handler = slack_gate(SlackRequestHandler(runtime.app),
                                signing_secret=settings.slack_signing_secret or "",
                                verify=not settings.socket_mode)
@@ -169,11 +190,8 @@ def wsgi_app(runtime):
         if path == "/slack/events" and method == "POST":
             return slack_handler(environ, start_response)
         if path == "/healthz" and method == "GET":
-            health = runtime.health()
-            status = "200 OK" if health["database"] == "ok" else "503 Service Unavailable"
-            body = json.dumps(health).encode()
-            start_response(status, [("Content-Type", "application/json"),
-                                    ("Content-Length", str(len(body)))])
+            status, headers, body = health_page()
+            start_response(status, headers)
             return [body]
         body = b"not found"
         start_response("404 Not Found", [("Content-Type", "text/plain"),
@@ -191,22 +209,42 @@ def make_server(runtime, *, host: str, port: int, threads: int = 32):
 
 
 def stop_server(server, *, timeout: float = 5.0) -> None:
-    """Let running requests finish, then stop listening and close every connection.
+    """Stop listening, let running requests finish, then close every connection and
+    the trigger, in that order; safe to call twice.
 
-    Requests in flight finish first (they wake the server loop through its trigger, so
-    the trigger must outlive them). The closing itself runs inside the server's own
-    loop thread, so the loop never polls a socket another thread has just closed; with
-    no sockets left, ``server.run()`` returns.
+    Every socket is closed inside the server's own loop thread (through its trigger):
+    a socket closed by another thread while the loop waits on it fails the loop with
+    EBADF. The trigger is closed last, once no request thread is left to pull it (a
+    thread that outlived ``timeout`` would pull a closed pipe: then the trigger is only
+    taken out of the loop). With no sockets left, ``server.run()`` returns.
     """
+    if server.trigger._closed:  # stopped before
+        return
+    _in_loop(server, lambda: wasyncore.dispatcher.close(server), timeout=timeout)
     server.task_dispatcher.shutdown(timeout=timeout)
-    closed = threading.Event()
+    idle = not server.task_dispatcher.threads
 
-    def close_all() -> None:
+    def close_rest() -> None:
         for channel in list(server._map.values()):
             if channel is not server.trigger:
                 channel.close()
-        server.close()
-        closed.set()
+        if idle:
+            server.trigger.close()
+        else:
+            server.trigger.del_channel()
 
-    server.trigger.pull_trigger(close_all)
-    closed.wait(timeout)
+    _in_loop(server, close_rest, timeout=timeout)
+
+
+def _in_loop(server, work, *, timeout: float) -> bool:
+    """Run ``work`` in the server's loop thread; False if it did not run in ``timeout``."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            done.set()
+
+    server.trigger.pull_trigger(run)
+    return done.wait(timeout)

@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,8 +50,8 @@ NOTE_EVENT = "care_note"
 CHANNEL_POST_EVENT = "care_channel_post"
 PARENT_KINDS = ("parent", "update", MOVED)  # a moved case's old parent is edited too
 NOTE_KINDS = ("note",)
-# Few notes per pass: at Slack's one post per second per channel, a new click's parent
-# update waits at most this many notes.
+# Few notes per pass, so the parents that came due meanwhile are claimed again soon. A
+# note that must wait for its channel's posting pace delivers them while it waits.
 NOTES_PER_PASS = 3
 # A run ends after this many passes even if more is due, so a
 # flood cannot hold the job for ever; the next kick or interval carries on.
@@ -106,6 +107,12 @@ class SlackSync:
         self.clock = clock
         self.owner = owner
         self.lease_seconds = lease_seconds or slack.longest_call_seconds() + LEASE_MARGIN_SECONDS
+        self._woken = threading.Event()
+
+    def wake(self) -> None:
+        """Say that something may have come due (a click queued its parent's update). A
+        run waiting for a channel's posting pace delivers parent messages at once."""
+        self._woken.set()
 
     def deliver_due(self) -> int:
         """Deliver everything that is due. Passes repeat while they deliver (a parent
@@ -128,15 +135,30 @@ class SlackSync:
         """Parent messages and their updates first (what a click shows; Slack does not
         pace them), then thread notes, which Slack's posting limit paces."""
         failed_cases: set[int] = set()
+        self._woken.clear()  # what wakes us from here on came due after this claim
         delivered, parents = self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)
         notes, _ = self._deliver_jobs(NOTE_KINDS, failed_cases, limit=NOTES_PER_PASS)
         return delivered + notes, parents
+
+    def _parents_while_paced(self, channel: str, failed_cases: set[int]) -> int:
+        """While ``channel``'s posting pace holds a note back, deliver the parent messages
+        and updates that come due meanwhile: a click's result never waits behind a note
+        (updates are not paced). Returns how many were delivered."""
+        delivered = 0
+        while (delay := self.slack.pacer.delay(channel)) > 0:
+            if not self._woken.wait(delay):
+                break
+            self._woken.clear()
+            delivered += self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)[0]
+        return delivered
 
     def _deliver_jobs(self, kinds: tuple[str, ...], failed_cases: set[int], *,
                       limit: int) -> tuple[int, int]:
         delivered = parents = 0
         for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), limit=limit,
                                          lease_seconds=self.lease_seconds, kinds=kinds):
+            if job.kind in NOTE_KINDS:
+                delivered += self._parents_while_paced(job.channel, failed_cases)
             if job.case_id in failed_cases:  # keep each case's order: retry after the first
                 self.outbox.retry_later(job=job, owner=self.owner, at=self.clock(),
                                         error="waiting for an earlier message of this case")

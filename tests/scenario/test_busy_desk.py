@@ -16,9 +16,9 @@ from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from sandbox.fake_slack import FakeSlack
 from storage.cases import CaseStore, queue_slack
 from storage.db import Database
-from storage.models import CaseRow
+from storage.models import CaseRow, SlackOutboxRow
 from storage.outbox import SlackOutbox
-from tests.scenario.harness import CHANNEL
+from tests.scenario.harness import CHANNEL, wait_until
 
 TOKEN = "xoxb-test-drain-token"
 CLICKS = 40  # more than Bolt's 32 listener threads: each must ack though all work waits
@@ -109,3 +109,39 @@ def test_a_parent_update_goes_out_before_notes_queued_earlier(database_url):
         first_update = calls.index("chat.update")
         assert calls[:first_update] == ["chat.postMessage"] * 2  # the parents, no note yet
     db.dispose()
+
+
+def test_an_update_queued_while_a_note_waits_for_the_pace_goes_out_first(database_url):
+    db = Database.connect(database_url)
+    with FakeSlack(bot_token=TOKEN) as slack:
+        slack.add_channel(channel_id=CHANNEL, name="care")
+        out = SlackOut(build_web_client(token=TOKEN, base_url=slack.url),
+                       pacer=ChannelPacer(per_second=0))
+        sync = SlackSync(outbox=SlackOutbox(db), store=CaseStore(db), slack=out,
+                         clock=lambda: datetime.now(UTC), owner="drain")
+        now = datetime.now(UTC)
+        store = CaseStore(db)
+        noted, clicked = (store.open_case(post=_post(p), channel=CHANNEL, now=now)
+                          for p in ("605", "606"))
+        sync.deliver_due()  # both parents
+        out.pacer = ChannelPacer(per_second=0.5, burst=1)
+        out.pacer.wait(CHANNEL)  # the channel's one post is spent: the next waits 2 s
+        with db.transaction() as s:
+            queue_slack(s, case_id=noted, kind="note", now=now, text="a note")
+        with ThreadPoolExecutor(1) as pool:
+            run = pool.submit(sync.deliver_due)
+            wait_until(lambda: _held_notes(db) == 1, message="the note claimed, waiting")
+            with db.transaction() as s:  # a click on the other case, while the note waits
+                queue_slack(s, case_id=clicked, kind="update", now=datetime.now(UTC))
+            sync.wake()
+            assert run.result(timeout=30) == 2
+
+        calls = [c["method"] for c in slack.calls if c["method"].startswith("chat.")]
+        assert calls[2:] == ["chat.update", "chat.postMessage"]
+    db.dispose()
+
+
+def _held_notes(db: Database) -> int:
+    with db.read() as s:
+        return len(s.scalars(select(SlackOutboxRow.id).where(
+            SlackOutboxRow.kind == "note", SlackOutboxRow.lease_owner.is_not(None))).all())

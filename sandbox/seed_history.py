@@ -13,6 +13,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from storage.crisis_periods import CrisisPeriods
 from storage.db import Database
 from storage.history import import_closed_cases
 
@@ -30,7 +31,9 @@ WEEKEND_HOURS = (0, 0, 0, 0, 0, 0, 1, 1, 2, 4, 5, 5, 5, 5, 4, 4, 3, 3, 2, 2, 1, 
 
 def seed_history(db: Database, *, now: datetime, agents: Sequence[str], weeks: int = 4,
                  per_day: int = 40, seed: int = 11) -> int:
-    """Insert closed cases opened over the ``weeks`` weeks before ``now``; returns how many."""
+    """Insert closed cases opened over the ``weeks`` weeks before ``now`` (the busiest day
+    with a crisis from 09:00 to 15:00, so the volume chart shows one shaded); returns how
+    many cases."""
     rnd = random.Random(seed)
     ratings = random.Random(seed + 1)  # its own stream: the other figures stay as they were
     rows = []
@@ -39,6 +42,10 @@ def seed_history(db: Database, *, now: datetime, agents: Sequence[str], weeks: i
         midnight = start + timedelta(days=day)
         weekend = midnight.weekday() >= 5
         bad_day = day == weeks * 7 // 2
+        if bad_day and midnight + timedelta(hours=15) < now:
+            crises = CrisisPeriods(db)
+            if crises.begin(at=midnight + timedelta(hours=9), how="detected"):
+                crises.end(at=midnight + timedelta(hours=15))
         count = int(per_day * (0.5 if weekend else 1.0) * (2.5 if bad_day else 1.0))
         weights = WEEKEND_HOURS if weekend else WEEKDAY_HOURS
         for _ in range(count):

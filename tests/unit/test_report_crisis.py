@@ -97,3 +97,15 @@ def test_the_crisis_watch_keeps_when_each_crisis_began_and_ended(db):
         (start, calmed), (calmed + timedelta(hours=2), clock())]
     assert all(at.utcoffset() == timedelta(0)
                for span in periods.between(**week, now=clock()) for at in span)
+
+
+def test_the_sandbox_history_holds_one_crisis_on_its_busiest_day(db):
+    from sandbox.seed_history import seed_history
+
+    now = datetime(2026, 12, 1, 12, tzinfo=BERLIN)
+    assert seed_history(db, now=now, agents=["U1", "U2"], weeks=4) > 0
+    [(began, ended)] = CrisisPeriods(db).between(start=now - timedelta(weeks=4), end=now,
+                                                 now=now)
+    began, ended = began.astimezone(BERLIN), ended.astimezone(BERLIN)
+    assert (began.hour, ended.hour) == (9, 15) and ended - began == timedelta(hours=6)
+    assert began.date() == (now - timedelta(weeks=4) + timedelta(days=14)).date()

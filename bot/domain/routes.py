@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.domain.model import Draft
 from bot.domain.office_hours import FULL_WEEK, OfficeHours
 from bot.domain.office_hours_parse import (
     OfficeHoursError,
@@ -144,6 +145,15 @@ class RouteChart:
     @property
     def channels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.channel for r in self.routes))
+
+
+@dataclass(frozen=True)
+class CaseStory:
+    """What a case carries to its new route's thread: its drafts in order and the thread
+    notes the desk posted (already mrkdwn), in order; the post is the case's own."""
+
+    drafts: tuple[Draft, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def post_language(*, x_lang: str | None, guessed: str | None) -> str:

@@ -1,9 +1,10 @@
 """**Route to…**: move a case to another route of the triage chart.
 
 A lead of the case's route (the desk's leads included) or the case's assignee may move
-it. The new route's channel gets a new parent whose thread starts with the history; the
-old parent is marked as moved; the claim stays unless the new route lists its agents and
-the assignee is not among them; the deadline is recomputed from the case's start.
+it. The new route's channel gets a new parent whose thread starts with the history and
+carries the post, the drafts and the old thread's notes; the old parent is marked as
+moved; the claim stays unless the new route lists its agents and the assignee is not
+among them; the deadline is recomputed from the case's start.
 
 Example::
 
@@ -19,6 +20,7 @@ from datetime import datetime
 from bot.domain.case import CaseState
 from bot.domain.model import Case
 from bot.render import route_text
+from bot.render.route_story import story_messages
 from bot.services.desk import Outcome
 from bot.services.routing import RouteDesk
 from bot.services.sla_clock import start_clock
@@ -84,7 +86,8 @@ class CaseRouter:
                                                  minutes=policy.first_minutes),
             history=route_text.history(case=case, events=self.store.events(case.id),
                                        by=user_id, tz=policy.hours.tz),
-            marker=route_text.moved_marker(channel=place.channel, by=user_id))
+            marker=route_text.moved_marker(channel=place.channel, by=user_id),
+            carry=lambda story: story_messages(case=case, story=story))
         if moved is None:
             return Outcome(False, case, route_text.CHANGED_MEANWHILE, field="route")
         self.kick()

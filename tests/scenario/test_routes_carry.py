@@ -1,0 +1,113 @@
+"""The triage chart, continued: what a routed case carries to its new thread, where digest
+cases land, a route channel the bot joins later, user groups among a route's agents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.render.ids import ActionId, BlockId, InputId, ViewId
+from sandbox.fake_slack import FakeSlack
+from sandbox.stack import HOST
+from tests.scenario.harness import AGENT, SECRETS, Desk, FakeClock, wait_until
+from tests.scenario.test_routes import (
+    ASK,
+    BAG_LEAD,
+    BAGS,
+    CHART,
+    SATURDAY,
+    SECRET,
+    SPANISH,
+    URGENT,
+    awaiting_approval,
+    click,
+    route_to,
+    shows,
+)
+
+
+@pytest.fixture
+def start_desk(database_url, tmp_path):
+    """Start a desk on a chart; ``prepare`` sets up the fake Slack first."""
+    desks: list[Desk] = []
+
+    def start(*, chart: str = CHART, prepare: Callable[[FakeSlack], None] = lambda _s: None,
+              **settings: str) -> Desk:
+        path = tmp_path / "routes.yml"
+        path.write_text(chart)
+        slack = FakeSlack(bot_token=SECRETS["SLACK_BOT_TOKEN"], host=HOST).start()
+        slack.add_channel(channel_id=BAGS, name="baggage", is_member=False)
+        slack.add_channel(channel_id=SECRET, name="vault", is_private=True, is_member=False)
+        prepare(slack)
+        desks.append(Desk.start(database_url=database_url, slack=slack,
+                                clock=FakeClock(SATURDAY), CARE_ROUTES_FILE=str(path),
+                                channels=((SPANISH, "es"), (URGENT, "urgent"), (ASK, "ask")),
+                                **settings))
+        return desks[-1]
+
+    yield start
+    for desk in desks:
+        desk.stop()
+
+
+def submit_modal(desk, channel: str, parent: dict, action: ActionId, view_id: ViewId, *,
+                 user: str, values: dict):
+    before = len(desk.slack.views())
+    click(desk, channel, parent, action, user=user)
+    view = wait_until(lambda: [v["view"] for v in desk.slack.views()[before:]
+                               if v["view"].get("callback_id") == view_id.value],
+                      message=f"the {view_id.value} modal")[-1]
+    return desk.requests.submit_view(user_id=user, view=view, values=values)
+
+
+def notes_of(desk, channel: str, ts: str) -> list[str]:
+    return [m.get("text", "") for m in desk.slack.thread(channel, ts)]
+
+
+def test_route_to_carries_the_post_the_drafts_and_the_notes_in_order(start_desk):
+    desk = start_desk()
+    text = "@acme where is my luggage? <!channel> it has been a day"
+    old = awaiting_approval(desk, BAGS, text)
+    response = submit_modal(desk, BAGS, old, ActionId.REQUEST_CHANGES, ViewId.REQUEST_CHANGES,
+                            user=BAG_LEAD, values={BlockId.CHANGES_REASON.value: {
+                                InputId.CHANGES_REASON.value: "Ask for the <b>tag number</b>."}})
+    assert response.status_code == 200
+    wait_until(lambda: any("asked" in t for t in notes_of(desk, BAGS, old["ts"])),
+               message="the changes note")
+    submit_modal(desk, BAGS, old, ActionId.DRAFT, ViewId.DRAFT, user=AGENT, values={
+        BlockId.DRAFT_TEXT.value: {InputId.DRAFT_TEXT.value: "Sorry! What is your tag number?"}})
+    shows(desk, BAGS, old, "Awaiting approval")
+    click(desk, BAGS, old, ActionId.APPROVE, user=BAG_LEAD)
+    shows(desk, BAGS, old, "Replied")
+    wait_until(lambda: any("Sent publicly" in t for t in notes_of(desk, BAGS, old["ts"])),
+               message="the delivery receipt")
+    old_notes = notes_of(desk, BAGS, old["ts"])
+
+    _, response = route_to(desk, BAGS, old, "questions", user=BAG_LEAD)
+    assert response.status_code == 200 and not response.text
+    case = wait_until(lambda: (lambda c: c if c.slack_channel == ASK and c.slack_ts else None)(
+        desk.runtime.store.get(1)), message="the new parent")
+    new_thread = wait_until(lambda: (lambda t: t if len(t) >= 2 else None)(
+        desk.slack.thread(ASK, case.slack_ts)), message="the carried story")
+    assert "Routed here from" in new_thread[0]["text"]
+    assert f"archives/{BAGS}/p{old['ts'].replace('.', '')}" in new_thread[0]["text"]
+    sections = [b["text"]["text"] for m in new_thread[1:] for b in m.get("blocks") or []
+                if b.get("type") == "section"]
+    story = "\n".join(sections)
+    # the post, in full and escaped
+    assert sections[0].startswith("*The post* by @jane_doe")
+    assert "where is my luggage? &lt;!channel&gt; it has been a day" in sections[1]
+    assert "<!channel>" not in story
+    # the drafts, oldest first: text, author, state and who reviewed or approved them
+    first = next(s for s in sections if "So sorry, we are on it." in s)
+    second = next(s for s in sections if "What is your tag number?" in s)
+    assert sections.index(first) < sections.index(second)
+    assert f"by <@{AGENT}> · changes requested · reviewed by <@{BAG_LEAD}>" in first
+    assert "&lt;b&gt;tag number&lt;/b&gt;" in first
+    assert f"by <@{AGENT}> · approved · approved by <@{BAG_LEAD}>" in second
+    # the notes of the old thread, every one, in the order they were posted there
+    carried = sections[sections.index(next(s for s in sections
+                                           if s.startswith("*Notes of the old thread*"))) + 1:]
+    assert carried == old_notes and len(carried) >= 4
+    assert any("Claimed by" in n for n in carried) and "Sent publicly" in carried[-1]

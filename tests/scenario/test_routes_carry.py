@@ -10,7 +10,7 @@ import pytest
 from bot.render.ids import ActionId, BlockId, InputId, ViewId
 from sandbox.fake_slack import FakeSlack
 from sandbox.stack import HOST
-from tests.scenario.harness import AGENT, SECRETS, Desk, FakeClock, wait_until
+from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, Desk, FakeClock, wait_until
 from tests.scenario.test_routes import (
     ASK,
     BAG_LEAD,
@@ -18,10 +18,13 @@ from tests.scenario.test_routes import (
     CHART,
     SATURDAY,
     SECRET,
+    SOCKET,
     SPANISH,
     URGENT,
     awaiting_approval,
+    case_of,
     click,
+    parent_in,
     route_to,
     shows,
 )
@@ -111,3 +114,41 @@ def test_route_to_carries_the_post_the_drafts_and_the_notes_in_order(start_desk)
                                            if s.startswith("*Notes of the old thread*"))) + 1:]
     assert carried == old_notes and len(carried) >= 4
     assert any("Claimed by" in n for n in carried) and "Sent publicly" in carried[-1]
+
+
+STATUS_PAGE = "https://status.acme.com/incidents/42"
+
+
+def test_digest_cases_land_in_the_route_of_their_topic(start_desk):
+    desk = start_desk()
+    answer = desk.requests.command(user_id=LEAD, text="crisis on", channel_id=CHANNEL).json()
+    assert answer["text"] == "Crisis mode is on."
+    # crisis announcements stay one per brand, in the care channel
+    wait_until(lambda: any("switched crisis mode *on*" in m.get("text", "")
+                           for m in desk.slack.messages(CHANNEL)), message="the announcement")
+    assert not any("crisis" in m.get("text", "") for m in desk.slack.messages(BAGS))
+    # one page linking the same status page: one topic, but two routes
+    bag = desk.x.post_as_customer(username="b1", text=f"@acme my bag is lost {STATUS_PAGE}")
+    bag2 = desk.x.post_as_customer(username="b2", text=f"@acme lost my luggage {STATUS_PAGE}")
+    seat = desk.x.post_as_customer(username="s1", text=f"{SOCKET} {STATUS_PAGE}")
+    seat2 = desk.x.post_as_customer(username="s2", text=f"{SOCKET} either {STATUS_PAGE}")
+    desk.poll()
+    parent_in(desk, BAGS, bag)
+    parent_in(desk, CHANNEL, seat)
+    bags_digest, care_digest = case_of(desk, bag), case_of(desk, seat)
+    assert (bags_digest.route, bags_digest.slack_channel) == ("baggage", BAGS)
+    assert (care_digest.route, care_digest.slack_channel) == (None, CHANNEL)
+    assert bags_digest.topic_key == care_digest.topic_key == f"url:{STATUS_PAGE}"
+    store = desk.runtime.store
+    wait_until(lambda: (store.get(bags_digest.id).digest_count,
+                        store.get(care_digest.id).digest_count) == (1, 1),
+               message="each post grouped into its own route's digest case")
+    grouped = {f.post.id: f.reason for f in
+               desk.runtime.poller.intake.filtered.recent(limit=10)[0]}
+    assert grouped == {bag2: f"grouped into crisis digest case #{bags_digest.id}",
+                       seat2: f"grouped into crisis digest case #{care_digest.id}"}
+    # a case opened from a digest follows the routes like any other
+    desk.requests.click(user_id=AGENT, action_id=ActionId.MAKE_CASE.value, value=bag2,
+                        channel_id=CHANNEL, message_ts="1.000001")
+    parent_in(desk, BAGS, bag2)
+    assert case_of(desk, bag2).route == "baggage"

@@ -140,11 +140,13 @@ class SlackOut:
 
     def join_channel(self, channel: str) -> str | None:
         """Join ``channel`` (a public one needs no invitation): None once in, else Slack's
-        reason (a private channel must invite the bot)."""
+        reason (a private channel must invite the bot; Slack refuses to join one even
+        then, so membership is asked for)."""
         try:
             self.client.conversations_join(channel=channel)
         except SlackApiError as exc:
-            return str(exc.response.get("error") or "refused")
+            return None if self.is_member(channel) else \
+                str(exc.response.get("error") or "refused")
         return None
 
     def usergroup_members(self, group_id: str) -> list[str]:

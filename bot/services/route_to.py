@@ -45,10 +45,12 @@ class CaseRouter:
         self.kick = kick
 
     def choices(self, case: Case) -> list[tuple[str, str]]:
-        """(value, label) of every place the case may go: the other routes, and the care
-        channel when it is on a route."""
+        """(value, label) of every place the case may go: the other routes (its own too
+        when it waits in the care channel for a channel the bot can post in now), and the
+        care channel when it is on a route."""
+        home = self.routes.held_back(case.route, case.slack_channel)
         places = [(r.name, f"{r.name} (#{r.channel})") for r in self.routes.chart.routes
-                  if r.name != case.route]
+                  if r.name != case.route or home]
         if case.route is not None:
             places.append((CARE_CHANNEL_CHOICE, "the care channel"))
         return places
@@ -71,7 +73,8 @@ class CaseRouter:
             return Outcome(False, allowed.case, allowed.message, field="route")
         case = allowed.case
         name = None if to == CARE_CHANNEL_CHOICE else to
-        if name is not None and self.routes.route(name) is None or name == case.route:
+        if name is not None and self.routes.route(name) is None or name == case.route \
+                and not self.routes.held_back(case.route, case.slack_channel):
             return Outcome(False, case, route_text.UNKNOWN_ROUTE, field="route")
         place = self.routes.placement(name)
         target = self.routes.route(name)

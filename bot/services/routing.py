@@ -1,7 +1,8 @@
 """The triage chart at work: which channel, leads and response policy a case has.
 
 A new case takes the first route that matches its post; a route whose channel the bot
-cannot post in holds its cases in the care channel (marked with the route) instead.
+cannot post in holds its cases in the care channel (marked with the route) instead, until
+the bot is added there (the ``member_joined_channel`` event) or a later retry can join.
 
 Example::
 
@@ -83,4 +84,38 @@ class RouteDesk:
                         "channel", route.name, route.channel, why)
             say(route.name)
         return sorted(self.unreachable)
+
+    def retry_channels(self, *, join: Callable[[str], str | None],
+                       say_back: Callable[[str], None]) -> list[str]:
+        """Try the channels the bot could not post in again (someone may have invited
+        it); a route that can post now takes its new cases home. Returns those routes."""
+        back = []
+        for route in self.chart.routes:
+            if route.name in self.unreachable and join(route.channel) is None:
+                back.append(route.name)
+        return self._reached(back, say_back=say_back)
+
+    def bot_joined(self, channel: str, *, say_back: Callable[[str], None]) -> list[str]:
+        """The bot was added to ``channel``: the routes held back from it can post there."""
+        return self._reached([r.name for r in self.chart.routes
+                              if r.channel == channel and r.name in self.unreachable],
+                             say_back=say_back)
+
+    def _reached(self, names: list[str], *, say_back: Callable[[str], None]) -> list[str]:
+        reached = []
+        for name in names:
+            if name not in self.unreachable:
+                continue
+            self.unreachable.discard(name)
+            reached.append(name)
+            log.info("route %s: can post in its channel now; its new cases go there", name)
+            say_back(name)
+        return reached
+
+    def held_back(self, case_route: str | None, case_channel: str) -> bool:
+        """Whether a case of ``case_route`` waits outside its route's channel although it
+        could go there now (Route to… takes it home)."""
+        route = self.chart.named(case_route)
+        return route is not None and route.name not in self.unreachable \
+            and case_channel != route.channel
 

@@ -152,3 +152,54 @@ def test_digest_cases_land_in_the_route_of_their_topic(start_desk):
                         channel_id=CHANNEL, message_ts="1.000001")
     parent_in(desk, BAGS, bag2)
     assert case_of(desk, bag2).route == "baggage"
+
+
+def vault_post(desk, username: str) -> str:
+    post = desk.x.post_as_customer(username=username, text="@acme my vault card was charged "
+                                                           "twice")
+    desk.poll()
+    return post
+
+
+def said_in_care_channel(desk, words: str) -> list[dict]:
+    return wait_until(lambda: [m for m in desk.slack.messages(CHANNEL)
+                               if words in m.get("text", "")], message=repr(words))
+
+
+def test_a_route_channel_that_invites_the_bot_takes_its_cases_from_then_on(start_desk):
+    desk = start_desk()
+    said_in_care_channel(desk, "Route *vault*: I cannot post")
+    held = vault_post(desk, "v1")
+    held_parent = parent_in(desk, CHANNEL, held)
+    assert case_of(desk, held).route == "vault"
+    # someone invites the bot: Slack tells it with member_joined_channel
+    desk.slack.set_member(SECRET, member=True)
+    response = desk.requests.event(event={"type": "member_joined_channel", "user": "UBOT",
+                                          "channel": SECRET, "channel_type": "G"},
+                                   event_id="Ev0INVITED")
+    assert response.status_code == 200
+    back = said_in_care_channel(desk, "Route *vault*: I can post in")
+    assert f"<#{SECRET}>" in back[0]["text"]
+    fresh = vault_post(desk, "v2")
+    parent_in(desk, SECRET, fresh)
+    assert (case_of(desk, fresh).route, case_of(desk, fresh).slack_channel) == ("vault", SECRET)
+    # the case that waited in the care channel can go home with Route to…
+    view, response = route_to(desk, CHANNEL, held_parent, "vault", user=LEAD)
+    assert "vault" in [o["value"] for b in view["blocks"]
+                       if b.get("block_id") == BlockId.ROUTE.value
+                       for o in b["element"]["options"]]
+    assert response.status_code == 200 and not response.text
+    parent_in(desk, SECRET, held)
+    assert case_of(desk, held).slack_channel == SECRET
+
+
+def test_a_later_retry_finds_the_bot_in_a_route_channel_without_a_restart(start_desk):
+    desk = start_desk()
+    said_in_care_channel(desk, "Route *vault*: I cannot post")
+    parent_in(desk, CHANNEL, vault_post(desk, "v1"))
+    desk.runtime.jobs.kick("retry_route_channels")  # still not invited: nothing changes
+    parent_in(desk, CHANNEL, vault_post(desk, "v2"))
+    desk.slack.set_member(SECRET, member=True)  # invited, but the event was missed
+    desk.runtime.jobs.kick("retry_route_channels")
+    said_in_care_channel(desk, "Route *vault*: I can post in")
+    parent_in(desk, SECRET, vault_post(desk, "v3"))

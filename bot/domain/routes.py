@@ -116,12 +116,6 @@ class Route:
                        first_minutes=minutes or base.first_minutes,
                        followup_minutes=minutes or base.followup_minutes)
 
-    def takes_agent(self, user_id: str | None) -> bool:
-        """Whether a claim by ``user_id`` may stay on a case moved here (no agents listed:
-        anyone). User groups among the agents cannot be checked here and are ignored."""
-        people = [a for a in self.agents if not a.startswith("S")]
-        return not people or user_id in people
-
 
 @dataclass(frozen=True)
 class RouteChart:

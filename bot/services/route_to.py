@@ -77,9 +77,7 @@ class CaseRouter:
                 and not self.routes.held_back(case.route, case.slack_channel):
             return Outcome(False, case, route_text.UNKNOWN_ROUTE, field="route")
         place = self.routes.placement(name)
-        target = self.routes.route(name)
-        keep = case.assignee_id is None or target is None or \
-            target.takes_agent(case.assignee_id)
+        keep = case.assignee_id is None or self.routes.takes_agent(name, case.assignee_id)
         now = self.clock()
         policy = place.policy
         moved = self.moves.move(

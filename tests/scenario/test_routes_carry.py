@@ -10,7 +10,16 @@ import pytest
 from bot.render.ids import ActionId, BlockId, InputId, ViewId
 from sandbox.fake_slack import FakeSlack
 from sandbox.stack import HOST
-from tests.scenario.harness import AGENT, CHANNEL, LEAD, SECRETS, Desk, FakeClock, wait_until
+from tests.scenario.harness import (
+    AGENT,
+    AGENT2,
+    CHANNEL,
+    LEAD,
+    SECRETS,
+    Desk,
+    FakeClock,
+    wait_until,
+)
 from tests.scenario.test_routes import (
     ASK,
     BAG_LEAD,
@@ -203,3 +212,23 @@ def test_a_later_retry_finds_the_bot_in_a_route_channel_without_a_restart(start_
     desk.runtime.jobs.kick("retry_route_channels")
     said_in_care_channel(desk, "Route *vault*: I can post in")
     parent_in(desk, SECRET, vault_post(desk, "v3"))
+
+
+def test_a_user_group_among_a_routes_agents_keeps_its_members_claims(start_desk):
+    team = "S0VAULTTEAM"
+    desk = start_desk(chart=CHART.replace(f"agents: [{AGENT2}]", f"agents: [{AGENT2}, {team}]"),
+                      prepare=lambda slack: slack.add_usergroup(
+                          group_id=team, handle="vault-team", user_ids=[AGENT]))
+    post = desk.x.post_as_customer(username="kim", text="@acme how do I change my seat?")
+    desk.poll()
+    parent = parent_in(desk, ASK, post)
+    click(desk, ASK, parent, ActionId.CLAIM, user=AGENT)
+    shows(desk, ASK, parent, "Claimed")
+    _, response = route_to(desk, ASK, parent, "vault", user=LEAD)
+    assert response.status_code == 200 and not response.text
+    case = case_of(desk, post)
+    assert case.route == "vault"
+    # AGENT is in vault's user group: the claim stays
+    assert (case.assignee_id, case.state.value) == (AGENT, "claimed")
+    assert {c["args"].get("usergroup") for c in desk.slack.calls_to("usergroups.users.list")} \
+        == {team}

@@ -10,6 +10,8 @@ from bot.config import Settings, SettingsError
 from bot.domain.office_hours import OfficeHours
 from bot.domain.routes import RoutesFileError, parse_routes, post_language
 from bot.domain.sla import SlaPolicy
+from bot.services.leads import LeadDirectory
+from bot.services.routing import Roster, RouteDesk
 
 CHART = """\
 routes:
@@ -60,8 +62,51 @@ def test_route_fields_are_read():
                                      "kinds complaint, question")
     assert chart().of_channel("C0ES").name == "spanish"
     assert chart().channels == ("C0BAGS", "C0ES", "C0URGENT")
-    assert bags.takes_agent("U0BAG1") and not bags.takes_agent("U0OTHER")
-    assert chart().named("spanish").takes_agent("U0ANYONE")
+
+
+
+class Groups:
+    """``usergroups.users.list`` as a function; counts the reads."""
+
+    def __init__(self, members: dict[str, list[str]]) -> None:
+        self.members, self.reads = members, 0
+
+    def __call__(self, group: str) -> list[str]:
+        self.reads += 1
+        if group not in self.members:
+            raise LookupError(group)
+        return list(self.members[group])
+
+
+def route_desk(groups: Groups) -> RouteDesk:
+    return RouteDesk(chart=chart(), policy=SlaPolicy(hours=OfficeHours()), care_channel="C0CARE",
+                     leads=LeadDirectory(lead_ids=("U0LEAD",), members_of=groups),
+                     members_of=groups)
+
+
+def test_a_routes_agents_are_its_ids_and_the_members_of_its_user_groups():
+    groups = Groups({"S0BAGTEAM": ["U0INTEAM"]})
+    routes = route_desk(groups)
+    assert routes.takes_agent("baggage", "U0BAG1") and routes.takes_agent("baggage", "U0INTEAM")
+    assert not routes.takes_agent("baggage", "U0OTHER")
+    assert not routes.takes_agent("baggage", None)
+    assert routes.takes_agent("spanish", "U0ANYONE") and routes.takes_agent(None, "U0ANYONE")
+
+
+def test_user_group_members_are_read_again_now_and_then_and_kept_when_slack_fails():
+    groups = Groups({"S0TEAM": ["U1"]})
+    now = [0.0]
+    roster = Roster(ids=("U0", "S0TEAM"), members_of=groups, ttl_seconds=60,
+                    monotonic=lambda: now[0])
+    assert roster.includes("U1") and not roster.includes("U2")
+    groups.members["S0TEAM"] = ["U2"]
+    now[0] = 59.0
+    assert roster.includes("U1") and groups.reads == 1  # still trusted
+    now[0] = 61.0
+    assert roster.includes("U2") and not roster.includes("U1") and groups.reads == 2
+    del groups.members["S0TEAM"]  # Slack cannot say now: the members stay as they were
+    now[0] = 200.0
+    assert roster.includes("U2") and roster.includes("U0")
 
 
 def test_route_policy_uses_its_target_and_hours():

@@ -134,7 +134,9 @@ def route_command(services: HandlerServices, command: dict) -> str | None:
         return None
     report = services.report
     user_id = command.get("user_id", "")
-    answer = {"status": lambda: report.status(route=route.name),
+    answer = {"status": lambda: report.status(route=route.name,
+                                              policy=routes.policy_of(route.name)),
               "sla": lambda: report.at_risk(route=route.name),
               "mine": lambda: report.mine(user_id, route=route.name)}[sub]()
-    return route_answers.scoped(answer, route=route.name)
+    return route_answers.scoped(answer, route=route.name, policy=routes.policy_of(route.name)
+                                if sub == "status" else None)

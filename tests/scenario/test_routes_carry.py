@@ -45,7 +45,7 @@ def start_desk(database_url, tmp_path):
     desks: list[Desk] = []
 
     def start(*, chart: str = CHART, prepare: Callable[[FakeSlack], None] = lambda _s: None,
-              **settings: str) -> Desk:
+              clock: FakeClock | None = None, **settings: str) -> Desk:
         path = tmp_path / "routes.yml"
         path.write_text(chart)
         slack = FakeSlack(bot_token=SECRETS["SLACK_BOT_TOKEN"], host=HOST).start()
@@ -53,7 +53,8 @@ def start_desk(database_url, tmp_path):
         slack.add_channel(channel_id=SECRET, name="vault", is_private=True, is_member=False)
         prepare(slack)
         desks.append(Desk.start(database_url=database_url, slack=slack,
-                                clock=FakeClock(SATURDAY), CARE_ROUTES_FILE=str(path),
+                                clock=clock or FakeClock(SATURDAY),
+                                CARE_ROUTES_FILE=str(path),
                                 channels=((SPANISH, "es"), (URGENT, "urgent"), (ASK, "ask")),
                                 **settings))
         return desks[-1]
@@ -232,3 +233,23 @@ def test_a_user_group_among_a_routes_agents_keeps_its_members_claims(start_desk)
     assert (case.assignee_id, case.state.value) == (AGENT, "claimed")
     assert {c["args"].get("usergroup") for c in desk.slack.calls_to("usergroups.users.list")} \
         == {team}
+
+
+def test_care_status_in_a_route_measures_responses_by_its_own_target_and_hours(start_desk):
+    clock = FakeClock(SATURDAY)  # baggage works Mon-Fri in Madrid: closed all Saturday
+    desk = start_desk(clock=clock)
+    bag = awaiting_approval(desk, BAGS, "@acme where is my luggage? it has been a day")
+    clock.advance(minutes=20)
+    click(desk, BAGS, bag, ActionId.APPROVE, user=BAG_LEAD)
+    shows(desk, BAGS, bag, "Replied")
+    wait_until(lambda: desk.runtime.store.get(1).state.value == "replied", message="sent")
+    in_bags = desk.requests.command(user_id=AGENT, text="status", channel_id=BAGS).json()["text"]
+    assert "target 30 min, Mon-Fri 09:00-17:00 (Europe/Madrid)" in in_bags
+    # twenty minutes of a Saturday are no minutes of the baggage route's hours
+    assert "*Today:* 1 first responses · median 0 min" in in_bags
+    assert "100% within target" in in_bags
+    # the desk as a whole measures by its own hours (always open)
+    everywhere = desk.requests.command(user_id=AGENT, text="status",
+                                       channel_id=CHANNEL).json()["text"]
+    assert "*Today:* 1 first responses · median 20 min" in everywhere
+    assert "target 30 min" not in everywhere

@@ -47,8 +47,7 @@ def draft_section(number: int, draft: Draft) -> str:
     """One draft: who wrote it, its state and reviewer, and its text quoted."""
     head = f"{number}. by <@{safe(draft.author_id, 32)}> · {STATUS_WORDS[draft.status]}"
     if draft.reviewer_id and draft.status is not DraftStatus.PENDING:
-        verb = "approved" if draft.status is DraftStatus.APPROVED else "reviewed"
-        head += f" · {verb} by <@{safe(draft.reviewer_id, 32)}>"
+        head += f" by <@{safe(draft.reviewer_id, 32)}>"
     if draft.channel.value != "public":
         head += f" · {draft.channel.value}"
     lines = [head]

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings, SettingsError
+from bot.domain.case import CaseState
+from bot.domain.model import Author, Case, Draft, DraftStatus
 from bot.domain.office_hours import OfficeHours
-from bot.domain.routes import RoutesFileError, parse_routes, post_language
+from bot.domain.routes import CaseStory, RoutesFileError, parse_routes, post_language
 from bot.domain.sla import SlaPolicy
+from bot.render.route_story import story_messages
 from bot.services.leads import LeadDirectory
 from bot.services.routing import Roster, RouteDesk
 
@@ -195,3 +198,25 @@ def test_start_up_refuses_a_bad_chart_with_exit_2(tmp_path, monkeypatch, capsys)
     assert main(["--env-file", str(env_file)]) == 2
     err = capsys.readouterr().err
     assert f"CARE_ROUTES_FILE: {path}, line 4: unknown key 'leeds' in a route" in err
+
+
+def test_a_long_story_is_carried_whole_in_messages_within_slacks_limits():
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    long_post = "@acme " + " ".join(f"word{i} <!here>" for i in range(2500))  # ~30,000 chars
+    case = Case(id=3, state=CaseState.CLAIMED, source_post_id="186", text=long_post,
+                customer=Author(id="7", username="jane", name="Jane"), post_created_at=now,
+                assignee_id="U1", close_reason=None, slack_channel="C0BAGS", slack_ts="1.2",
+                version=4, created_at=now)
+    drafts = tuple(Draft(id=i, case_id=3, author_id="U1", text=f"draft {i}",
+                         status=DraftStatus.SUPERSEDED) for i in range(1, 40))
+    notes = tuple(f"note {i}" for i in range(1, 41))
+    messages = story_messages(case=case, story=CaseStory(drafts=drafts, notes=notes))
+    sections = [b["text"]["text"] for blocks, _ in messages for b in blocks]
+    assert len(messages) >= 2 and all(len(blocks) <= 50 for blocks, _ in messages)
+    assert all(len(text) <= 3000 for text in sections)
+    carried = "".join(sections)
+    assert "<!here>" not in carried and carried.count("&lt;!here&gt;") == 2500
+    assert "word2499" in carried and "full text in thread" not in carried
+    assert [s for s in sections if s.startswith("note ")] == list(notes)
+    drafts_shown = [s.split("\n")[0] for s in sections if "· superseded" in s]
+    assert len(drafts_shown) == 39 and drafts_shown[0].startswith("1. by <@U1>")

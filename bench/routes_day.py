@@ -243,6 +243,7 @@ class SlackStandIn:
         self.channels: dict[str, Bucket] = {}
         self.edits = Bucket(rate=EDIT_BUDGET_PER_MINUTE / 60, burst=EDIT_BUDGET_PER_MINUTE)
         self.posted = self.edited = self.refused = self.failed = 0
+        self.refused_edits = 0
         self._ts = itertools.count(1)
 
     def _through(self, bucket: Bucket, method: str) -> None:
@@ -250,6 +251,7 @@ class SlackStandIn:
             if bucket.take(self.clock.t):
                 return
             self.refused += 1
+            self.refused_edits += bucket is self.edits
             retry_after = max(1, math.ceil(bucket.wait(self.clock.t)))
             if attempt == CLIENT_RETRIES or retry_after > MAX_RETRY_AFTER_SECONDS:
                 self.failed += 1
@@ -416,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{time.perf_counter() - started:.0f} s) ==")
                 _report(refused=day.slack.refused, delays=day.delays, total=len(times),
                         asked=day.edits_asked, sent=day.slack.edited, lags=day.edit_lags,
-                        note=f" ({day.slack.failed:,} left to the outbox's retry)")
+                        note=f" ({day.slack.refused_edits:,} of them edits; "
+                             f"{day.slack.failed:,} left to the outbox's retry)")
             result = replay(times, channels=channels, poll_seconds=args.poll_seconds,
                             burst=args.burst, edits_per_case=args.edits_per_case,
                             rng=random.Random(args.seed))

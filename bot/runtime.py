@@ -103,6 +103,7 @@ log = logging.getLogger("care_desk")
 REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for a due one
 HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
 CALLBACK_CHECK_SECONDS = 10  # how soon a number in a customer's DM flags the case
+ROUTE_CHANNEL_RETRY_SECONDS = 300  # a route channel the bot could not post in is tried again
 CLICK_WORKERS = 8  # clicks worked at once after their acks (SQLite has one writer anyway)
 
 
@@ -420,3 +421,12 @@ def _register_listeners(base: _Base, *, app: App, jobs: Jobs,
         routes.check_channels(join=slack.join_channel, say=lambda name: base.channel_posts.queue(
             channel=settings.care_channel_id, now=clock(), text=route_text.unreachable(
                 routes.route(name), care_channel=settings.care_channel_id)))
+
+        def say_back(name: str) -> None:
+            base.channel_posts.queue(channel=settings.care_channel_id, now=clock(),
+                                     text=route_text.reachable(routes.route(name)))
+            base.kick()
+
+        route_handlers.watch_route_channels(app, routes=routes, say_back=say_back)
+        jobs.add("retry_route_channels", lambda: routes.retry_channels(
+            join=slack.join_channel, say_back=say_back), seconds=ROUTE_CHANNEL_RETRY_SECONDS)

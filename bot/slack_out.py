@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -66,9 +67,13 @@ def build_web_client(*, token: str, base_url: str, timeout: int = 15) -> WebClie
 class ChannelPacer:
     """A token bucket per channel: ``burst`` posts at once, then ``per_second``."""
 
-    def __init__(self, *, per_second: float = 1.0, burst: int = 4) -> None:
+    def __init__(self, *, per_second: float = 1.0, burst: int = 4,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.per_second = per_second
         self.burst = burst
+        self._monotonic = monotonic  # a simulated clock may stand in (bench/routes_day.py)
+        self._sleep = sleep
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
@@ -77,7 +82,7 @@ class ChannelPacer:
         if self.per_second <= 0:
             return 0.0
         with self._lock:
-            tokens = self._tokens(channel, time.monotonic())
+            tokens = self._tokens(channel, self._monotonic())
         return 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
 
     def _tokens(self, channel: str, now: float) -> float:
@@ -88,12 +93,12 @@ class ChannelPacer:
         if self.per_second <= 0:
             return
         with self._lock:
-            now = time.monotonic()
+            now = self._monotonic()
             tokens = self._tokens(channel, now)
             delay = 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
             self._buckets[channel] = (0.0, now + delay) if delay else (tokens - 1, now)
         if delay:
-            time.sleep(delay)
+            self._sleep(delay)
 
 
 class SlackOut:
@@ -151,11 +156,13 @@ class SlackOut:
 
     def join_channel(self, channel: str) -> str | None:
         """Join ``channel`` (a public one needs no invitation): None once in, else Slack's
-        reason (a private channel must invite the bot)."""
+        reason (a private channel must invite the bot; Slack refuses to join one even
+        then, so membership is asked for)."""
         try:
             self.client.conversations_join(channel=channel)
         except SlackApiError as exc:
-            return str(exc.response.get("error") or "refused")
+            return None if self.is_member(channel) else \
+                str(exc.response.get("error") or "refused")
         return None
 
     def usergroup_members(self, group_id: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
 
@@ -66,6 +67,24 @@ def register(app: App, services: HandlerServices) -> None:
                 errors={BlockId.ROUTE.value: (outcome.message or "")[:1900]})
 
 
+def watch_route_channels(app: App, *, routes: RouteDesk,
+                         say_back: Callable[[str], None]) -> None:
+    """Notice the bot being added to a route's channel (``member_joined_channel`` with
+    the bot's own user): that route's new cases go there from now on. A middleware, so
+    the event's own listeners still get it."""
+
+    @app.middleware
+    def notice_the_bot_joining(body, context, next):  # noqa: A002 - Bolt's argument name
+        event = body.get("event") or {}
+        if event.get("type") == "member_joined_channel" and event.get("user") and \
+                event.get("user") == context.get("bot_user_id"):
+            try:
+                routes.bot_joined(str(event.get("channel") or ""), say_back=say_back)
+            except Exception:
+                log.exception("could not take a route's channel back")
+        return next()
+
+
 SCOPED = ("status", "sla", "mine")
 
 
@@ -115,7 +134,9 @@ def route_command(services: HandlerServices, command: dict) -> str | None:
         return None
     report = services.report
     user_id = command.get("user_id", "")
-    answer = {"status": lambda: report.status(route=route.name),
+    answer = {"status": lambda: report.status(route=route.name,
+                                              policy=routes.policy_of(route.name)),
               "sla": lambda: report.at_risk(route=route.name),
               "mine": lambda: report.mine(user_id, route=route.name)}[sub]()
-    return route_answers.scoped(answer, route=route.name)
+    return route_answers.scoped(answer, route=route.name, policy=routes.policy_of(route.name)
+                                if sub == "status" else None)

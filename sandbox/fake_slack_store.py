@@ -326,12 +326,13 @@ class SlackStore:
         return {"ok": True, "users": list(group["users"])} if group else error("no_such_subteam")
 
     def conversations_join(self, args: Body) -> Body:
-        """Join a public channel; a private one must invite the bot."""
+        """Join a public channel; a private one must invite the bot (and even then
+        Slack refuses ``conversations.join`` for it)."""
         channel = self.resolve(args.get("channel"))
         if channel is None:
             return error("channel_not_found")
         info = self.channels[channel]
-        if info.get("is_private") and not info.get("is_member"):
+        if info.get("is_private"):
             return error("method_not_supported_for_channel_type")
         info["is_member"] = True
         return {"ok": True, "channel": copy.deepcopy(info)}

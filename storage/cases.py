@@ -148,9 +148,12 @@ class CaseStore:
                                             closed_since=closed_since)
             return load_case(s, case_id) if case_id else None
 
-    def digest_case(self, *, topic_key: str, since: datetime | None) -> int | None:
-        """The open digest case of ``topic_key`` opened in this crisis, if any."""
-        cond = [CaseRow.topic_key == topic_key, CaseRow.state.not_in(["closed", "ignored"])]
+    def digest_case(self, *, topic_key: str, since: datetime | None,
+                    route: str | None = None) -> int | None:
+        """The open digest case of ``topic_key`` in ``route`` (None: the care channel's)
+        opened in this crisis, if any."""
+        cond = [CaseRow.topic_key == topic_key, CaseRow.state.not_in(["closed", "ignored"]),
+                CaseRow.route == route if route is not None else CaseRow.route.is_(None)]
         if since is not None:
             cond.append(CaseRow.created_at >= since)
         with self.db.transaction() as s:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.domain.model import Draft
 from bot.domain.office_hours import FULL_WEEK, OfficeHours
 from bot.domain.office_hours_parse import (
     OfficeHoursError,
@@ -115,12 +116,6 @@ class Route:
                        first_minutes=minutes or base.first_minutes,
                        followup_minutes=minutes or base.followup_minutes)
 
-    def takes_agent(self, user_id: str | None) -> bool:
-        """Whether a claim by ``user_id`` may stay on a case moved here (no agents listed:
-        anyone). User groups among the agents cannot be checked here and are ignored."""
-        people = [a for a in self.agents if not a.startswith("S")]
-        return not people or user_id in people
-
 
 @dataclass(frozen=True)
 class RouteChart:
@@ -144,6 +139,15 @@ class RouteChart:
     @property
     def channels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.channel for r in self.routes))
+
+
+@dataclass(frozen=True)
+class CaseStory:
+    """What a case carries to its new route's thread: its drafts in order and the thread
+    notes the desk posted (already mrkdwn), in order; the post is the case's own."""
+
+    drafts: tuple[Draft, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def post_language(*, x_lang: str | None, guessed: str | None) -> str:

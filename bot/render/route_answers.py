@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.office_hours import OfficeHours
 from bot.domain.routes import RouteChart
+from bot.domain.sla import SlaPolicy
 from bot.render.mrkdwn import safe
 
 MAX_ROUTES_SHOWN = 40
@@ -55,9 +56,14 @@ def status_all(*, chart: RouteChart, care_channel: str, counts: dict) -> str:
     return "\n".join(lines)
 
 
-def scoped(answer: str, *, route: str) -> str:
-    """An answer about one route's queue, said so."""
-    return f"_Route *{safe(route, 40)}* only; `/care status all` for every route._\n{answer}"
+def scoped(answer: str, *, route: str, policy: SlaPolicy | None = None) -> str:
+    """An answer about one route's queue, said so (with the target and hours its
+    response figures are measured by, when ``policy`` is given)."""
+    measure = "" if policy is None else (
+        f" Response times in its own hours: target {policy.first_minutes} min, "
+        f"{safe(policy.hours.describe(), 200)}.")
+    return (f"_Route *{safe(route, 40)}* only; `/care status all` for every route."
+            f"{measure}_\n{answer}")
 
 
 def _takes_everything(chart: RouteChart) -> bool:

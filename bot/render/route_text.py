@@ -18,8 +18,15 @@ def unreachable(route: Route | None, *, care_channel: str) -> str:
         return ""
     return (f":warning: Route *{route.name}*: I cannot post in <#{route.channel}> (a private "
             f"channel must invite me: `/invite @care desk`). Its cases come to <#{care_channel}> "
-            "marked with the route until then; restart me once I am in.")
+            "marked with the route until I am in.")
 
+
+def reachable(route: Route | None) -> str:
+    """Said in the care channel once a route's channel takes the bot's posts."""
+    if route is None:
+        return ""
+    return (f":white_check_mark: Route *{route.name}*: I can post in <#{route.channel}> now; "
+            "its new cases go there. Cases that waited here can go with *Route to…*.")
 
 
 NO_SUCH_CASE = "That case no longer exists."

@@ -113,7 +113,7 @@ class Intake:
         self.crisis = crisis
         self.quarantine = quarantine
         self.desk_since = desk_since
-        self._digests: dict[tuple, tuple[int, float]] = {}  # (topic, since) -> (case, when)
+        self._digests: dict[tuple, tuple[int, float]] = {}  # (topic, since, route) -> (case, when)
         self.store = store
         self.screening = screening
         self.filtered = filtered
@@ -145,15 +145,15 @@ class Intake:
             return self._filter(post, origin, verdict, now)
         fields = verdict.fields()
         mode = self.crisis.mode() if self.crisis is not None else None
+        place = self._placement(post, verdict)
         if mode is not None and mode.active and post.kind == "post":
             key = topic_key(text=post.text, urls=URL.findall(post.text), focus=mode.focus)
-            digest = self._digest_case(key, mode.since)
+            digest = self._digest_case(key, mode.since, route=place.route)
             if digest is not None:
                 grouped = self.filtered.group(post=post, origin=origin, now=now,
                                               kind=fields.get("kind"), case_id=digest)
                 return "grouped" if grouped else "seen"
             fields["topic_key"] = key
-        place = self._placement(post, verdict)
         return "opened" if self._open(post, now, origin, fields, place) else "seen"
 
     def receive_page(self, page: list[PagePost]) -> list[str]:
@@ -239,15 +239,16 @@ class Intake:
             return False
         return self.quarantine.hold(post_id=post_id, origin=origin, raw=raw, error=error)
 
-    def _digest_case(self, key: str, since: datetime | None) -> int | None:
-        """The digest case of a topic, remembered for a few seconds (a burst asks for it
-        with every post)."""
-        cached = self._digests.get((key, since))
+    def _digest_case(self, key: str, since: datetime | None, *,
+                     route: str | None) -> int | None:
+        """The digest case of a topic in the post's route (each route its own, in its
+        channel), remembered for a few seconds (a burst asks for it with every post)."""
+        cached = self._digests.get((key, since, route))
         if cached and time.monotonic() - cached[1] < DIGEST_MEMORY_SECONDS:
             return cached[0]
-        digest = self.store.digest_case(topic_key=key, since=since)
+        digest = self.store.digest_case(topic_key=key, since=since, route=route)
         if digest is not None:
-            self._digests[(key, since)] = (digest, time.monotonic())
+            self._digests[(key, since, route)] = (digest, time.monotonic())
         return digest
 
     def open_filtered(self, post: InboundPost, *, origin: str, by: str) -> int | None:

@@ -81,15 +81,18 @@ class QueueReport:
     def tz(self):
         return self.policy.hours.tz
 
-    def status(self, *, route: str | None = ALL_ROUTES) -> str:
-        """The queue; ``route`` keeps it to one route of the triage chart."""
+    def status(self, *, route: str | None = ALL_ROUTES, policy: SlaPolicy | None = None) -> str:
+        """The queue; ``route`` keeps it to one route of the triage chart, whose response
+        figures are measured under ``policy`` (its target and hours; default the desk's)."""
+        policy = policy or self.policy
+        tz = policy.hours.tz
         now = self.clock()
-        local = now.astimezone(self.tz)
+        local = now.astimezone(tz)
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
         snapshot = self.reports.queue(now=now, day_start=day_start, route=route)
         return care_answers.status(
-            snapshot=snapshot, stats=response_stats(snapshot.first_responses_today, self.policy),
-            now=now, tz=self.tz, slack_pending=self.slack_pending(),
+            snapshot=snapshot, stats=response_stats(snapshot.first_responses_today, policy),
+            now=now, tz=tz, slack_pending=self.slack_pending(),
             x_backlog=self.x_backlog(),
             spend=spend(self.usage(now), price=self.prices[0], owned_price=self.prices[1],
                         cap=self.prices[2]),

@@ -1,9 +1,10 @@
 """**Route to…**: move a case to another route of the triage chart.
 
 A lead of the case's route (the desk's leads included) or the case's assignee may move
-it. The new route's channel gets a new parent whose thread starts with the history; the
-old parent is marked as moved; the claim stays unless the new route lists its agents and
-the assignee is not among them; the deadline is recomputed from the case's start.
+it. The new route's channel gets a new parent whose thread starts with the history and
+carries the post, the drafts and the old thread's notes; the old parent is marked as
+moved; the claim stays unless the new route lists its agents and the assignee is not
+among them; the deadline is recomputed from the case's start.
 
 Example::
 
@@ -19,6 +20,7 @@ from datetime import datetime
 from bot.domain.case import CaseState
 from bot.domain.model import Case
 from bot.render import route_text
+from bot.render.route_story import story_messages
 from bot.services.desk import Outcome
 from bot.services.routing import RouteDesk
 from bot.services.sla_clock import start_clock
@@ -43,10 +45,12 @@ class CaseRouter:
         self.kick = kick
 
     def choices(self, case: Case) -> list[tuple[str, str]]:
-        """(value, label) of every place the case may go: the other routes, and the care
-        channel when it is on a route."""
+        """(value, label) of every place the case may go: the other routes (its own too
+        when it waits in the care channel for a channel the bot can post in now), and the
+        care channel when it is on a route."""
+        home = self.routes.held_back(case.route, case.slack_channel)
         places = [(r.name, f"{r.name} (#{r.channel})") for r in self.routes.chart.routes
-                  if r.name != case.route]
+                  if r.name != case.route or home]
         if case.route is not None:
             places.append((CARE_CHANNEL_CHOICE, "the care channel"))
         return places
@@ -69,12 +73,11 @@ class CaseRouter:
             return Outcome(False, allowed.case, allowed.message, field="route")
         case = allowed.case
         name = None if to == CARE_CHANNEL_CHOICE else to
-        if name is not None and self.routes.route(name) is None or name == case.route:
+        if name is not None and self.routes.route(name) is None or name == case.route \
+                and not self.routes.held_back(case.route, case.slack_channel):
             return Outcome(False, case, route_text.UNKNOWN_ROUTE, field="route")
         place = self.routes.placement(name)
-        target = self.routes.route(name)
-        keep = case.assignee_id is None or target is None or \
-            target.takes_agent(case.assignee_id)
+        keep = case.assignee_id is None or self.routes.takes_agent(name, case.assignee_id)
         now = self.clock()
         policy = place.policy
         moved = self.moves.move(
@@ -84,7 +87,8 @@ class CaseRouter:
                                                  minutes=policy.first_minutes),
             history=route_text.history(case=case, events=self.store.events(case.id),
                                        by=user_id, tz=policy.hours.tz),
-            marker=route_text.moved_marker(channel=place.channel, by=user_id))
+            marker=route_text.moved_marker(channel=place.channel, by=user_id),
+            carry=lambda story: story_messages(case=case, story=story))
         if moved is None:
             return Outcome(False, case, route_text.CHANGED_MEANWHILE, field="route")
         self.kick()

@@ -7,9 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings, SettingsError
+from bot.domain.case import CaseState
+from bot.domain.model import Author, Case, Draft, DraftStatus
 from bot.domain.office_hours import OfficeHours
-from bot.domain.routes import RoutesFileError, parse_routes, post_language
+from bot.domain.routes import CaseStory, RoutesFileError, parse_routes, post_language
 from bot.domain.sla import SlaPolicy
+from bot.render.route_story import story_messages
+from bot.services.leads import LeadDirectory
+from bot.services.routing import Roster, RouteDesk
 
 CHART = """\
 routes:
@@ -60,8 +65,51 @@ def test_route_fields_are_read():
                                      "kinds complaint, question")
     assert chart().of_channel("C0ES").name == "spanish"
     assert chart().channels == ("C0BAGS", "C0ES", "C0URGENT")
-    assert bags.takes_agent("U0BAG1") and not bags.takes_agent("U0OTHER")
-    assert chart().named("spanish").takes_agent("U0ANYONE")
+
+
+
+class Groups:
+    """``usergroups.users.list`` as a function; counts the reads."""
+
+    def __init__(self, members: dict[str, list[str]]) -> None:
+        self.members, self.reads = members, 0
+
+    def __call__(self, group: str) -> list[str]:
+        self.reads += 1
+        if group not in self.members:
+            raise LookupError(group)
+        return list(self.members[group])
+
+
+def route_desk(groups: Groups) -> RouteDesk:
+    return RouteDesk(chart=chart(), policy=SlaPolicy(hours=OfficeHours()), care_channel="C0CARE",
+                     leads=LeadDirectory(lead_ids=("U0LEAD",), members_of=groups),
+                     members_of=groups)
+
+
+def test_a_routes_agents_are_its_ids_and_the_members_of_its_user_groups():
+    groups = Groups({"S0BAGTEAM": ["U0INTEAM"]})
+    routes = route_desk(groups)
+    assert routes.takes_agent("baggage", "U0BAG1") and routes.takes_agent("baggage", "U0INTEAM")
+    assert not routes.takes_agent("baggage", "U0OTHER")
+    assert not routes.takes_agent("baggage", None)
+    assert routes.takes_agent("spanish", "U0ANYONE") and routes.takes_agent(None, "U0ANYONE")
+
+
+def test_user_group_members_are_read_again_now_and_then_and_kept_when_slack_fails():
+    groups = Groups({"S0TEAM": ["U1"]})
+    now = [0.0]
+    roster = Roster(ids=("U0", "S0TEAM"), members_of=groups, ttl_seconds=60,
+                    monotonic=lambda: now[0])
+    assert roster.includes("U1") and not roster.includes("U2")
+    groups.members["S0TEAM"] = ["U2"]
+    now[0] = 59.0
+    assert roster.includes("U1") and groups.reads == 1  # still trusted
+    now[0] = 61.0
+    assert roster.includes("U2") and not roster.includes("U1") and groups.reads == 2
+    del groups.members["S0TEAM"]  # Slack cannot say now: the members stay as they were
+    now[0] = 200.0
+    assert roster.includes("U2") and roster.includes("U0")
 
 
 def test_route_policy_uses_its_target_and_hours():
@@ -150,3 +198,25 @@ def test_start_up_refuses_a_bad_chart_with_exit_2(tmp_path, monkeypatch, capsys)
     assert main(["--env-file", str(env_file)]) == 2
     err = capsys.readouterr().err
     assert f"CARE_ROUTES_FILE: {path}, line 4: unknown key 'leeds' in a route" in err
+
+
+def test_a_long_story_is_carried_whole_in_messages_within_slacks_limits():
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    long_post = "@acme " + " ".join(f"word{i} <!here>" for i in range(2500))  # ~30,000 chars
+    case = Case(id=3, state=CaseState.CLAIMED, source_post_id="186", text=long_post,
+                customer=Author(id="7", username="jane", name="Jane"), post_created_at=now,
+                assignee_id="U1", close_reason=None, slack_channel="C0BAGS", slack_ts="1.2",
+                version=4, created_at=now)
+    drafts = tuple(Draft(id=i, case_id=3, author_id="U1", text=f"draft {i}",
+                         status=DraftStatus.SUPERSEDED) for i in range(1, 40))
+    notes = tuple(f"note {i}" for i in range(1, 41))
+    messages = story_messages(case=case, story=CaseStory(drafts=drafts, notes=notes))
+    sections = [b["text"]["text"] for blocks, _ in messages for b in blocks]
+    assert len(messages) >= 2 and all(len(blocks) <= 50 for blocks, _ in messages)
+    assert all(len(text) <= 3000 for text in sections)
+    carried = "".join(sections)
+    assert "<!here>" not in carried and carried.count("&lt;!here&gt;") == 2500
+    assert "word2499" in carried and "full text in thread" not in carried
+    assert [s for s in sections if s.startswith("note ")] == list(notes)
+    drafts_shown = [s.split("\n")[0] for s in sections if "· superseded" in s]
+    assert len(drafts_shown) == 39 and drafts_shown[0].startswith("1. by <@U1>")

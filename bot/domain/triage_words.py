@@ -260,6 +260,11 @@ BROKEN = lex(
     r"|(?:drains?|draining|dies|dying|goes|go) (?:so |really |too |very )?(?:fast|quick\w*)"
     r"|unexpected|let(?:ting)? (?:me|us) down)\b",
 )
+# Talk about other people: third persons, public figures, laughing along.
+OTHER_PEOPLE = lex(
+    r"(?:he|she|him|her|his|hers|he's|she's|people|guy|dude|bro|bruh|girl|babe|lol|lmao|lmfao"
+    r"|haha\w*|omg|president|trump|obama|senator|congress|gop|democrats?|republicans?)\b",
+)
 # Weaker signs of trouble: counted only when the post does not read positive.
 DELAY = lex(
     r"(?:again|yet|took|taking|hours?|days?|weeks?|months?|minutes?|mins?|instead|only|half"

@@ -430,6 +430,15 @@ def test_talk_about_other_people_is_not_a_case_unless_it_is_about_the_service(
         assert triager.classify(text=text, brand_handle="acme").lane is Lane.CASE, text
 
 
+def test_nobody_is_a_complaint_when_nobody_answers_or_helps(triager: Triager) -> None:
+    for text in ("@acme no one answered the phone for an hour",
+                 "@acme no-one seems to know where my parcel is"):
+        verdict = triager.classify(text=text, brand_handle="acme")
+        assert verdict.kind is Kind.COMPLAINT and "says" in verdict.reason, verdict.reason
+    for text in ("@acme no one would be the wiser", "@acme nobody here thinks that was funny"):
+        assert triager.classify(text=text, brand_handle="acme").lane is Lane.FILTERED, text
+
+
 def test_a_language_the_rules_cannot_read_becomes_a_case_marked_with_it(
         triager: Triager) -> None:
     arabic = triager.classify(text="@acme لم يصل طلبي حتى الآن")

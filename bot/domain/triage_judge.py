@@ -155,9 +155,18 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
         return "question", f"in {language_name(post.language)}: the rules cannot read it, " \
                            "a human looks"
     s = _signals(post, negative_threshold)
-    if found := _first_rules(post, s, q):
-        return found
-    return _last_rules(post, s, q, urgent=urgent)
+    found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
+    if found[0] in ("complaint", "question") and _about_other_people(post, s):
+        return "other", "about other people, nothing the brand sells: not for the desk"
+    return found
+
+
+def _about_other_people(post: Reading, s: _Signals) -> bool:
+    """Talk about third persons or public figures that names nothing the brand sells, no
+    dealings of the author's own and no complaint wording: a reply between people."""
+    low = post.low
+    return bool(w.OTHER_PEOPLE.search(low)) and not (
+        s.service or post.foreign or s.issue or w.FIRST_PERSON.search(low))
 
 
 def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:

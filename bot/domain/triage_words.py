@@ -106,7 +106,10 @@ ISSUE = lex(
     r"still (?:waiting|no|not|says|haven'?t|hasn'?t|nothing)\b|never (?:arrived|came|showed"
     r"|received|booked|got|told|again)\b|delay(?:ed|s)?\b|late\b|(?:charged|billed) (?:twice|me|but"
     r"|three times)\b|(?:double|over)[ -]?(?:charg|bill)|no (?:response|answer|reply|update|info"
-    r"|call ?back|refund|one|explanation|resolution)\b|nobody\b(?! asked| cares)|hung up\b"
+    r"|call ?back|refund|explanation|resolution)\b|(?:nobody|no one|no-one) (?:(?:has|had|have"
+    r"|ever|even|will|would|could|can|seems to|is|was) )?(?:answer|respond|repl|call|ring|help"
+    r"|came|come|show|turn|pick|got back|get back|gets back|contact|email|there|at (?:the|your)"
+    r"|from|know|seem|bother|tells? (?:us|me) (?:anything|what|why|when))|hung up\b"
     r"|on hold\b|lost (?:my |our |the )?\w+|losing\b|lose\b|cancell?ed\b|damaged\b|broken\b"
     r"|missing\b|wrong\b(?! (?:account|person|handle))|out of order\b|stranded\b"
     r"|not (?:what i ordered|ok|okay|good enough|acceptable|working|happy|impressed)\b|(?:doesn'?t"
@@ -259,6 +262,11 @@ BROKEN = lex(
     r"|expensive|hot|cold)|(?:takes?|taking|took) (?:so|too|very) long|takes? forever|incomplete"
     r"|(?:drains?|draining|dies|dying|goes|go) (?:so |really |too |very )?(?:fast|quick\w*)"
     r"|unexpected|let(?:ting)? (?:me|us) down)\b",
+)
+# Talk about other people: third persons, public figures, laughing along.
+OTHER_PEOPLE = lex(
+    r"(?:he|she|him|her|his|hers|he's|she's|people|guy|dude|bro|bruh|girl|babe|lol|lmao|lmfao"
+    r"|haha\w*|omg|president|trump|obama|senator|congress|gop|democrats?|republicans?)\b",
 )
 # Weaker signs of trouble: counted only when the post does not read positive.
 DELAY = lex(

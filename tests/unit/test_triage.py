@@ -418,6 +418,27 @@ def test_chat_between_people_is_not_a_case(triager: Triager) -> None:
         assert triager.classify(text=text).lane is Lane.FILTERED, text
 
 
+def test_talk_about_other_people_is_not_a_case_unless_it_is_about_the_service(
+        triager: Triager) -> None:
+    for text, handle in (("@jo_k why does he always get the last word lol", "jo_k"),
+                         ("@acme when will the senator finally answer her critics?", "acme")):
+        verdict = triager.classify(text=text, brand_handle=handle)
+        assert verdict.lane is Lane.FILTERED and "other people" in verdict.reason, text
+    for text in ("@acme the driver was rude and he never showed up",
+                 "@acme my husband says your app logs him out every day",
+                 "@acme why did he cancel my order without telling me"):
+        assert triager.classify(text=text, brand_handle="acme").lane is Lane.CASE, text
+
+
+def test_nobody_is_a_complaint_when_nobody_answers_or_helps(triager: Triager) -> None:
+    for text in ("@acme no one answered the phone for an hour",
+                 "@acme no-one seems to know where my parcel is"):
+        verdict = triager.classify(text=text, brand_handle="acme")
+        assert verdict.kind is Kind.COMPLAINT and "says" in verdict.reason, verdict.reason
+    for text in ("@acme no one would be the wiser", "@acme nobody here thinks that was funny"):
+        assert triager.classify(text=text, brand_handle="acme").lane is Lane.FILTERED, text
+
+
 def test_a_language_the_rules_cannot_read_becomes_a_case_marked_with_it(
         triager: Triager) -> None:
     arabic = triager.classify(text="@acme لم يصل طلبي حتى الآن")

@@ -64,20 +64,10 @@ from bot.services.slack_sync import SlackSync
 from bot.services.triage_actions import TriageActions
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from bot.x.client import Me, XClient
-from handlers import (
-    case_actions,
-    commands,
-    events,
-    guard,
-    home,
-    modals,
-    phone,
-    praise,
-    quarantine,
-    replies,
-)
+from handlers import events, guard
 from handlers import routes as route_handlers
 from handlers.context import HandlerServices
+from handlers.registry import register_groups
 from storage.agents import AgentProfiles
 from storage.callbacks import PhoneCallbacks
 from storage.cases import CaseStore
@@ -411,11 +401,7 @@ def _register_listeners(base: _Base, *, app: App, jobs: Jobs,
                         channel=channel, user=user, text=events.WELCOME))
     guard.register(app, channels=guard.desk_channels(settings), desk=services.desk,
                    slack=slack, allow_external_users=settings.allow_external_users)
-    praise.register(app, services)
-    quarantine.register(app, services)
-    route_handlers.register(app, services)
-    for group in (case_actions, modals, commands, replies, home, phone):
-        group.register(app, services)
+    register_groups(app, services)
     routes = base.routes
     if routes is not None:
         routes.check_channels(join=slack.join_channel, say=lambda name: base.channel_posts.queue(

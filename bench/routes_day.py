@@ -299,7 +299,8 @@ class Day:
                              sleep=self.clock.sleep)
         self.sync = SlackSync(outbox=SlackOutbox(self.db), store=self.store,
                               slack=SlackOut(self.slack, pacer=pacer), clock=self.clock,
-                              owner="bench", lease_seconds=LEASE_SECONDS)
+                              owner="bench", lease_seconds=LEASE_SECONDS,
+                              sleep=self.clock.sleep)
         self.names = [f"C0ROUTE{i}" for i in range(channels)]
         self.shares = ROUTE_SHARES if channels == len(ROUTE_SHARES) else (1 / channels,) * channels
         self.fetched: dict[int, tuple[float, float]] = {}  # case -> (fetched, arrived)

@@ -233,14 +233,19 @@ class SlackOutbox:
 
     def _drop_moot_updates(self, *, now: datetime) -> None:
         """An update re-renders the case as it is when delivered, so of several queued
-        updates of one case only the newest needs to go out."""
-        newer = aliased(SlackOutboxRow)
+        updates of one case only one needs to go out: the oldest, which keeps the case's
+        place in the line for the edit budget (one in flight is no stand-in: it may have
+        rendered the case before the newer change)."""
+        older = aliased(SlackOutboxRow)
         with self.db.transaction() as s:
             s.execute(update(SlackOutboxRow.__table__)
                       .where(SlackOutboxRow.kind == "update", self.jobs.due(now),
-                             exists().where(newer.case_id == SlackOutboxRow.case_id,
-                                            newer.kind == "update", newer.status == "pending",
-                                            newer.id > SlackOutboxRow.id))
+                             exists().where(older.case_id == SlackOutboxRow.case_id,
+                                            older.kind == "update", older.status == "pending",
+                                            older.next_attempt_at <= now,
+                                            or_(older.lease_expires_at.is_(None),
+                                                older.lease_expires_at < now),
+                                            older.id < SlackOutboxRow.id))
                       .values(status="done"))
 
     def renew(self, *, job: SlackJob, owner: str, now: datetime, lease_seconds: float) -> bool:

@@ -183,3 +183,21 @@ def test_queued_edits_wait_for_the_budget_without_holding_a_new_parent_and_colla
     assert updates[-1] == approx(20 * 60 / EDITS_PER_MINUTE)
     assert slack.refused == 0
     assert CaseStore(db).get(newcomer).slack_ts
+
+
+def test_a_case_changed_again_keeps_its_place_in_the_line_for_the_edit_budget(db):
+    clock, slack, sync = _desk(db, post_burst=4)
+    cases = [_open(db, clock, f"C{n % 4}", n) for n in range(EDIT_BURST + 5)]
+    sync.deliver_due()
+    clock.sleep(60)
+    slack.calls.clear()
+    with db.transaction() as s:
+        for case_id in cases:
+            queue_slack(s, case_id=case_id, kind="update", now=clock())
+        queue_slack(s, case_id=cases[0], kind="update", now=clock())  # changed again
+
+    assert sync.deliver_due() == len(cases)
+
+    first = [ts for _, method, ts in slack.calls if method == "update"][:EDIT_BURST]
+    assert CaseStore(db).get(cases[0]).slack_ts in first  # not sent to the back of the line
+    assert slack.refused == 0

@@ -44,7 +44,7 @@ from tests.scenario.harness import CHANNEL, SECRETS, SIGNING_SECRET, Desk, wait_
 IDLE_CLICKS = 50
 BLOCK_CLICKS = 100
 PACED = ChannelPacer()  # the desk's default: Slack's 1 post per second per channel, burst 4
-PACED_EDITS = edit_pacer_beside(PACED)  # and 50 edits a minute for the workspace, burst 10
+PACED_EDITS = edit_pacer_beside(PACED)  # and 50 edits a minute for the workspace, burst 20
 
 
 class UpdateWatch:

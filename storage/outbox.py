@@ -211,12 +211,14 @@ class SlackOutbox:
     def _pick(self, *, now: datetime, where: list, limit: int,
               may_go: Callable[[str, str], bool]) -> list[int]:
         """The ids of due rows that ``may_go`` lets through, in order: the first ``limit``
-        of each channel are asked, so a long queue in one channel hides no other."""
+        of each kind in each channel are asked, so a long queue of one (a channel's new
+        parents) hides no other (another channel's, or the updates under its budget)."""
         case = aliased(CaseRow)
         ranked = (select(SlackOutboxRow.id, SlackOutboxRow.kind,
                          case.slack_channel.label("channel"),
-                         func.row_number().over(partition_by=case.slack_channel,
-                                                order_by=SlackOutboxRow.id).label("rank"))
+                         func.row_number().over(
+                             partition_by=(SlackOutboxRow.kind, case.slack_channel),
+                             order_by=SlackOutboxRow.id).label("rank"))
                   .join(case, case.id == SlackOutboxRow.case_id)
                   .where(self.jobs.due(now), *where).subquery())
         with self.db.read() as s:

@@ -201,3 +201,20 @@ def test_a_case_changed_again_keeps_its_place_in_the_line_for_the_edit_budget(db
     first = [ts for _, method, ts in slack.calls if method == "update"][:EDIT_BURST]
     assert CaseStore(db).get(cases[0]).slack_ts in first  # not sent to the back of the line
     assert slack.refused == 0
+
+
+def test_a_long_queue_of_new_parents_holds_no_edit_in_the_same_channel(db):
+    clock, slack, sync = _desk(db, post_burst=1)
+    shown = _open(db, clock, "CLOUD", 0)
+    sync.deliver_due()
+    clock.sleep(5)
+    slack.calls.clear()
+    waiting = [_open(db, clock, "CLOUD", n) for n in range(1, 60)]  # more than a claim takes
+    with db.transaction() as s:
+        queue_slack(s, case_id=shown, kind="update", now=clock())
+    started = clock.t
+
+    assert sync.deliver_due() == len(waiting) + 1
+
+    assert [t - started for t, method, _ in slack.calls if method == "update"] == [0.0]
+    assert slack.refused == 0

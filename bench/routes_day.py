@@ -15,10 +15,13 @@ queue paced to the workspace budget, a case's pending edits collapsing into one.
 **The desk** (``--desk``): the desk's own code delivers the day. Every poll stores the
 mentions as cases in one page (``CaseStore.open_page``, a SQLite file), each in its
 route's channel; ``SlackSync.deliver_due`` (its order, leases and failure policy) posts
-them through ``SlackOut`` with the production pacer, one delivery worker as in one desk
-process; each case is changed ``--edits-per-case`` times by an agent 1 to 30 minutes
-after its parent shows (each change queues an edit; the outbox keeps only the newest
-queued edit of a case). The stand-in for Slack answers 429 with ``Retry-After`` past
+them through ``SlackOut`` with the production pacers (posts per channel, edits for the
+workspace), one delivery worker as in one desk process, which claims only what the
+budgets let go at once and waits (on the simulated clock) for the first to refill; each
+case is changed ``--edits-per-case`` times by an agent 1 to 30 minutes after its parent
+shows (each change queues an edit; the outbox keeps only the newest queued edit of a
+case, and an edit waiting for the budget waits in the queue, where a newer one replaces
+it). The stand-in for Slack answers 429 with ``Retry-After`` past
 either budget; like the desk's WebClient it waits out a short one (up to 10 s, twice),
 then the outbox's policy schedules the call again. Pacer waits and Retry-After waits
 move the simulated clock, and polls and changes due meanwhile happen at their moment.
@@ -299,7 +302,8 @@ class Day:
                              sleep=self.clock.sleep)
         self.sync = SlackSync(outbox=SlackOutbox(self.db), store=self.store,
                               slack=SlackOut(self.slack, pacer=pacer), clock=self.clock,
-                              owner="bench", lease_seconds=LEASE_SECONDS)
+                              owner="bench", lease_seconds=LEASE_SECONDS,
+                              sleep=self.clock.sleep)
         self.names = [f"C0ROUTE{i}" for i in range(channels)]
         self.shares = ROUTE_SHARES if channels == len(ROUTE_SHARES) else (1 / channels,) * channels
         self.fetched: dict[int, tuple[float, float]] = {}  # case -> (fetched, arrived)

@@ -4,7 +4,11 @@ slack_sdk's WebClient retries only connection errors by default; here it also wa
 out short 429s (honouring Retry-After up to MAX_RETRY_AFTER_SECONDS; a longer wait is
 left to the caller) and retries server errors, so one call takes at most
 ``longest_call_seconds()``. A token bucket per channel keeps chat.postMessage near Slack's
-one-message-per-second-per-channel rule. This is the only module that calls WebClient.
+one-message-per-second-per-channel rule, and one for the workspace keeps chat.update within
+its Tier 3 budget (about 50 a minute), so the desk does not send what Slack would refuse.
+``SlackOut.allowance()`` says what may go at once, so a delivery run takes only that and
+one budget's wait never holds another's messages. This is the only module that calls
+WebClient.
 
 Example::
 
@@ -14,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +35,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 MAX_RETRY_AFTER_SECONDS = 10
 RETRY_BACKOFF_ALLOWANCE_SECONDS = 5  # per retry: the client's own backoff between tries
 HISTORY_PAGES = 10  # how far back a look-up for an earlier try of ours reads
+EDITS_PER_MINUTE = 50  # chat.update, Tier 3, for the whole workspace
+EDIT_BURST = 20  # Slack tolerates short bursts: a run of clicks a second apart shows at once
+WORKSPACE = "workspace"  # the one key of the edit budget
 
 
 class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
@@ -85,6 +93,22 @@ class ChannelPacer:
             tokens = self._tokens(channel, self._monotonic())
         return 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
 
+    def room(self, channel: str) -> float:
+        """How many posts to ``channel`` may go now without waiting (nothing consumed)."""
+        if self.per_second <= 0:
+            return float("inf")
+        with self._lock:
+            return math.floor(self._tokens(channel, self._monotonic()) + 1e-9)
+
+    def nap(self, seconds: float) -> None:
+        """Sleep on this pacer's clock (a simulated one in the bench)."""
+        self._sleep(seconds)
+
+    def on_same_clock(self, *, per_second: float, burst: int) -> ChannelPacer:
+        """Another budget that keeps this pacer's time."""
+        return ChannelPacer(per_second=per_second, burst=burst, monotonic=self._monotonic,
+                            sleep=self._sleep)
+
     def _tokens(self, channel: str, now: float) -> float:
         tokens, last = self._buckets.get(channel, (float(self.burst), now))
         return min(self.burst, tokens + (now - last) * self.per_second)
@@ -101,10 +125,50 @@ class ChannelPacer:
             self._sleep(delay)
 
 
+def edit_pacer_beside(pacer: ChannelPacer) -> ChannelPacer:
+    """The workspace's chat.update budget on ``pacer``'s clock; none when posts are unpaced."""
+    if pacer.per_second <= 0:
+        return ChannelPacer(per_second=0)
+    return pacer.on_same_clock(per_second=EDITS_PER_MINUTE / 60, burst=EDIT_BURST)
+
+
+class Allowance:
+    """What one claim may take without waiting: posts per channel, edits for the
+    workspace. ``may_go`` counts what it lets through and notes what it held back."""
+
+    def __init__(self, *, posts: ChannelPacer, edits: ChannelPacer) -> None:
+        self.posts, self.edits = posts, edits
+        self.taken: dict[str, int] = {}
+        self.held: set[str] = set()  # channels held back; WORKSPACE for edits
+
+    def may_go(self, *, channel: str, edit: bool) -> bool:
+        key = WORKSPACE if edit else channel
+        room = self.edits.room(WORKSPACE) if edit else self.posts.room(channel)
+        if key not in self.held and self.taken.get(key, 0) < room:
+            self.taken[key] = self.taken.get(key, 0) + 1
+            return True
+        self.held.add(key)
+        return False
+
+    def wait_seconds(self) -> float | None:
+        """Seconds until something held back may go; None when nothing was held back."""
+        if not self.held:
+            return None
+        return min(self.edits.delay(WORKSPACE) if key == WORKSPACE else self.posts.delay(key)
+                   for key in self.held)
+
+
 class SlackOut:
-    def __init__(self, client: WebClient, *, pacer: ChannelPacer | None = None) -> None:
+    def __init__(self, client: WebClient, *, pacer: ChannelPacer | None = None,
+                 edit_pacer: ChannelPacer | None = None) -> None:
+        """``pacer`` paces posts per channel, ``edit_pacer`` the workspace's edits (by
+        default Tier 3 on the same clock, and unpaced when posts are)."""
         self.client = client
         self.pacer = pacer or ChannelPacer()
+        self.edit_pacer = edit_pacer or edit_pacer_beside(self.pacer)
+
+    def allowance(self) -> Allowance:
+        return Allowance(posts=self.pacer, edits=self.edit_pacer)
 
     def longest_call_seconds(self) -> float:
         """An upper bound on one call, its retries and their waits included: a lease
@@ -125,6 +189,7 @@ class SlackOut:
         return response["ts"]
 
     def update(self, *, channel: str, ts: str, blocks: list[dict], text: str) -> None:
+        self.edit_pacer.wait(WORKSPACE)
         self.client.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
 
     def ephemeral(self, *, channel: str, user: str, text: str,

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -170,9 +171,14 @@ class SlackOutbox:
         self.jobs = LeasedQueue(db, table=SlackOutboxRow, due=_slack_due)
 
     def claim_due(self, *, owner: str, now: datetime, lease_seconds: float,
-                  limit: int = 50, kinds: tuple[str, ...] | None = None) -> list[SlackJob]:
+                  limit: int = 50, kinds: tuple[str, ...] | None = None,
+                  may_go: Callable[[str, str], bool] | None = None) -> list[SlackJob]:
         """Due rows (of ``kinds``, or any) in order; a case's rows wait until its parent
-        message exists, and while another worker holds an earlier row of the case."""
+        message exists, and while another worker holds an earlier row of the case.
+
+        ``may_go(kind, channel)``, asked of the due rows in order, picks those Slack's
+        limits let go now: the rest stay queued (an update that waits there is replaced
+        by a newer one) and no row held back holds up another channel's."""
         self._drop_moot_updates(now=now)
         earlier = aliased(SlackOutboxRow)
         held_before = exists().where(earlier.case_id == SlackOutboxRow.case_id,
@@ -181,10 +187,15 @@ class SlackOutbox:
                                      earlier.lease_expires_at >= now)
         has_parent = exists().where(CaseRow.id == SlackOutboxRow.case_id,
                                     CaseRow.slack_ts.is_not(None))
+        where = [or_(SlackOutboxRow.kind == "parent", has_parent), ~held_before,
+                 *([SlackOutboxRow.kind.in_(kinds)] if kinds else [])]
+        if may_go is not None:
+            picked = self._pick(now=now, where=where, limit=limit, may_go=may_go)
+            if not picked:
+                return []
+            where.append(SlackOutboxRow.id.in_(picked))
         rows = self.jobs.claim(owner=owner, now=now, lease_seconds=lease_seconds, limit=limit,
-                                where=[or_(SlackOutboxRow.kind == "parent", has_parent),
-                                       ~held_before,
-                                       *([SlackOutboxRow.kind.in_(kinds)] if kinds else [])])
+                                where=where)
         if not rows:
             return []
         with self.db.transaction() as s:
@@ -197,16 +208,46 @@ class SlackOutbox:
                          created_at=row.created_at)
                 for row in rows]
 
+    def _pick(self, *, now: datetime, where: list, limit: int,
+              may_go: Callable[[str, str], bool]) -> list[int]:
+        """The ids of due rows that ``may_go`` lets through, in order: the first ``limit``
+        of each kind in each channel are asked, so a long queue of one (a channel's new
+        parents) hides no other (another channel's, or the updates under its budget)."""
+        case = aliased(CaseRow)
+        ranked = (select(SlackOutboxRow.id, SlackOutboxRow.kind,
+                         case.slack_channel.label("channel"),
+                         func.row_number().over(
+                             partition_by=(SlackOutboxRow.kind, case.slack_channel),
+                             order_by=SlackOutboxRow.id).label("rank"))
+                  .join(case, case.id == SlackOutboxRow.case_id)
+                  .where(self.jobs.due(now), *where).subquery())
+        with self.db.read() as s:
+            candidates = s.execute(select(ranked.c.id, ranked.c.kind, ranked.c.channel)
+                                   .where(ranked.c.rank <= limit)
+                                   .order_by(ranked.c.id)).all()
+        picked: list[int] = []
+        for row_id, kind, channel in candidates:
+            if may_go(kind, channel):
+                picked.append(row_id)
+                if len(picked) >= limit:
+                    break
+        return picked
+
     def _drop_moot_updates(self, *, now: datetime) -> None:
         """An update re-renders the case as it is when delivered, so of several queued
-        updates of one case only the newest needs to go out."""
-        newer = aliased(SlackOutboxRow)
+        updates of one case only one needs to go out: the oldest, which keeps the case's
+        place in the line for the edit budget (one in flight is no stand-in: it may have
+        rendered the case before the newer change)."""
+        older = aliased(SlackOutboxRow)
         with self.db.transaction() as s:
             s.execute(update(SlackOutboxRow.__table__)
                       .where(SlackOutboxRow.kind == "update", self.jobs.due(now),
-                             exists().where(newer.case_id == SlackOutboxRow.case_id,
-                                            newer.kind == "update", newer.status == "pending",
-                                            newer.id > SlackOutboxRow.id))
+                             exists().where(older.case_id == SlackOutboxRow.case_id,
+                                            older.kind == "update", older.status == "pending",
+                                            older.next_attempt_at <= now,
+                                            or_(older.lease_expires_at.is_(None),
+                                                older.lease_expires_at < now),
+                                            older.id < SlackOutboxRow.id))
                       .values(status="done"))
 
     def renew(self, *, job: SlackJob, owner: str, now: datetime, lease_seconds: float) -> bool:

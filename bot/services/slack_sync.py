@@ -49,9 +49,11 @@ CASE_EVENT = "care_case"
 NOTE_EVENT = "care_note"
 CHANNEL_POST_EVENT = "care_channel_post"
 PARENT_KINDS = ("parent", "update", MOVED)  # a moved case's old parent is edited too
+EDIT_KINDS = ("update", MOVED)  # chat.update: the workspace's edit budget, not the channel's
 NOTE_KINDS = ("note",)
 # Few notes per pass, so the parents that came due meanwhile are claimed again soon. A
 # note that must wait for its channel's posting pace delivers them while it waits.
+# Parents and edits are claimed only as far as Slack's budgets let them go at once.
 NOTES_PER_PASS = 3
 # A run ends after this many passes even if more is due, so a
 # flood cannot hold the job for ever; the next kick or interval carries on.
@@ -94,7 +96,11 @@ class SlackSync:
                  can_route: bool = False,
                  lease_seconds: float | None = None,
                  suggest: Callable[[Case], list[tuple[int, str]] | None] | None = None,
-                 phone: Callable[[Case], str | None] | None = None) -> None:
+                 phone: Callable[[Case], str | None] | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        """``sleep`` stands in for waiting on a budget (a simulated clock); by default a
+        run waits on ``wake``."""
+        self._sleep = sleep
         self.can_escalate = can_escalate
         self.can_route = can_route
         self.suggest = suggest
@@ -116,14 +122,18 @@ class SlackSync:
 
     def deliver_due(self) -> int:
         """Deliver everything that is due. Passes repeat while they deliver (a parent
-        posted frees its thread notes, a full batch leaves more behind), so the outbox
-        drains at the pace Slack's limits set, never waiting for the next run."""
+        posted frees its thread notes, a full batch leaves more behind) and while rows
+        wait only for Slack's pace, so the outbox drains as fast as Slack's limits allow,
+        never waiting for the next run."""
         delivered = 0
         for _ in range(MAX_PASSES_PER_RUN):
-            count, _ = self._pass()
+            count, wait = self._pass()
             delivered += count
-            if not count:
+            if count:
+                continue
+            if wait is None:
                 break
+            self._nap(wait)
         for _ in range(MAX_PASSES_PER_RUN):
             count = self._deliver_channel_posts()
             delivered += count
@@ -131,34 +141,50 @@ class SlackSync:
                 break
         return delivered
 
-    def _pass(self) -> tuple[int, int]:
-        """Parent messages and their updates first (what a click shows; Slack does not
-        pace them), then thread notes, which Slack's posting limit paces."""
+    def _pass(self) -> tuple[int, float | None]:
+        """Parent messages and their updates first (what a click shows), then thread
+        notes. Returns how many were delivered and, when rows wait for a posting or edit
+        budget, the seconds until the first of them may go."""
         failed_cases: set[int] = set()
         self._woken.clear()  # what wakes us from here on came due after this claim
-        delivered, parents = self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)
-        notes, _ = self._deliver_jobs(NOTE_KINDS, failed_cases, limit=NOTES_PER_PASS)
-        return delivered + notes, parents
+        delivered, wait = self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)
+        notes, _ = self._deliver_jobs(NOTE_KINDS, failed_cases, limit=NOTES_PER_PASS,
+                                      paced=False)
+        return delivered + notes, wait
 
-    def _parents_while_paced(self, channel: str, failed_cases: set[int]) -> int:
+    def _nap(self, seconds: float) -> bool:
+        """Wait ``seconds`` for a budget to refill; True if woken early (a click)."""
+        if self._sleep is not None:
+            self._sleep(seconds)
+            return False
+        return self._woken.wait(seconds)
+
+    def _others_while_paced(self, channel: str, failed_cases: set[int]) -> int:
         """While ``channel``'s posting pace holds a note back, deliver the parent messages
-        and updates that come due meanwhile: a click's result never waits behind a note
-        (updates are not paced). Returns how many were delivered."""
+        and updates that may go meanwhile: a click's result and other channels' parents
+        never wait behind a note. Returns how many were delivered."""
         delivered = 0
         while (delay := self.slack.pacer.delay(channel)) > 0:
-            if not self._woken.wait(delay):
-                break
-            self._woken.clear()
-            delivered += self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)[0]
+            count, wait = self._deliver_jobs(PARENT_KINDS, failed_cases, limit=50)
+            delivered += count
+            if not count and self._nap(min(delay, delay if wait is None else wait)):
+                self._woken.clear()
         return delivered
 
     def _deliver_jobs(self, kinds: tuple[str, ...], failed_cases: set[int], *,
-                      limit: int) -> tuple[int, int]:
-        delivered = parents = 0
+                      limit: int, paced: bool = True) -> tuple[int, float | None]:
+        """Claim and deliver due rows of ``kinds``; ``paced`` claims only what Slack's
+        budgets let go now. Returns the count delivered and the wait for the rest."""
+        allowance = self.slack.allowance()
+        delivered = 0
+        may_go = (lambda kind, channel: allowance.may_go(channel=channel,
+                                                         edit=kind in EDIT_KINDS)) \
+            if paced else None
         for job in self.outbox.claim_due(owner=self.owner, now=self.clock(), limit=limit,
-                                         lease_seconds=self.lease_seconds, kinds=kinds):
+                                         lease_seconds=self.lease_seconds, kinds=kinds,
+                                         may_go=may_go):
             if job.kind in NOTE_KINDS:
-                delivered += self._parents_while_paced(job.channel, failed_cases)
+                delivered += self._others_while_paced(job.channel, failed_cases)
             if job.case_id in failed_cases:  # keep each case's order: retry after the first
                 self.outbox.retry_later(job=job, owner=self.owner, at=self.clock(),
                                         error="waiting for an earlier message of this case")
@@ -173,8 +199,7 @@ class SlackSync:
                 continue
             if self.outbox.done(job=job, owner=self.owner, slack_ts=ts):
                 delivered += 1
-                parents += job.kind == "parent"
-        return delivered, parents
+        return delivered, allowance.wait_seconds()
 
     def _deliver_channel_posts(self) -> int:
         if self.channel_posts is None:

@@ -87,6 +87,6 @@ def configure_logging(*, secrets: Iterable[str], level: str = "INFO",
     root.addHandler(handler)
     root.setLevel(level)
     for noisy in ("tweepy", "slack_sdk", "slack_bolt", "urllib3", "requests_oauthlib",
-                  "oauthlib", "apscheduler", "waitress"):
+                  "oauthlib", "apscheduler", "waitress", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler

@@ -37,6 +37,7 @@ from bot.domain.yaml_file import (
     FileProblem,
     YamlFileError,
     compose_yaml,
+    mapping_values,
     node_line,
     read_yaml_text,
     scalar_value,
@@ -274,17 +275,7 @@ def _mapping(node: yaml.Node, keys: tuple[str, ...], what: str,
         problems.append(FileProblem(node_line(node), f"{what} must be a mapping of "
                                                  f"{', '.join(keys)}"))
         return {}
-    values: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key not in keys:
-            problems.append(FileProblem(node_line(key_node), f"unknown key {str(key)[:40]!r} in "
-                                        f"{what}; the keys are {', '.join(keys)}"))
-        elif key in values:
-            problems.append(FileProblem(node_line(key_node), f"{key} is given twice"))
-        else:
-            values[key] = value_node
-    return values
+    return mapping_values(node, keys, problems, what=what)
 
 
 def _scalar(node: yaml.Node | None, key: str, problems: list[FileProblem]) -> str | None:

@@ -26,6 +26,7 @@ from bot.domain.yaml_file import (
     FileProblem,
     YamlFileError,
     compose_yaml,
+    mapping_values,
     node_line,
     read_yaml_text,
     scalar_value,
@@ -78,17 +79,8 @@ def _reply(node: yaml.Node, problems: list[FileProblem]) -> SavedReply | None:
         problems.append(FileProblem(node_line(node), "each reply must be a mapping with title "
                                                  "and text"))
         return None
-    values: dict[str, yaml.Node] = {}
     before = len(problems)
-    for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key not in KEYS:
-            problems.append(FileProblem(node_line(key_node), f"unknown key {str(key)[:40]!r}; "
-                                                         f"the keys are {', '.join(KEYS)}"))
-        elif key in values:
-            problems.append(FileProblem(node_line(key_node), f"{key} is given twice"))
-        else:
-            values[key] = value_node
+    values = mapping_values(node, KEYS, problems)
     for required in ("title", "text"):
         if required not in values:
             problems.append(FileProblem(node_line(node), f"missing {required}"))

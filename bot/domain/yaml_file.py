@@ -75,3 +75,21 @@ def scalar_value(node: yaml.Node | None, key: str, problems: list[FileProblem], 
         problems.append(FileProblem(node_line(node), f"{key} must be {expected}"))
         return None
     return node.value
+
+
+def mapping_values(node: yaml.MappingNode, keys: tuple[str, ...], problems: list[FileProblem],
+                   *, what: str | None = None) -> dict[str, yaml.Node]:
+    """The value nodes of a mapping by key; an unknown or repeated key is a problem at its
+    line (``what`` names the mapping in the message, where a file holds several kinds)."""
+    where = f" in {what}" if what else ""
+    values: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in keys:
+            problems.append(FileProblem(node_line(key_node), f"unknown key {str(key)[:40]!r}"
+                                        f"{where}; the keys are {', '.join(keys)}"))
+        elif key in values:
+            problems.append(FileProblem(node_line(key_node), f"{key} is given twice"))
+        else:
+            values[key] = value_node
+    return values

@@ -3,7 +3,9 @@ the Slack outbox drains in one run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -85,14 +87,25 @@ def _post(post_id: str) -> InboundPost:
                        conversation_id=post_id)
 
 
-def test_a_parent_update_goes_out_before_notes_queued_earlier(database_url):
+@contextmanager
+def _drain_desk(database_url: str) -> Iterator[tuple[Database, FakeSlack, SlackOut, SlackSync]]:
+    """A database, a fake Slack with the care channel, and the Slack outbox's worker that
+    delivers to it unpaced (a test sets a pacer where it needs one)."""
     db = Database.connect(database_url)
-    with FakeSlack(bot_token=TOKEN) as slack:
-        slack.add_channel(channel_id=CHANNEL, name="care")
-        out = SlackOut(build_web_client(token=TOKEN, base_url=slack.url),
-                       pacer=ChannelPacer(per_second=0))
-        sync = SlackSync(outbox=SlackOutbox(db), store=CaseStore(db), slack=out,
-                         clock=lambda: datetime.now(UTC), owner="drain")
+    try:
+        with FakeSlack(bot_token=TOKEN) as slack:
+            slack.add_channel(channel_id=CHANNEL, name="care")
+            out = SlackOut(build_web_client(token=TOKEN, base_url=slack.url),
+                           pacer=ChannelPacer(per_second=0))
+            sync = SlackSync(outbox=SlackOutbox(db), store=CaseStore(db), slack=out,
+                             clock=lambda: datetime.now(UTC), owner="drain")
+            yield db, slack, out, sync
+    finally:
+        db.dispose()
+
+
+def test_a_parent_update_goes_out_before_notes_queued_earlier(database_url):
+    with _drain_desk(database_url) as (db, slack, out, sync):
         now = datetime.now(UTC)
         store = CaseStore(db)
         busy, clicked = (store.open_case(post=_post(p), channel=CHANNEL, now=now)
@@ -108,17 +121,10 @@ def test_a_parent_update_goes_out_before_notes_queued_earlier(database_url):
         calls = [c["method"] for c in slack.calls if c["method"].startswith("chat.")]
         first_update = calls.index("chat.update")
         assert calls[:first_update] == ["chat.postMessage"] * 2  # the parents, no note yet
-    db.dispose()
 
 
 def test_an_update_queued_while_a_note_waits_for_the_pace_goes_out_first(database_url):
-    db = Database.connect(database_url)
-    with FakeSlack(bot_token=TOKEN) as slack:
-        slack.add_channel(channel_id=CHANNEL, name="care")
-        out = SlackOut(build_web_client(token=TOKEN, base_url=slack.url),
-                       pacer=ChannelPacer(per_second=0))
-        sync = SlackSync(outbox=SlackOutbox(db), store=CaseStore(db), slack=out,
-                         clock=lambda: datetime.now(UTC), owner="drain")
+    with _drain_desk(database_url) as (db, slack, out, sync):
         now = datetime.now(UTC)
         store = CaseStore(db)
         noted, clicked = (store.open_case(post=_post(p), channel=CHANNEL, now=now)
@@ -138,7 +144,6 @@ def test_an_update_queued_while_a_note_waits_for_the_pace_goes_out_first(databas
 
         calls = [c["method"] for c in slack.calls if c["method"].startswith("chat.")]
         assert calls[2:] == ["chat.update", "chat.postMessage"]
-    db.dispose()
 
 
 def _held_notes(db: Database) -> int:

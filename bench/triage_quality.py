@@ -28,7 +28,8 @@ insults at the brand, questions without "?", reports with a positive word, other
 and as many posts that need nothing (chatter, replies between people, news, jokes, fans,
 praise). Their split comes from a hash of the text (a quarter holdout). Scored once by the
 rules before any change: precision 0.809, recall 0.874 (holdout 0.824 / 0.933); on all
-1,068 posts 0.898 / 0.951. A model trained on them did not lift recall on real posts and is not shipped.
+1,068 posts 0.898 / 0.951. A model trained on them did not lift recall on real posts and
+is not shipped.
 Figures on real posts: ``python bench/triage_real.py``.
 """
 

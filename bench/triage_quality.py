@@ -22,6 +22,14 @@ the kinds of post those rules take (things that do not work said without a liste
 leaving for another brand, "it needs ...", plain requests for assistance, the brand named in
 passing, sarcasm) and replies between people that must stay out of the queue; scored right
 after writing (not blind), 29 of 30 were right and the miss ("happy to help") was fixed.
+The last 430 posts (note "written blind, ...") were written as training data for a small
+model beside the rules, in the six brand voices: complaints without keywords, sarcasm,
+insults at the brand, questions without "?", reports with a positive word, other languages,
+and as many posts that need nothing (chatter, replies between people, news, jokes, fans,
+praise). Their split comes from a hash of the text (a quarter holdout). Scored once by the
+rules before any change: precision 0.809, recall 0.874 (holdout 0.824 / 0.933); on all
+1,068 posts 0.898 / 0.951. A model trained on them did not lift recall on real posts and
+is not shipped.
 Figures on real posts: ``python bench/triage_real.py``.
 """
 

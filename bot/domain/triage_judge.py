@@ -21,6 +21,9 @@ _QUESTION_SENTENCE = re.compile(r"(?:^|[.!?]\s)[^.!?]*\b(?:how|what|when|where|w
                                 r"[^.!?]*\?")
 _NEGATED = re.compile(r"(?:(?:not|n't|never|no)\W+(?:\w+\W+)?"
                       r"|(?:get|got) (?:it|this|them) |being )$")
+# "fixed, it isn't", "sorted? not really": the fix denied right after it is named.
+_DENIED = re.compile(r"\W*(?:(?:it|that|this|which|they)(?:'s|'re| is| was| are)? )?"
+                     r"(?:isn'?t|wasn'?t|aren'?t|hasn'?t|not|no)\b")
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,8 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     low, sentiment = post.low, post.sentiment
     if s.resolved and not s.sarcasm and not s.qmark and not s.judged:
         negated = _NEGATED.search(low, 0, s.resolved.start())
-        if not negated and not w.ISSUE.search(low, s.resolved.end()):
+        after = s.resolved.end()
+        if not negated and not w.ISSUE.search(low, after) and not _DENIED.match(low, after):
             return "praise", f"resolved {q(s.resolved)}"
     if s.troll and not s.issue and not s.request:
         insult = w.INSULT.search(low)

@@ -65,12 +65,13 @@ FOREIGN = lex(
 FIRST_PERSON = lex(
     r"(?:i|i'm|i've|i'd|me|my|we|we've|our|us)\b",
 )
+# "what a day" exclaims: "what" opens a question only when no "a"/"an" follows.
 OPENER = re.compile(
     r"(?:^|[.!?;:]\s|\b(?:hi|hey|hello|yo|hola|bonjour|salut|hallo|olá|ola|oi)\b\W*\s)\s*"
     r"(?:how (?:do|does|did|can|could|should|would|long|much|many|soon|often|early|to|is|are"
-    r" (?:my|the|refunds|bags))|what(?:'s|s)?|when|where(?:'s|s)?|why|who|which|can(?!['’]t)"
-    r"|could|would|will|is|are|do(?:es)?(?! a | an | it | this | that | better| not)|did"
-    r"|should|may|has|have|any|c[oó]mo|qu[ée]|cu[áa](?:ndo|l|nto)|d[óo]nde|por qu[ée]|tienen"
+    r" (?:my|the|refunds|bags))|what(?:'s|s)?(?! an? )|when|where(?:'s|s)?|why|who|which"
+    r"|can(?!['’]t)|could|would|will|is|are|do(?:es)?(?! a | an | it | this | that | better| not)"
+    r"|did|should|may|has|have|any|c[oó]mo|qu[ée]|cu[áa](?:ndo|l|nto)|d[óo]nde|por qu[ée]|tienen"
     r"|puedo|pueden|hay|aceptan|se puede|comment|combien|pourquoi|quand|o[ùu]|est-ce que"
     r"|est-il|quel(?:le)?s?|pouvez|puis-je|avez|wie|warum|wann|wo|was|welche[rs]?|kann"
     r"|k[öo]nnen|gibt es|habt|haben sie|quando|onde|porque|qual|voc[êe]s|posso|t[êe]m)\b"
@@ -148,7 +149,9 @@ JUDGE = lex(
     r"|service)\b|beyond a joke\b|(?:so )?done with\b|fix your\b|p[ée]ssim[oa]\b|honteu"
     r"|lamentable\b|d[ée]çu|inadmissible\b|scandal|schlechteste|unm[öo]glich\b|unfassbar\b"
     r"|entt[äa]usch|unversch[äa]mt|frechheit\b|vergonzoso\b|vergonha\b|horr[ií]vel\b|decepcionad"
-    r"|pathetic\b|you (?:really )?(?:need|have) to (?:train|fix|sort|do)\b|do better\b",
+    r"|pathetic\b|you (?:really )?(?:need|have) to (?:train|fix|sort|do)\b|do better\b"
+    r"|let(?:s|ting)? (?:me|us|(?:yet )?another customer) down\b|(?:feel|felt|feeling|so|very"
+    r"|really|totally|been|being|again) let down\b|let down (?:again|by)\b",
     r"最悪|ひどい|残念|😡|🤬|😤",
 )
 SARCASM = lex(

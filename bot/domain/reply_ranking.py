@@ -46,7 +46,7 @@ TAG_WEIGHT = 3
 TEXT_WEIGHT = 0.25
 MAX_POST_CHARS = 2000
 # A post word this long or longer that no reply holds is read as the one title or tag
-# word it is a letter away from.
+# word it is a slip away from, when both stems are at least MIN_MENDED_STEM_CHARS long.
 MIN_MENDED_CHARS = 6
 MIN_MENDED_STEM_CHARS = 5
 

@@ -4,6 +4,7 @@ Run from the repo root::
 
     python bench/reply_ranking.py               # figures
     python bench/reply_ranking.py --misses      # also the dev posts ranked wrongly
+    python bench/reply_ranking.py --tuning-only # only the sets tuned on (no held-out figures)
 
 Quality, for each set of posts:
 - top-1: share of posts that have a right reply whose first suggestion is that reply;
@@ -166,6 +167,8 @@ def latency(faq: list[SavedReply], posts: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print the dev posts missed")
+    parser.add_argument("--tuning-only", action="store_true",
+                        help="measure only the sets tuned on, never the held-out ones")
     parser.add_argument("--realdata", type=Path, default=REALDATA,
                         help=f"the real posts (default {REALDATA})")
     args = parser.parse_args()
@@ -185,6 +188,8 @@ def main() -> None:
                   [r for r in real if r["split"] == "check"]),
                  ("real posts, tune half (../shared/realdata; FAQ tags tuned on)",
                   [r for r in real if r["split"] == "tune"])]
+    if args.tuning_only:
+        sets = [(name, subset) for name, subset in sets if "not tuned" not in name]
     misses = []
     for name, subset in sets:
         figures = quality(subset, faq)
@@ -197,7 +202,8 @@ def main() -> None:
         print("\nmisses on the sets tuned on (right reply -> suggested):")
         for row, titles in misses:
             print(f"  {row['reply']!s:<32} -> {titles}  | {row['text'][:90]}")
-    latency(faq, [r["text"] for r in rows])
+    if not args.tuning_only:
+        latency(faq, [r["text"] for r in rows])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Which saved replies fit a customer's post: BM25 (the ``bm25s`` package) over two
 indexes of the replies, one of their titles and tags (titles count twice, tags three
-times) and one of their texts (counting a quarter), on light stems and word pairs.
+times) and one of their texts (counting a quarter), on light stems and word pairs. A long
+post word that no reply holds but that is one slip of the keyboard away from a title or
+tag word ("lugage") is read as that word.
 
 The desk keeps quiet rather than guess. A reply is a candidate only when the post holds
 all the words of its title or of one of its tags ("lost bag" needs both words; one word
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -43,16 +45,22 @@ TITLE_WEIGHT = 2
 TAG_WEIGHT = 3
 TEXT_WEIGHT = 0.25
 MAX_POST_CHARS = 2000
+# A post word this long or longer that no reply holds is read as the one title or tag
+# word it is a slip away from, when both stems are at least MIN_MENDED_STEM_CHARS long.
+MIN_MENDED_CHARS = 6
+MIN_MENDED_STEM_CHARS = 5
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NOISE = re.compile(r"https?://\S+|@\w+|&\w+;")
 # "we'd", "it's", "they'll": the short form dropped before the apostrophe goes ("wed").
 _CONTRACTION = re.compile(r"(?<=[a-z])['\u2019](?:d|ll|re|ve|m|s)\b")
 # Words travellers write apart, joined, or hyphenated, made one.
-_COMPOUNDS = ((re.compile(r"\bcheck(?:ed)?[\s-]?in\b"), "checkin"),
+_COMPOUNDS = ((re.compile(r"\bcheck(?:ed|ing)?(?:[\s-]?| (?:me|us|you|him|her|them) )in\b"),
+                "checkin"),
               (re.compile(r"\bcarry[\s-]?ons?\b"), "carryon"),
               (re.compile(r"\bwi[\s-]?fi\b"), "wifi"),
               (re.compile(r"\b(?:log|sign)[\s-]?in\b"), "login"))
+_HISSING_ES = ("sses", "xes", "zzes", "ches", "shes")
 _STOPWORDS = frozenset(
     "a about above after again against all am an and any are as at be because been before "
     "being below between both but by can could did do does doing down during each few for "
@@ -75,26 +83,50 @@ class Suggestion:
 def tokens(text: str) -> list[str]:
     """Lower-cased word stems of ``text`` without stopwords, handles, links or entities,
     followed by the pairs of neighbouring stems (so "lost bag" counts as a phrase)."""
+    return _with_pairs(_stems(text))
+
+
+def _with_pairs(stems: list[str]) -> list[str]:
+    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+def _stems(text: str, *, mend: Callable[[str], str] | None = None) -> list[str]:
+    """The stems of ``text``'s words; ``mend`` may change the stem of a word of at least
+    MIN_MENDED_CHARS letters."""
     cleaned = _CONTRACTION.sub("", _NOISE.sub(" ", text.lower()))
     cleaned = cleaned.replace("'", "").replace("\u2019", "")
     for pattern, joined in _COMPOUNDS:
         cleaned = pattern.sub(joined, cleaned)
-    stems = [s for s in (_stem(w) for w in _WORD.findall(cleaned) if w not in _STOPWORDS)
-             if s not in _STOPWORDS]
-    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    stems = []
+    for word in _WORD.findall(cleaned):
+        if word in _STOPWORDS:
+            continue
+        stem = _stem(word)
+        if mend is not None and len(word) >= MIN_MENDED_CHARS:
+            stem = mend(stem)
+        if stem not in _STOPWORDS:
+            stems.append(stem)
+    return stems
 
 
 def _stem(word: str) -> str:
-    """A light English stemmer: enough to join bag/bags, delayed/delay, cancelled/cancel."""
+    """A light English stemmer: enough to join bag/bags, delayed/delay, cancelled/cancel,
+    airline/airlines and expire/expired/expires."""
     if word.isdigit() or len(word) <= 3:
         return word
     for suffix, keep, stem_len in (("ies", "y", 3), ("ied", "y", 3), ("ing", "", 3),
                                    ("ed", "", 3), ("es", "", 3), ("s", "", 3), ("ly", "", 4)):
+        if suffix == "es" and not word.endswith(_HISSING_ES):
+            continue  # "airlines", "miles": only the s goes
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            continue  # "pass", "status", "analysis"
         if word.endswith(suffix) and len(word) - len(suffix) >= stem_len:
             word = word[: len(word) - len(suffix)] + keep
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeious":
         word = word[:-1]
+    if len(word) >= 6 and word[-1] == "e" and word[-2] not in "aeiou":
+        word = word[:-1]  # "expire" as "expired" and "expires"
     return word
 
 
@@ -140,6 +172,39 @@ class _Phrases:
         return found
 
 
+def _slips(word: str) -> set[str]:
+    """``word`` with one letter dropped or two neighbours swapped, never touching its
+    first or last letter (where typing slips seldom fall and real words differ)."""
+    inner = range(1, len(word) - 1)
+    dropped = {word[:i] + word[i + 1:] for i in inner}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in inner
+               if i + 2 < len(word) and word[i] != word[i + 1]}
+    return dropped | swapped
+
+
+class _Spelling:
+    """Mends a misspelt post word into the title or tag word of the replies that it is one
+    slip away from ("lugage" -> "luggage", "serivce" -> "service"), when exactly one such
+    word exists. Words the replies already hold and numbers stay as they are."""
+
+    def __init__(self, *, key_words: set[str], known_words: set[str]) -> None:
+        self._known = known_words
+        self._key_words = key_words
+        self._by_slip: dict[str, set[str]] = {}
+        for word in key_words:
+            if len(word) >= MIN_MENDED_STEM_CHARS and not word.isdigit():
+                for slip in _slips(word):
+                    self._by_slip.setdefault(slip, set()).add(word)
+
+    def mend(self, word: str) -> str:
+        if len(word) < MIN_MENDED_STEM_CHARS or word in self._known or word.isdigit():
+            return word
+        near = set(self._by_slip.get(word, ()))
+        near |= {w for w in _slips(word) if w in self._key_words}
+        near = {w for w in near if len(w) >= MIN_MENDED_STEM_CHARS}
+        return near.pop() if len(near) == 1 else word
+
+
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25 | None:
     """An index of ``corpus``, or None when no document has a word to index."""
     if not any(corpus):
@@ -167,6 +232,8 @@ class ReplyIndex:
         texts = [tokens(r.text) for r in self.replies]
         self._phrases = _Phrases(self.replies)
         self._words = [_words(k) | _words(t) for k, t in zip(keys, texts, strict=True)]
+        self._spelling = _Spelling(key_words=set().union(*map(_words, keys)),
+                                   known_words=set().union(*self._words))
         if self.replies:
             self._keys = _bm25(keys)
             self._texts = _bm25(texts)
@@ -175,7 +242,7 @@ class ReplyIndex:
         """Up to ``limit`` replies that fit ``post_text``, best first; [] when none fits."""
         if self._keys is None:
             return []
-        query = tokens(post_text[:MAX_POST_CHARS])
+        query = _with_pairs(_stems(post_text[:MAX_POST_CHARS], mend=self._spelling.mend))
         post_words = _words(query)
         candidates = self._phrases.whole_in(post_words)
         if not candidates.any():

@@ -29,6 +29,21 @@ MAX_ROUNDS_PER_RUN = 20
 KICK_RETRY_SECONDS = 0.02
 
 
+class RunStillGoing(logging.Filter):
+    """APScheduler warns each time an interval comes round while the job's previous run is
+    still working. One run at a time is the design (a long delivery run is working, not
+    stuck), so that line is dropped; every other scheduler warning passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in str(record.msg)
+
+
+def _quiet_runs_still_going() -> None:
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, RunStillGoing) for f in scheduler_log.filters):
+        scheduler_log.addFilter(RunStillGoing())
+
+
 class _Job:
     def __init__(self, name: str, work: Callable[[], object]) -> None:
         self.name = name
@@ -64,6 +79,7 @@ class Jobs:
     """``work`` maps a job name to (what to run, interval in seconds); all start at once."""
 
     def __init__(self, work: dict[str, tuple[Callable[[], object], float]]) -> None:
+        _quiet_runs_still_going()
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self.jobs = {name: _Job(name, fn) for name, (fn, _) in work.items()}
         for name, (_, seconds) in work.items():

@@ -306,3 +306,31 @@ ADVERT = lex(
 )
 # Laughing along: a jibe, not a complaint.
 LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")
+# Praise in words the trouble lexicons would misread: "can't wait for the sale", "you never
+# disappoint", "obsessed with", "went above and beyond". Counted as praise.
+WARM = lex(
+    r"(?:can'?t|cannot) wait (?:for (?:the |my |our |your )?(?:next|new|summer|winter|spring"
+    r"|autumn|fall|holiday\w*|weekend|sale|launch|release|drop|season)|to (?:try|see|visit"
+    r"|get my hands|wear|taste|fly with|go back))\b|(?:can'?t|cannot) wait\W*$"
+    r"|never (?:disappoints?|fails?|lets? (?:me|us) down)\b|couldn'?t be happier\b"
+    r"|can'?t (?:fault|beat) (?:it|this|you|them)\b|obsessed with\b|above and beyond\b"
+    r"|genius\b|deserves? a (?:raise|medal|promotion)\b|(?:fastest|quickest) \w+(?: \w+)? ever\b"
+    r"|hats off\b",
+)
+# Phrases that only look like trouble: "no joke", "never thought I'd say", "you're not
+# wrong", "stuck in my head", "20 min early". Blanked out, with the warm ones, before the
+# trouble lexicons look.
+HARMLESS = lex(
+    r"no joke\b|not gonna lie\b|never thought i'?d (?:say|see)\b|(?:you'?re|you are|ur) not"
+    r" wrong\b|stuck in my head\b|\d+ ?(?:min|mins|minutes|hours?|hrs?) early\b",
+)
+# A bare duration ("in 6 hours"): trouble in a complaint, speed in praise.
+DURATION = re.compile(r"\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks|months|times)")
+# Things no brand sells, with their own trouble: landlords, referees, one's team, keys, a
+# party, a joke, someone's take or idea. Negative words about them are not a complaint.
+ELSEWHERE = lex(
+    r"(?:landlord|boiler|neighbou?rs?|roommate|flatmate|referee|the ref|this team|my team lost"
+    r"|haircut|barber|hairdresser|my keys|house keys|homework|exams?|the party|joke of the day"
+    r"|knock,? knock|dad joke|riddle|your take|hot take|(?:terrible|bad|stupid|dumb|awful) idea"
+    r"(?! to)|opinion|argument)\b",
+)

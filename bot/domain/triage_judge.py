@@ -215,6 +215,9 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     if not (s.issue or s.request or s.trouble or about_brand or s.named and s.problem):
         if w.CHITCHAT.match(low) or w.AUDIENCE.search(low):
             return "other", "chit-chat or a question to followers, not to the brand"
+    if s.sarcasm and s.sarcasm.group(0) == "as usual" and not (
+            s.problem or s.issue or s.judged or sentiment < 0):
+        s.sarcasm = None  # "same sandwich as usual": a habit, not irony
     if s.sarcasm and (s.issue or s.judged or not s.praise or sentiment < 0.9):
         return "complaint", f"sarcasm {q(s.sarcasm)}"
     complaint = s.issue or s.judged
@@ -253,6 +256,10 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "praise", "positive words"
     if post.clean.isupper() and s.words >= 3:
         return "complaint", "all-caps rant"
+    if (moment := w.MOMENT.search(low)) and not s.problem and not s.negative:
+        if sentiment >= 0.2 and s.named and not s.to_others:
+            return "praise", f"shares a moment {q(moment, 3)}: a chance to thank"
+        return "other", f"shares a moment {q(moment, 3)}, asks nothing"
     # A post to the brand that nothing above explains goes to a human when it is about the
     # author's own dealings with the brand, or in a language the lexicons may not cover.
     if s.named and not s.to_others and s.words + len(w.CJK.findall(low)) // 4 >= 3:

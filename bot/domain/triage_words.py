@@ -101,7 +101,7 @@ STATEMENT_OPENER = re.compile(
     r"|anyone|someone|somebody|a|an|any|y'?all|me|us|not)\b))\b"
 )
 AUDIENCE = lex(
-    r"anyone else\b|who else\b|change my mind\b",
+    r"anyone else\b|who else\b|change my mind\b|yes or no\b|agree or disagree\b|hot or not\b",
 )
 ISSUE = lex(
     r"still (?:waiting|no|not|says|haven'?t|hasn'?t|nothing)\b|never (?:arrived|came|showed"
@@ -233,8 +233,8 @@ SERVICE = lex(
 )
 # Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
 PROBLEM = lex(
-    r"(?:not|no|never|nothing|none|nobody|can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t"
-    r"|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t"
+    r"(?:not|(?<!yes or )no|never|nothing|none|nobody|can'?t|cannot|couldn'?t|won'?t"
+    r"|wouldn'?t|doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t"
     r"|unable|still|anymore|any more|(?<!no )issues?|(?<!no )problems?|bug|glitch\w*|down|slow\w*"
     r"|suppos\w*|should (?:have|be|not)|why|wtf|smh|ffs|seriously|joke|fix|shame|annoy\w*"
     r"|frustrat\w*|hate|suck\w*|bad|poor|shocking|nasty|disgust\w*|dirty|cold|stale|rude"
@@ -273,7 +273,7 @@ OTHER_PEOPLE = lex(
 )
 # Weaker signs of trouble: counted only when the post does not read positive.
 DELAY = lex(
-    r"(?:again|yet|took|taking|hours?|days?|weeks?|months?|minutes?|mins?|instead|only|half"
+    r"(?:again|yet|took|taking|hours?|days|weeks?|months?|minutes?|mins?|instead|only|half"
     r"|since|until|till|supposed|\d+ ?(?:hrs?|days?|weeks?|mins?))\b",
 )
 # Speaking to someone: "you", "your", "y'all".
@@ -312,25 +312,39 @@ WARM = lex(
     r"(?:can'?t|cannot) wait (?:for (?:the |my |our |your )?(?:next|new|summer|winter|spring"
     r"|autumn|fall|holiday\w*|weekend|sale|launch|release|drop|season)|to (?:try|see|visit"
     r"|get my hands|wear|taste|fly with|go back))\b|(?:can'?t|cannot) wait\W*$"
-    r"|never (?:disappoints?|fails?|lets? (?:me|us) down)\b|couldn'?t be happier\b"
-    r"|can'?t (?:fault|beat) (?:it|this|you|them)\b|obsessed with\b|above and beyond\b"
-    r"|genius\b|deserves? a (?:raise|medal|promotion)\b|(?:fastest|quickest) \w+(?: \w+)? ever\b"
-    r"|hats off\b",
+    r"|never (?:disappoints?|fails?|misses?|lets? (?:me|us) down)\b|couldn'?t be happier\b"
+    r"|(?:can'?t|couldn'?t) (?:fault|beat) (?:it|this|you|them)\b|can'?t get enough\b"
+    r"|can'?t recommend (?:you|it|them|this|\w+) (?:enough|highly enough)\b|obsessed with\b"
+    r"|above and beyond\b|genius\b|deserves? a (?:raise|medal|promotion)\b|hats off\b"
+    r"|(?:fastest|quickest|smoothest|easiest) \w+(?: \w+)? ever\b|second to none\b"
+    r"|game ?changer\b|life ?saver\b|top[- ]notch\b|spot on\b|blown away\b|chef'?s kiss\b"
+    r"|(?:5|five) stars?\b|never had a bad\b|not bad at all\b",
 )
 # Phrases that only look like trouble: "no joke", "never thought I'd say", "you're not
 # wrong", "stuck in my head", "20 min early". Blanked out, with the warm ones, before the
 # trouble lexicons look.
 HARMLESS = lex(
-    r"no joke\b|not gonna lie\b|never thought i'?d (?:say|see)\b|(?:you'?re|you are|ur) not"
-    r" wrong\b|stuck in my head\b|\d+ ?(?:min|mins|minutes|hours?|hrs?) early\b",
+    r"no joke\b|not gonna lie\b|not going to lie\b|ngl\b|no cap\b|no worries\b|no doubt\b"
+    r"|never thought i'?d (?:say|see)\b|(?:you'?re|you are|ur) not wrong\b|stuck in my head\b"
+    r"|\d+ ?(?:min|mins|minutes|hours?|hrs?|days?) (?:early|ahead of (?:time|schedule))\b",
 )
 # A bare duration ("in 6 hours"): trouble in a complaint, speed in praise.
 DURATION = re.compile(r"\d+ ?(?:min|mins|minutes|hrs?|hours|days|weeks|months|times)")
 # Things no brand sells, with their own trouble: landlords, referees, one's team, keys, a
 # party, a joke, someone's take or idea. Negative words about them are not a complaint.
 ELSEWHERE = lex(
-    r"(?:landlord|boiler|neighbou?rs?|roommate|flatmate|referee|the ref|this team|my team lost"
-    r"|haircut|barber|hairdresser|my keys|house keys|homework|exams?|the party|joke of the day"
-    r"|knock,? knock|dad joke|riddle|your take|hot take|(?:terrible|bad|stupid|dumb|awful) idea"
-    r"(?! to)|opinion|argument)\b",
+    r"(?:landlord|boiler|neighbou?rs?|roommate|flatmate|my boss|coworkers?|colleagues?|teacher"
+    r"|professor|my ex|weather|rain|raining|snow|snowing|storms?|heatwave|mondays|referee"
+    r"|the ref|this team|my team lost|(?:that|this|what a) (?:goal|match)|striker|goalie|keeper"
+    r"|penalty|offside|halftime|half-time|league|playoffs?|haircut|barber|hairdresser|my keys"
+    r"|house keys|homework|exams?|the party|(?:this|that) song|joke of the day|knock,? knock"
+    r"|dad joke|riddle|your take|hot take|unpopular opinion|(?:terrible|bad|stupid|dumb|awful)"
+    r" idea(?! to)|opinion|argument|election|politicians?|government)\b",
+)
+# Sharing a moment with the brand: plans, a view, a meal, something new ("on my way to the
+# airport", "grabbing a coffee", "new phone day!"). Nothing to act on when nothing else is said.
+MOMENT = lex(
+    r"on my way\b|see (?:you|u|y'?all) (?:soon|there|tomorrow|next|later)\b|i'?ll be (?:at|in"
+    r"|there)\b|heading (?:to|out|home)\b|grabbing (?:a|my|some)\b|(?:my )?view from\b"
+    r"|new \w+ day\b|lunch break\b|my first \w+ (?:was|is)\b",
 )

@@ -318,7 +318,8 @@ WARM = lex(
     r"|above and beyond\b|genius\b|deserves? a (?:raise|medal|promotion)\b|hats off\b"
     r"|(?:fastest|quickest|smoothest|easiest) \w+(?: \w+)? ever\b|second to none\b"
     r"|game ?changer\b|life ?saver\b|top[- ]notch\b|spot on\b|blown away\b|chef'?s kiss\b"
-    r"|(?:5|five) stars?\b|never had a bad\b|not bad at all\b",
+    r"|(?:5|five) stars?\b|never had a bad\b|not bad at all\b|slaps\b|hits different\b"
+    r"|goated\b|no notes\b|unmatched\b|bussin\b",
 )
 # Phrases that only look like trouble: "no joke", "never thought I'd say", "you're not
 # wrong", "stuck in my head", "20 min early". Blanked out, with the warm ones, before the

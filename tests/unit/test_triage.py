@@ -483,6 +483,7 @@ def test_lane_follows_the_verdict(text: str, lang: str | None) -> None:
         "@acme can't wait for the winter sale",
         "@acme can't get enough of the new hoodies",
         "@acme obsessed with the new running shoes",
+        "@acme the app redesign is goated",
         "@acme train got in 10 minutes early, lovely ride",
         "@acme my parcel came in 2 days, legends",
     ],

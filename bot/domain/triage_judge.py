@@ -125,8 +125,9 @@ def _signals(post: Reading, negative_threshold: float,
         service and mentioned_ok and (first or not to_others)
         or about and (service or w.FIRST_PERSON.search(low)))
     if named and not to_others and not trouble and (broken := w.BROKEN.search(low)):
-        # A bare duration in praise is speed ("got my bag to me in 6 hours, legends").
-        if not (positive and not problem and w.DURATION.fullmatch(broken.group(0))):
+        # In praise, "in 6 hours" is speed ("got my bag to me in 6 hours, legends").
+        speed = positive and not problem and w.SPEED.search(low)
+        if not (speed and speed.start() < broken.start() < speed.end()):
             problem, trouble = problem or broken, True
     return _Signals(
         directed=directed, to_others=to_others, named=named, first=first,
@@ -184,10 +185,12 @@ def _blank_harmless(low: str) -> str:
 
 def _about_something_else(post: Reading, s: _Signals) -> re.Match[str] | None:
     """Trouble or a question about something no brand sells (a landlord, a referee, one's
-    keys, a joke, someone's take), with nothing the brand sells named and nothing asked of it."""
-    if s.service or s.request or post.foreign:
+    keys, a joke, someone's take), with nothing the brand sells named, nothing asked of it and
+    the brand not spoken to ("you", "your") outside the match."""
+    if s.service or s.request or post.foreign or not (found := w.ELSEWHERE.search(post.low)):
         return None
-    return w.ELSEWHERE.search(post.low)
+    rest = post.low[:found.start()] + " " + post.low[found.end():]
+    return None if w.YOU.search(rest) else found
 
 
 def _about_other_people(post: Reading, s: _Signals) -> bool:
@@ -215,9 +218,6 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     if not (s.issue or s.request or s.trouble or about_brand or s.named and s.problem):
         if w.CHITCHAT.match(low) or w.AUDIENCE.search(low):
             return "other", "chit-chat or a question to followers, not to the brand"
-    if s.sarcasm and s.sarcasm.group(0) == "as usual" and not (
-            s.problem or s.issue or s.judged or sentiment < 0):
-        s.sarcasm = None  # "same sandwich as usual": a habit, not irony
     if s.sarcasm and (s.issue or s.judged or not s.praise or sentiment < 0.9):
         return "complaint", f"sarcasm {q(s.sarcasm)}"
     complaint = s.issue or s.judged

@@ -521,23 +521,16 @@ def test_trouble_with_something_no_brand_sells_is_not_a_case(triager: Triager) -
         verdict = triager.classify(text=text)
         assert verdict.lane is Lane.FILTERED and "nothing the brand sells" in verdict.reason, text
     for text in ("@acme my landlord says your broadband still isn't connected",
+                 "@acme my neighbours still haven't heard back from you",
                  "@acme the weather is fine but my flight is cancelled, help"):
         assert triager.classify(text=text).lane is Lane.CASE, text
 
 
 def test_sharing_a_moment_with_the_brand_is_not_a_case(triager: Triager) -> None:
-    for text in ("@acme heading to the airport now, see you soon", "@acme new laptop day!",
-                 "@acme my first phone was one of yours"):
+    for text in ("@acme heading to the airport now, see you soon",
+                 "@acme grabbing a coffee before my shift", "@acme my first phone was one of yours"):
         verdict = triager.classify(text=text)
         assert verdict.lane is not Lane.CASE and "shares a moment" in verdict.reason, text
     verdict = triager.classify(
         text="@acme on my way to the airport and the app won't load my boarding pass")
     assert verdict.lane is Lane.CASE
-
-
-def test_as_usual_is_sarcasm_only_with_trouble(triager: Triager) -> None:
-    for text in ("@acme same spot by the window as usual",
-                 "@acme sunday brunch with the family as usual"):
-        assert triager.classify(text=text).lane is Lane.FILTERED, text
-    verdict = triager.classify(text="@acme my bill is wrong as usual")
-    assert verdict.lane is Lane.CASE and "sarcasm" in verdict.reason

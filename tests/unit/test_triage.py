@@ -528,7 +528,8 @@ def test_trouble_with_something_no_brand_sells_is_not_a_case(triager: Triager) -
 
 def test_sharing_a_moment_with_the_brand_is_not_a_case(triager: Triager) -> None:
     for text in ("@acme heading to the airport now, see you soon",
-                 "@acme grabbing a coffee before my shift", "@acme my first phone was one of yours"):
+                 "@acme grabbing a coffee before my shift",
+                 "@acme my first phone was one of yours"):
         verdict = triager.classify(text=text)
         assert verdict.lane is not Lane.CASE and "shares a moment" in verdict.reason, text
     verdict = triager.classify(

@@ -340,8 +340,8 @@ SPEED = lex(r"(?:in|within|under|in (?:just|only|under)) \d+ ?(?:min|mins|minute
 ELSEWHERE = lex(
     r"(?:landlord|neighbou?rs?|roommate|flatmate|referee|the ref|my team lost|striker|goalie"
     r"|offside|halftime|half-time|(?:that|what a) goal|haircut|barber|hairdresser|lost my keys"
-    r"|house keys|the party|joke of the day|knock,? knock|dad joke|riddle|your take|hot take|unpopular opinion"
-    r"|(?:terrible|bad|stupid|dumb|awful) idea(?! to))\b",
+    r"|house keys|the party|joke of the day|knock,? knock|dad joke|riddle|your take|hot take"
+    r"|unpopular opinion|(?:terrible|bad|stupid|dumb|awful) idea(?! to))\b",
 )
 # Sharing a moment with the brand: plans, a view, a meal, something new ("on my way to the
 # airport", "grabbing a coffee", "new phone day!"). Nothing to act on when nothing else is said.

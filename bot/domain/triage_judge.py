@@ -256,7 +256,7 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "praise", "positive words"
     if post.clean.isupper() and s.words >= 3:
         return "complaint", "all-caps rant"
-    if (moment := w.MOMENT.search(low)) and not s.problem and not s.negative:
+    if (moment := w.MOMENT.search(low)) and not (s.problem or s.negative or urgent):
         if sentiment >= 0.2 and s.named and not s.to_others:
             return "praise", f"shares a moment {q(moment, 3)}: a chance to thank"
         return "other", f"shares a moment {q(moment, 3)}, asks nothing"

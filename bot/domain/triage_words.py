@@ -347,6 +347,6 @@ ELSEWHERE = lex(
 # airport", "grabbing a coffee", "new phone day!"). Nothing to act on when nothing else is said.
 MOMENT = lex(
     r"on my way\b|see (?:you|u|y'?all) (?:soon|there|tomorrow|next|later)\b"
-    r"|i'?ll be (?:at|there)\b|heading (?:to|out|home)\b|grabbing (?:a|my|some)\b|(?:my )?view from\b"
-    r"|new \w+ day\b|lunch break\b|my first \w+ (?:was|is)\b",
+    r"|i'?ll be (?:at|there)\b|heading (?:to|out|home)\b|grabbing (?:a|my|some)\b"
+    r"|(?:my )?view from\b|new \w+ day\b|lunch break\b|my first \w+ (?:was|is)\b",
 )

@@ -97,8 +97,10 @@ class _Signals:
     words: int
 
 
-def _signals(post: Reading, negative_threshold: float,
+def _signals(post: Reading, negative_threshold: float, *,
              warm: re.Match[str] | None = None) -> _Signals:
+    """What the lexicons find in ``post``; ``warm`` is a warm phrase found before it was
+    blanked out ("can't wait for the sale"), counted as praise."""
     low, sentiment, brand_at = post.low, post.sentiment, "@" + post.brand
     lead = w.LEADING.match(post.raw)
     handles = w.MENTION.findall(lead.group(1).lower()) if lead else []
@@ -145,8 +147,11 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
           urgent: bool = False) -> tuple[str, str]:
     """(kind value, why) for one post. The rules run in order and the first that fits
     decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
-    praise, complaints, trouble, questions, negative wording, the fallbacks. ``urgent``:
-    an urgent keyword was found (a neutral mention with one is not taken as praise)."""
+    praise, complaints, trouble, questions, negative wording, shared moments, the fallbacks;
+    warm and harmless phrases ("can't wait for", "no joke") are blanked out first, and a
+    complaint or question about other people or about something no brand sells is not for
+    the desk. ``urgent``: an urgent keyword was found (a neutral mention with one is not
+    taken as praise)."""
     clean, low = post.clean, post.low
     src = clean if len(clean) == len(low) else low  # quote original case when aligned
 
@@ -165,7 +170,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     warm = w.WARM.search(low)
     if warm or w.HARMLESS.search(low):
         post = replace(post, low=_blank_harmless(low))  # same length: quotes stay aligned
-    s = _signals(post, negative_threshold, warm)
+    s = _signals(post, negative_threshold, warm=warm)
     found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
     if found[0] in ("complaint", "question"):
         if _about_other_people(post, s):

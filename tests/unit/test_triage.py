@@ -535,3 +535,5 @@ def test_sharing_a_moment_with_the_brand_is_not_a_case(triager: Triager) -> None
     verdict = triager.classify(
         text="@acme on my way to the airport and the app won't load my boarding pass")
     assert verdict.lane is Lane.CASE
+    verdict = triager.classify(text="@acme heading to the store with my refund receipt")
+    assert verdict.kind is Kind.QUESTION and "shares a moment" not in verdict.reason

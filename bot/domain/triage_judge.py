@@ -9,7 +9,7 @@ the queue. ``triage.Triager`` calls :func:`judge` and adds priority, lane and re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain import triage_words as w
 from bot.domain.triage_language import READABLE, language_name
@@ -97,7 +97,10 @@ class _Signals:
     words: int
 
 
-def _signals(post: Reading, negative_threshold: float) -> _Signals:
+def _signals(post: Reading, negative_threshold: float, *,
+             warm: re.Match[str] | None = None) -> _Signals:
+    """What the lexicons find in ``post``; ``warm`` is a warm phrase found before it was
+    blanked out ("can't wait for the sale"), counted as praise."""
     low, sentiment, brand_at = post.low, post.sentiment, "@" + post.brand
     lead = w.LEADING.match(post.raw)
     handles = w.MENTION.findall(lead.group(1).lower()) if lead else []
@@ -106,8 +109,9 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
     named = directed or brand_at in {m.lower() for m in post.mentions}
     first = handles[:1] == [brand_at]
     request, qmark = w.REQUEST.search(low), w.QMARK.search(post.clean)
-    praise, service = w.PRAISE.search(low), w.SERVICE.search(low)
-    positive = sentiment >= 0.5 or bool(praise and sentiment >= 0.0)
+    praise, service = w.PRAISE.search(low) or warm, w.SERVICE.search(low)
+    positive = (sentiment >= 0.5 or bool(praise and sentiment >= 0.0)
+                or bool(warm and sentiment > negative_threshold))
     problem = w.PROBLEM.search(low) or (None if positive else w.DELAY.search(low))
     if request and praise and praise.start() < request.start():
         if w.HELP_WORD.fullmatch(request.group(0)):
@@ -123,7 +127,10 @@ def _signals(post: Reading, negative_threshold: float) -> _Signals:
         service and mentioned_ok and (first or not to_others)
         or about and (service or w.FIRST_PERSON.search(low)))
     if named and not to_others and not trouble and (broken := w.BROKEN.search(low)):
-        problem, trouble = problem or broken, True
+        # In praise, "in 6 hours" is speed ("got my bag to me in 6 hours, legends").
+        speed = positive and not problem and w.SPEED.search(low)
+        if not (speed and speed.start() < broken.start() < speed.end()):
+            problem, trouble = problem or broken, True
     return _Signals(
         directed=directed, to_others=to_others, named=named, first=first,
         issue=w.ISSUE.search(low), judged=w.JUDGE.search(low), sarcasm=w.SARCASM.search(low),
@@ -140,8 +147,11 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
           urgent: bool = False) -> tuple[str, str]:
     """(kind value, why) for one post. The rules run in order and the first that fits
     decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
-    praise, complaints, trouble, questions, negative wording, the fallbacks. ``urgent``:
-    an urgent keyword was found (a neutral mention with one is not taken as praise)."""
+    praise, complaints, trouble, questions, negative wording, shared moments, the fallbacks;
+    warm and harmless phrases ("can't wait for", "no joke") are blanked out first, and a
+    complaint or question about other people or about something no brand sells is not for
+    the desk. ``urgent``: an urgent keyword was found (a neutral mention with one is not
+    taken as praise)."""
     clean, low = post.clean, post.low
     src = clean if len(clean) == len(low) else low  # quote original case when aligned
 
@@ -157,11 +167,35 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     if post.language and post.language not in READABLE and named_or_search:
         return "question", f"in {language_name(post.language)}: the rules cannot read it, " \
                            "a human looks"
-    s = _signals(post, negative_threshold)
+    warm = w.WARM.search(low)
+    if warm or w.HARMLESS.search(low):
+        post = replace(post, low=_blank_harmless(low))  # same length: quotes stay aligned
+    s = _signals(post, negative_threshold, warm=warm)
     found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
-    if found[0] in ("complaint", "question") and _about_other_people(post, s):
-        return "other", "about other people, nothing the brand sells: not for the desk"
+    if found[0] in ("complaint", "question"):
+        if _about_other_people(post, s):
+            return "other", "about other people, nothing the brand sells: not for the desk"
+        if elsewhere := _about_something_else(post, s):
+            return "other", f"about {q(elsewhere, 2)}, nothing the brand sells: not for the desk"
     return found
+
+
+def _blank_harmless(low: str) -> str:
+    """``low`` with warm and harmless phrases ("can't wait for", "no joke") blanked out, so
+    the trouble lexicons do not read their "can't" or "no" as trouble."""
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+    return w.HARMLESS.sub(blank, w.WARM.sub(blank, low))
+
+
+def _about_something_else(post: Reading, s: _Signals) -> re.Match[str] | None:
+    """Trouble or a question about something no brand sells (a landlord, a referee, one's
+    keys, a joke, someone's take), with nothing the brand sells named, nothing asked of it and
+    the brand not spoken to ("you", "your") outside the match."""
+    if s.service or s.request or post.foreign or not (found := w.ELSEWHERE.search(post.low)):
+        return None
+    rest = post.low[:found.start()] + " " + post.low[found.end():]
+    return None if w.YOU.search(rest) else found
 
 
 def _about_other_people(post: Reading, s: _Signals) -> bool:
@@ -227,6 +261,10 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "praise", "positive words"
     if post.clean.isupper() and s.words >= 3:
         return "complaint", "all-caps rant"
+    if (moment := w.MOMENT.search(low)) and not (s.problem or s.negative or urgent):
+        if sentiment >= 0.2 and s.named and not s.to_others:
+            return "praise", f"shares a moment {q(moment, 3)}: a chance to thank"
+        return "other", f"shares a moment {q(moment, 3)}, asks nothing"
     # A post to the brand that nothing above explains goes to a human when it is about the
     # author's own dealings with the brand, or in a language the lexicons may not cover.
     if s.named and not s.to_others and s.words + len(w.CJK.findall(low)) // 4 >= 3:

@@ -101,7 +101,7 @@ STATEMENT_OPENER = re.compile(
     r"|anyone|someone|somebody|a|an|any|y'?all|me|us|not)\b))\b"
 )
 AUDIENCE = lex(
-    r"anyone else\b|who else\b|change my mind\b",
+    r"anyone else\b|who else\b|change my mind\b|yes or no\b|agree or disagree\b|hot or not\b",
 )
 ISSUE = lex(
     r"still (?:waiting|no|not|says|haven'?t|hasn'?t|nothing)\b|never (?:arrived|came|showed"
@@ -233,8 +233,8 @@ SERVICE = lex(
 )
 # Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
 PROBLEM = lex(
-    r"(?:not|no|never|nothing|none|nobody|can'?t|cannot|couldn'?t|won'?t|wouldn'?t|doesn'?t"
-    r"|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t"
+    r"(?:not|(?<!yes or )no|never|nothing|none|nobody|can'?t|cannot|couldn'?t|won'?t"
+    r"|wouldn'?t|doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t"
     r"|unable|still|anymore|any more|(?<!no )issues?|(?<!no )problems?|bug|glitch\w*|down|slow\w*"
     r"|suppos\w*|should (?:have|be|not)|why|wtf|smh|ffs|seriously|joke|fix|shame|annoy\w*"
     r"|frustrat\w*|hate|suck\w*|bad|poor|shocking|nasty|disgust\w*|dirty|cold|stale|rude"
@@ -306,3 +306,47 @@ ADVERT = lex(
 )
 # Laughing along: a jibe, not a complaint.
 LAUGH = lex(r"(?:lol|lmao|rofl|haha\w*|jk)\b", r"😂|🤣|🤡")
+# Praise in words the trouble lexicons would misread: "can't wait for the sale", "you never
+# disappoint", "obsessed with", "went above and beyond". Counted as praise.
+WARM = lex(
+    r"(?:can'?t|cannot) wait (?:for (?:the |my |our |your )?(?:next|new|summer|winter|spring"
+    r"|autumn|fall|holiday\w*|weekend|sale|launch|release|drop|season)|to (?:try|visit|get my"
+    r" hands|wear|taste|fly with|go back))\b|(?:can'?t|cannot) wait\W*$"
+    r"|never (?:disappoints?|fails?|misses?|lets? (?:me|us) down)\b|couldn'?t be happier\b"
+    r"|(?:can'?t|couldn'?t) (?:fault|beat) (?:it|this|you|them)\b|can'?t get enough\b"
+    r"|can'?t recommend (?:you|it|them|this|\w+) (?:enough|highly enough)\b|obsessed with\b"
+    r"|above and beyond\b|(?:is|pure|absolute|stroke of) genius\b|hats off\b"
+    r"|deserves? a (?:raise|medal|promotion)\b"
+    r"|(?:fastest|quickest|smoothest|easiest) \w+(?: \w+)? ever\b|second to none\b"
+    r"|game ?changer\b|life ?saver\b|top[- ]notch\b|spot on\b|blown away\b|chef'?s kiss\b"
+    r"|(?:5|five) stars?\b|never had a bad\b|not bad at all\b|slaps\b|hits different\b"
+    r"|goated\b|no notes\b|unmatched\b|bussin\b",
+)
+# Phrases that only look like trouble: "no joke", "never thought I'd say", "you're not
+# wrong", "stuck in my head", "20 min early". Blanked out, with the warm ones, before the
+# trouble lexicons look.
+HARMLESS = lex(
+    r"no joke\b|not gonna lie\b|not going to lie\b|ngl\b|no cap\b|no worries\b|no doubt\b"
+    r"|never thought i'?d say (?:this|it|that)\b|(?:you'?re|you are|ur) not wrong\b"
+    r"|stuck in my head\b"
+    r"|\d+ ?(?:min|mins|minutes|hours?|hrs?|days?) (?:early|ahead of (?:time|schedule))\b",
+)
+# Speed: "came in 2 days", "within 10 minutes". In praise a duration is how fast, not how long.
+SPEED = lex(r"(?:in|within|under|in (?:just|only|under)) \d+ ?(?:min|mins|minutes|hrs?|hours"
+            r"|days)\b")
+# Things no brand sells, with their own trouble: landlords, neighbours, referees, one's team,
+# a haircut, lost house keys, a party, a joke, someone's take or idea. Negative words about
+# them are not a complaint to the brand.
+ELSEWHERE = lex(
+    r"(?:landlord|neighbou?rs?|roommate|flatmate|referee|the ref|my team lost|striker|goalie"
+    r"|offside|halftime|half-time|(?:that|what a) goal|haircut|barber|hairdresser|lost my keys"
+    r"|house keys|the party|joke of the day|knock,? knock|dad joke|riddle|your take|hot take"
+    r"|unpopular opinion|(?:terrible|bad|stupid|dumb|awful) idea(?! to))\b",
+)
+# Sharing a moment with the brand: plans, a view, a meal, something new ("on my way to the
+# airport", "grabbing a coffee", "new phone day!"). Nothing to act on when nothing else is said.
+MOMENT = lex(
+    r"on my way\b|see (?:you|u|y'?all) (?:soon|there|tomorrow|next|later)\b"
+    r"|i'?ll be (?:at|there)\b|heading (?:to|out|home)\b|grabbing (?:a|my|some)\b"
+    r"|(?:my )?view from\b|new \w+ day\b|lunch break\b|my first \w+ (?:was|is)\b",
+)

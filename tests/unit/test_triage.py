@@ -471,3 +471,69 @@ def test_lane_follows_the_verdict(text: str, lang: str | None) -> None:
     assert (t.lane is Lane.CASE) == t.needs_response
     assert (t.lane is Lane.PRAISE) == (t.kind is Kind.PRAISE and not t.needs_response)
     assert t.language is None or (t.language.isalpha() and t.language != "en")
+
+
+# --- praise and chatter that look like trouble -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme your checkout never disappoints",
+        "@acme can't wait for the winter sale",
+        "@acme can't get enough of the new hoodies",
+        "@acme obsessed with the new running shoes",
+        "@acme the app redesign is goated",
+        "@acme train got in 10 minutes early, lovely ride",
+        "@acme my parcel came in 2 days, legends",
+    ],
+)
+def test_praise_in_words_that_look_like_trouble_goes_to_the_praise_lane(
+        triager: Triager, text: str) -> None:
+    verdict = triager.classify(text=text)
+    assert verdict.kind is Kind.PRAISE and verdict.lane is Lane.PRAISE, verdict.reason
+    assert verdict.reason.startswith("praise: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme tried the new flat white, you're not wrong about it",
+        "@acme stuck in my head all week: your jingle",
+        "@acme socks with sandals, yes or no?",
+    ],
+)
+def test_harmless_phrases_are_not_trouble(triager: Triager, text: str) -> None:
+    assert triager.classify(text=text).lane is not Lane.CASE
+
+
+def test_warm_words_do_not_hide_trouble(triager: Triager) -> None:
+    for text in ("@acme can't wait for my refund any longer",
+                 "@acme my parcel came in 9 days, still waiting on the second one",
+                 "@acme you never disappoint, except today: my order is missing"):
+        assert triager.classify(text=text).lane is Lane.CASE, text
+
+
+def test_trouble_with_something_no_brand_sells_is_not_a_case(triager: Triager) -> None:
+    for text in ("@acme my neighbours still haven't stopped the noise",
+                 "@acme that referee was awful tonight",
+                 "@acme terrible idea, but I love it"):
+        verdict = triager.classify(text=text)
+        assert verdict.lane is Lane.FILTERED and "nothing the brand sells" in verdict.reason, text
+    for text in ("@acme my landlord says your broadband still isn't connected",
+                 "@acme my neighbours still haven't heard back from you",
+                 "@acme the weather is fine but my flight is cancelled, help"):
+        assert triager.classify(text=text).lane is Lane.CASE, text
+
+
+def test_sharing_a_moment_with_the_brand_is_not_a_case(triager: Triager) -> None:
+    for text in ("@acme heading to the airport now, see you soon",
+                 "@acme grabbing a coffee before my shift",
+                 "@acme my first phone was one of yours"):
+        verdict = triager.classify(text=text)
+        assert verdict.lane is not Lane.CASE and "shares a moment" in verdict.reason, text
+    verdict = triager.classify(
+        text="@acme on my way to the airport and the app won't load my boarding pass")
+    assert verdict.lane is Lane.CASE
+    verdict = triager.classify(text="@acme heading to the store with my refund receipt")
+    assert verdict.kind is Kind.QUESTION and "shares a moment" not in verdict.reason

@@ -6,6 +6,11 @@ it a bare slack-bolt App that only calls ``ack()`` with the same waitress settin
 
 - acks: 500 signed Claims (one per case, 20 at a time) to the desk, in rounds alternating
   with the same clicks to the bare app; p50/p99 and the ratios. Every claim must land once.
+  The clicks come from a client process of their own (Slack's servers are not in the
+  desk's process), after warm-up rounds of claims and unclaims on spare cases. While they
+  run, the desk's Slack outbox is paced as in production (Slack's 1 post a second per
+  channel and 50 edits a minute); ``--unpaced`` leaves it unpaced, every update and note
+  sent at once beside the acks, which no workspace is allowed.
 - ``GET /healthz`` beside a static page served by the same server (its 404 page).
 - Slack shows the result: one click on an idle desk until its parent is updated (50
   times, the outbox empty before each), and a block of 100 clicks until every parent is
@@ -26,6 +31,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +39,15 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.floors import BareBolt, Figure, interleaved_rounds, percentile, ratio_verdict  # noqa: E402
+from bench.floors import (  # noqa: E402
+    BareBolt,
+    ClickLoad,
+    ClickTarget,
+    Figure,
+    interleaved_rounds,
+    percentile,
+    ratio_verdict,
+)
 from bot.domain.case import CaseState  # noqa: E402
 from bot.domain.model import Author, InboundPost  # noqa: E402
 from bot.render.ids import ActionId, CaseRef  # noqa: E402
@@ -91,7 +105,15 @@ def open_cases(desk: Desk, count: int, *, first: int = 0) -> list[tuple[int, str
     return [(case_id, store.get(case_id).slack_ts) for case_id in ids]
 
 
-def warm_up(desk: Desk, bare: BareBolt, spare: list[tuple[int, str]],
+def targets(desk: Desk, bare: BareBolt, clicks: dict[str, list[dict]]) -> dict:
+    """The bare app and the desk as :class:`ClickTarget` s, each with its own clicks."""
+    urls = {"bare": bare.requests.url, "desk": desk.requests.url}
+    return {name: ClickTarget(url=urls[name], signing_secret=SIGNING_SECRET,
+                              team_id=desk.slack.team_id, clicks=clicks[name])
+            for name in ("bare", "desk")}
+
+
+def warm_up(load: ClickLoad, desk: Desk, bare: BareBolt, spare: list[tuple[int, str]],
             agents: list[str]) -> None:
     """Run the measured path before measuring it: claims and unclaims on spare cases, 20 at a
     time, so both servers' connections, the click-work threads, the database pool and the
@@ -100,22 +122,40 @@ def warm_up(desk: Desk, bare: BareBolt, spare: list[tuple[int, str]],
     store = desk.runtime.store
     after = {ActionId.CLAIM: CaseState.CLAIMED, ActionId.UNCLAIM: CaseState.NEW}
     for action in (ActionId.CLAIM, ActionId.UNCLAIM, ActionId.CLAIM, ActionId.UNCLAIM):
-        interleaved_rounds({
-            "bare": lambda i, a=action: click(bare.requests, user=agents[i % len(agents)],
-                                              case=spare[i % len(spare)], action=a),
-            "desk": lambda i, a=action: click(desk.requests, user=agents[i % len(agents)],
-                                              case=spare[i % len(spare)], action=a)},
-            rounds=1, concurrency=len(agents))
+        same = [click_args(user=agents[i % len(agents)], case=case, action=action)
+                for i, case in enumerate(spare)]
+        load.rounds(targets(desk, bare, {"bare": same, "desk": same}), rounds=1,
+                    concurrency=len(agents))
         wait_until(lambda a=action: all(store.get(case_id).state == after[a]
                                         for case_id, _ in spare),
                    timeout=60, message=f"the warm-up's {action.value} worked")
         settle(desk)
 
 
+@contextmanager
+def outbox_paced(desk: Desk, *, paced: bool):
+    """The desk's Slack outbox paced as in production (Slack's posting and edit limits)
+    while the block runs; the test harness's unpaced outbox again afterwards, so the
+    backlog drains at once before the next figure."""
+    slack = desk.runtime.slack
+    before = slack.pacer, slack.edit_pacer
+    if paced:
+        slack.pacer, slack.edit_pacer = PACED, PACED_EDITS
+    try:
+        yield
+    finally:
+        slack.pacer, slack.edit_pacer = before
+        desk.runtime.jobs.kick("deliver_slack")
+
+
+def click_args(*, user: str, case: tuple[int, str], action: ActionId) -> dict:
+    return {"user_id": user, "action_id": action.value,
+            "value": CaseRef(case_id=case[0]).encode(), "channel_id": CHANNEL,
+            "message_ts": case[1]}
+
+
 def click(requests_, *, user: str, case: tuple[int, str], action: ActionId):
-    return requests_.click(user_id=user, action_id=action.value,
-                           value=CaseRef(case_id=case[0]).encode(), channel_id=CHANNEL,
-                           message_ts=case[1])
+    return requests_.click(**click_args(user=user, case=case, action=action))
 
 
 def settle(desk: Desk) -> None:
@@ -137,13 +177,19 @@ def run(args) -> list[Figure]:
             settle(desk)
             agents = [f"UAGENT{i}" for i in range(args.concurrency)]
             assignee = {case[0]: agents[i % len(agents)] for i, case in enumerate(cases)}
-            warm_up(desk, bare, spare, agents)
-            acks = interleaved_rounds({
-                "bare": lambda i: click(bare.requests, user=agents[i % len(agents)],
-                                        case=cases[i], action=ActionId.CLAIM),
-                "desk": lambda i: click(desk.requests, user=assignee[cases[i][0]],
-                                        case=cases[i], action=ActionId.CLAIM)},
-                rounds=args.clicks // args.concurrency, concurrency=args.concurrency)
+            load = ClickLoad()
+            try:
+                warm_up(load, desk, bare, spare, agents)
+                with outbox_paced(desk, paced=not args.unpaced):
+                    acks = load.rounds(targets(desk, bare, {
+                        "bare": [click_args(user=agents[i % len(agents)], case=case,
+                                            action=ActionId.CLAIM)
+                                 for i, case in enumerate(cases)],
+                        "desk": [click_args(user=assignee[case[0]], case=case,
+                                            action=ActionId.CLAIM) for case in cases]}),
+                        rounds=args.clicks // args.concurrency, concurrency=args.concurrency)
+            finally:
+                load.close()
             landed = claims_landed(desk, cases, assignee)
             figures += ack_figures(acks, landed=landed, clicks=args.clicks,
                                    postgres=bool(args.database_url))
@@ -264,11 +310,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL server; a throwaway database is made on it")
+    parser.add_argument("--unpaced", action="store_true",
+                        help="leave the outbox unpaced while the acks are measured (every "
+                        "Slack call at once, which Slack's limits would refuse)")
     args = parser.parse_args()
     started = time.perf_counter()
     figures = run(args)
     database = "postgresql" if args.database_url else "sqlite"
-    print(f"database: {database}; {args.clicks} clicks, {args.concurrency} concurrent; "
+    outbox = "unpaced" if args.unpaced else "paced as in production"
+    print(f"database: {database}; {args.clicks} clicks, {args.concurrency} concurrent, "
+          f"outbox {outbox} during the acks; "
           f"ran {time.perf_counter() - started:.0f} s")
     print(Figure("figure", "care desk", "floor, same run", "ratio / target").line())
     for figure in figures:

@@ -19,6 +19,7 @@ Every figure beside its floor, SQLite then PostgreSQL (a throwaway cluster of De
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ from pathlib import Path
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import requests as http  # noqa: E402
 from slack_bolt import App  # noqa: E402
 from slack_bolt.adapter.wsgi import SlackRequestHandler  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
@@ -113,6 +115,63 @@ def interleaved_rounds(calls: dict[str, Callable[[int], object]], *, rounds: int
                     lambda i, c=call: timed(lambda: c(i)),
                     range(first, first + concurrency)))
     return samples
+
+
+@dataclass(frozen=True)
+class ClickTarget:
+    """A server to click at: where, how to sign, and the clicks to send, in order (the
+    keyword arguments of :meth:`SignedSlackRequests.click`)."""
+
+    url: str
+    signing_secret: str
+    team_id: str
+    clicks: list[dict]
+
+
+class ClickLoad:
+    """Signed clicks sent from a process of their own, as Slack's servers are not in the
+    desk's process: the clients' own work (signing, building and reading requests) does
+    not take the GIL of the servers being measured. One long-lived child process keeps
+    its connections between calls, so warm-up rounds warm the measured ones.
+
+    Example::
+
+        load = ClickLoad()
+        samples = load.rounds({"desk": ClickTarget(url, secret, team, clicks)},
+                              rounds=25, concurrency=20)
+        load.close()
+    """
+
+    def __init__(self) -> None:
+        self.pool = multiprocessing.get_context("spawn").Pool(1)
+
+    def rounds(self, targets: dict[str, ClickTarget], *, rounds: int,
+               concurrency: int) -> dict[str, list[float]]:
+        """:func:`interleaved_rounds` of each target's clicks, in the child process."""
+        return self.pool.apply(_click_rounds, (targets, rounds, concurrency))
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+_CLIENTS: dict[str, SignedSlackRequests] = {}
+
+
+def _click_rounds(targets: dict[str, ClickTarget], rounds: int,
+                  concurrency: int) -> dict[str, list[float]]:
+    calls = {}
+    for name, target in targets.items():
+        client = _CLIENTS.get(target.url)
+        if client is None:
+            session = http.Session()  # a connection kept for each concurrent client
+            session.mount("http://", http.adapters.HTTPAdapter(pool_maxsize=concurrency))
+            client = _CLIENTS[target.url] = SignedSlackRequests(
+                url=target.url, signing_secret=target.signing_secret,
+                team_id=target.team_id, session=session)
+        calls[name] = (lambda i, c=client, clicks=target.clicks:
+                       c.click(**clicks[i % len(clicks)]))
+    return interleaved_rounds(calls, rounds=rounds, concurrency=concurrency)
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,8 @@ REPORT_CHECK_SECONDS = 60  # scheduled reports: how often an instance looks for 
 HOME_REFRESH_SECONDS = 60  # an open Home tab is refreshed at most this often
 CALLBACK_CHECK_SECONDS = 10  # how soon a number in a customer's DM flags the case
 ROUTE_CHANNEL_RETRY_SECONDS = 300  # a route channel the bot could not post in is tried again
-CLICK_WORKERS = 8  # clicks worked at once after their acks (SQLite has one writer anyway)
+CLICK_WORKERS = 2  # clicks worked at once after their acks: mostly database time; two keep a
+# busy minute's backlog short and leave the CPU to the acks (modal clicks do not queue here)
 
 
 def utc_now() -> datetime:

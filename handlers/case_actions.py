@@ -3,7 +3,8 @@
 Each action id has one named listener (see :data:`LISTENERS`): it gets the decoded
 :class:`~handlers.context.Click` and the services, calls one service, and returns the
 Outcome to tell the user. Bolt acks first; the work and the answer follow on the
-click-work pool (``services.after_ack``), so acks never queue behind database work.
+click-work pool (``services.after_ack``), so acks never queue behind database work, except
+for the clicks that open or change a modal (:data:`MODAL_CLICKS`), answered at once.
 """
 
 from __future__ import annotations
@@ -150,20 +151,34 @@ LISTENERS: dict[ActionId, Listener] = {
 """Action id -> listener; each listener names the one service call it makes."""
 
 
+MODAL_CLICKS = frozenset({
+    ActionId.DRAFT, ActionId.REQUEST_CHANGES, ActionId.MOVE_TO_DM, ActionId.ESCALATE,
+    ActionId.PRAISE_THANK, ActionId.USE_REPLY, ActionId.SAVED_REPLY, ActionId.REPLY_ADD,
+    ActionId.REPLY_EDIT, ActionId.MOVE_TO_PHONE, ActionId.ROUTE_TO,
+})
+"""Clicks that open or change a modal. They are answered on Bolt's own listener thread
+right after the ack, never queued behind other clicks' database work: Slack's trigger_id
+lasts 3 seconds, and the agent is looking at the screen, waiting for the modal."""
+
+
 def register(app: App, services: HandlerServices) -> None:
     app.middleware(decode_clicks(services))
     for action, listener in LISTENERS.items():
-        app.action(action.value)(_acknowledged(listener, services))
+        app.action(action.value)(_acknowledged(listener, services,
+                                               at_once=action in MODAL_CLICKS))
 
 
-def _acknowledged(listener: Listener, services: HandlerServices) -> Callable:
-    """The Bolt listener for ``listener``: ack at once, then hand it to the click-work
-    pool, which runs it and answers."""
+def _acknowledged(listener: Listener, services: HandlerServices, *, at_once: bool) -> Callable:
+    """The Bolt listener for ``listener``: ack at once, then answer: a modal click on this
+    thread, any other on the click-work pool (``services.after_ack``)."""
 
     def ack_then_answer(ack, context):
         ack()
         click = context[CLICK]
-        services.after_ack(lambda: answer(services, click, listener))
+        if at_once:
+            answer(services, click, listener)
+        else:
+            services.after_ack(lambda: answer(services, click, listener))
 
     ack_then_answer.__qualname__ = f"ack_then_answer[{listener.__name__}]"
     return ack_then_answer

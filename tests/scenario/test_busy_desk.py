@@ -3,6 +3,7 @@ the Slack outbox drains in one run."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -12,7 +13,8 @@ from sqlalchemy import select
 
 from bot.domain.case import CaseState
 from bot.domain.model import Author, InboundPost
-from bot.render.ids import ActionId
+from bot.render.ids import ActionId, ViewId
+from bot.runtime import CLICK_WORKERS
 from bot.services.slack_sync import SlackSync
 from bot.slack_out import ChannelPacer, SlackOut, build_web_client
 from sandbox.fake_slack import FakeSlack
@@ -150,3 +152,26 @@ def _held_notes(db: Database) -> int:
     with db.read() as s:
         return len(s.scalars(select(SlackOutboxRow.id).where(
             SlackOutboxRow.kind == "note", SlackOutboxRow.lease_owner.is_not(None))).all())
+
+
+def test_a_modal_click_opens_its_modal_while_other_clicks_wait_for_work(desk):
+    """Draft opens at once though every click-work thread is busy: Slack's trigger_id
+    lasts 3 seconds. A claim queued behind the busy threads lands once they free up."""
+    parent = desk.parent_for(desk.mention("@acme my refund never came"))
+    desk.click(parent, ActionId.CLAIM, user="UAGENT1")
+    desk.wait_state(parent, "Claimed")
+    busy = threading.Event()
+    pool = desk.runtime.click_work
+    held = [pool.submit(busy.wait, 30) for _ in range(CLICK_WORKERS)]
+    try:
+        view = desk.open_modal(parent, ActionId.DRAFT, user="UAGENT1",
+                               callback_id=ViewId.DRAFT)
+        assert view["callback_id"] == ViewId.DRAFT.value
+        desk.click(parent, ActionId.UNCLAIM, user="UAGENT1")
+        case_id = desk.runtime.store.events(1)[0].case_id
+        assert desk.runtime.store.get(case_id).state is CaseState.CLAIMED  # still queued
+    finally:
+        busy.set()
+    assert all(f.result(timeout=10) for f in held)
+    wait_until(lambda: desk.runtime.store.get(case_id).state is CaseState.NEW,
+               message="the queued unclaim worked")

@@ -3,7 +3,8 @@
 ``SentimentIntensityAnalyzer.polarity_scores`` (vaderSentiment 3.3.2, pinned) first rewrites
 emoji as words, one character at a time: about 40% of its cost on a post. Text with no emoji
 is left unchanged by that pass, so :class:`Sentiment` skips it and scores the text the same
-way; text with emoji goes through VADER untouched. A unit test keeps both paths equal.
+way, without calling VADER's per-word scorer for words its lexicon does not hold (it gives
+them 0); text with emoji goes through VADER untouched. A unit test keeps both paths equal.
 
 Example::
 
@@ -31,11 +32,12 @@ class Sentiment(SentimentIntensityAnalyzer):
         sentitext = SentiText(text)
         sentiments: list[float] = []
         words = sentitext.words_and_emoticons
+        lexicon = self.lexicon
         for i, item in enumerate(words):
             lowered = item.lower()
-            if lowered in BOOSTER_DICT or (
+            if lowered not in lexicon or lowered in BOOSTER_DICT or (
                     lowered == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"):
-                sentiments.append(0)
+                sentiments.append(0)  # what sentiment_valence gives a word not in the lexicon
                 continue
             sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
         sentiments = self._but_check(words, sentiments)

@@ -209,9 +209,9 @@ class Triager:
         rules = self.rules
         raw = text or ""
         urls = w.URL.findall(raw)
-        no_urls = w.URL.sub(" ", raw)
+        no_urls = w.URL.sub(" ", raw) if urls else raw
         mentions = w.MENTION.findall(no_urls)
-        clean = w.SPACES.sub(" ", w.MENTION.sub(" ", no_urls)).strip()
+        clean = w.SPACES.sub(" ", w.MENTION.sub(" ", no_urls) if mentions else no_urls).strip()
         low = clean.lower()
         language = normalise_lang(lang) or guess_language(low)
         if language == "en":

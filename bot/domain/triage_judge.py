@@ -56,7 +56,7 @@ def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | N
         return "spam", f"promo/scam wording {q(m, 3)}"
     if w.SCAM_HANDLE.search(post.raw):
         return "spam", "points to an account-recovery handle"
-    words = w.WORD.findall(w.HASHTAG.sub(" ", low))
+    words = w.WORD.findall(w.HASHTAG.sub(" ", low) if "#" in low else low)
     if post.urls and not words:
         return "spam", "link only"
     distinct = len(set(words))

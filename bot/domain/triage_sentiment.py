@@ -25,6 +25,7 @@ from vaderSentiment.vaderSentiment import (
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
     allcap_differential,
+    normalize,
     scalar_inc_dec,
 )
 
@@ -40,40 +41,58 @@ def _negated(word: str) -> bool:
     return lowered in _NEGATE or "n't" in lowered
 
 
-def _token(token: str) -> str:
-    """VADER's ``SentiText._strip_punc_if_word``: punctuation off a word, emoticons kept."""
-    stripped = token.strip(_PUNCTUATION)
-    return token if len(stripped) <= 2 else stripped
-
-
 class Sentiment(SentimentIntensityAnalyzer):
     """VADER's analyzer with a shortcut for text without emoji."""
 
     def compound(self, text: str) -> float:
         """VADER's compound score (-1..1) of ``text``."""
-        return self.polarity_scores(text)["compound"]
+        if not self.emojis.keys().isdisjoint(text):
+            return super().polarity_scores(text)["compound"]
+        text = text.strip()
+        sentiments = self._sentiments(text)
+        if sentiments is None:
+            return 0.0  # no word VADER scores: what score_valence gives
+        total = float(sum(sentiments))
+        emphasis = self._punctuation_emphasis(text)
+        if total > 0:
+            total += emphasis
+        elif total < 0:
+            total -= emphasis
+        return round(normalize(total), 4)  # score_valence's compound
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         if not self.emojis.keys().isdisjoint(text):
             return super().polarity_scores(text)
         text = text.strip()
-        words = [_token(t) for t in text.split()]
-        lower = [t.lower() for t in words]
+        sentiments = self._sentiments(text)
+        if sentiments is None:
+            sentiments = [0] * len(text.split())
+        return self.score_valence(sentiments, text)
+
+    def _sentiments(self, text: str) -> list[float] | None:
+        """VADER's per-word valences of emoji-free ``text``; None when it scores no word
+        (every valence 0)."""
+        words = [t if len(s := t.strip(_PUNCTUATION)) <= 2 else s for t in text.split()]
         lexicon = self.lexicon
-        last = len(lower) - 1
-        cap_diff: bool | None = None
+        lower: list[str] | None = None
         sentiments: list[float] = []
-        for i, lowered in enumerate(lower):
-            if lowered not in lexicon or lowered in BOOSTER_DICT or (
-                    lowered == "kind" and i < last and lower[i + 1] == "of"):
+        for i, token in enumerate(words):
+            lowered = token.lower()
+            if lowered not in lexicon or lowered in BOOSTER_DICT:
                 sentiments.append(0)  # what sentiment_valence gives a word not in the lexicon
                 continue
-            if cap_diff is None:
+            if lower is None:
+                lower = [t.lower() for t in words]
                 cap_diff = allcap_differential(words)
+            if lowered == "kind" and i < len(lower) - 1 and lower[i + 1] == "of":
+                sentiments.append(0)
+                continue
             sentiments.append(self._valence(words, lower, i, cap_diff))
+        if lower is None:
+            return None
         if "but" in lower:
             sentiments = self._but_check(words, sentiments)
-        return self.score_valence(sentiments, text)
+        return sentiments
 
     def _valence(self, words: list[str], lower: list[str], i: int, cap_diff: bool) -> float:
         """VADER's ``sentiment_valence`` for the lexicon word ``words[i]`` (``lower``: the

@@ -26,6 +26,7 @@ def test_same_scores_as_vader_on_the_labelled_set() -> None:
               "it isn't good", "hardly great", "a bus stop", "to die for good"]
     for text in texts:
         assert FAST.polarity_scores(text) == VADER.polarity_scores(text), text
+        assert FAST.compound(text) == VADER.polarity_scores(text)["compound"], text
     assert FAST.compound("@acme thank you!") == VADER.polarity_scores("@acme thank you!")[
         "compound"] > 0
 
@@ -34,6 +35,7 @@ def test_same_scores_as_vader_on_the_labelled_set() -> None:
 @given(text=st.text(max_size=200))
 def test_same_scores_as_vader_on_any_text(text: str) -> None:
     assert FAST.polarity_scores(text) == VADER.polarity_scores(text)
+    assert FAST.compound(text) == VADER.polarity_scores(text)["compound"]
 
 
 _TRICKY = ["no", "not", "never", "so", "this", "without", "doubt", "least", "at", "very", "but",
@@ -48,3 +50,4 @@ _TRICKY = ["no", "not", "never", "so", "this", "without", "doubt", "least", "at"
 def test_same_scores_as_vader_on_negations_boosters_and_idioms(words: list[str]) -> None:
     text = " ".join(words)
     assert FAST.polarity_scores(text) == VADER.polarity_scores(text), text
+    assert FAST.compound(text) == VADER.polarity_scores(text)["compound"], text

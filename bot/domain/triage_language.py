@@ -43,6 +43,8 @@ _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30ff]")),
     ("zh", re.compile(r"[\u4e00-\u9fff]")),
 )
+# A character of any script above (each is one character class): none, nothing to count.
+_ANY_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
 
 
 def _words(alternatives: str, extra: str = "") -> re.Pattern[str]:
@@ -83,7 +85,7 @@ def normalise_lang(code: str | None) -> str | None:
 def guess_language(low: str) -> str | None:
     """A rough guess from lowercased text without mentions or URLs; None means English or
     too little to tell."""
-    if not low.isascii():
+    if not low.isascii() and _ANY_SCRIPT.search(low):
         for code, script in _SCRIPTS:
             if len(script.findall(low)) >= 2:
                 return code

@@ -73,23 +73,17 @@ class Sentiment(SentimentIntensityAnalyzer):
         """VADER's per-word valences of emoji-free ``text``; None when it scores no word
         (every valence 0)."""
         words = [t if len(s := t.strip(_PUNCTUATION)) <= 2 else s for t in text.split()]
+        lower = [t.lower() for t in words]
         lexicon = self.lexicon
-        lower: list[str] | None = None
-        sentiments: list[float] = []
-        for i, token in enumerate(words):
-            lowered = token.lower()
-            if lowered not in lexicon or lowered in BOOSTER_DICT:
-                sentiments.append(0)  # what sentiment_valence gives a word not in the lexicon
-                continue
-            if lower is None:
-                lower = [t.lower() for t in words]
-                cap_diff = allcap_differential(words)
-            if lowered == "kind" and i < len(lower) - 1 and lower[i + 1] == "of":
-                sentiments.append(0)
-                continue
-            sentiments.append(self._valence(words, lower, i, cap_diff))
-        if lower is None:
+        scored = [i for i, t in enumerate(lower) if t in lexicon and t not in BOOSTER_DICT]
+        if not scored:
             return None
+        cap_diff = allcap_differential(words)
+        last = len(lower) - 1
+        sentiments: list[float] = [0] * len(words)  # what VADER gives a word it does not score
+        for i in scored:
+            if not (lower[i] == "kind" and i < last and lower[i + 1] == "of"):
+                sentiments[i] = self._valence(words, lower, i, cap_diff)
         if "but" in lower:
             sentiments = self._but_check(words, sentiments)
         return sentiments

@@ -223,8 +223,8 @@ class Triager:
         if clean and not foreign:
             sentiment = self._sentiment.compound(clean)
         urgent: list[str] = []
-        if self._urgent is not None:
-            urgent = list(dict.fromkeys(m.group(0).lower() for m in self._urgent.finditer(low)))
+        if self._urgent is not None and (found := self._urgent.findall(low)):
+            urgent = list(dict.fromkeys(x.lower() for x in found))  # the pattern has no groups
         reading = Reading(raw=raw, clean=clean, low=low, sentiment=sentiment, foreign=foreign,
                           urls=tuple(urls), mentions=tuple(mentions),
                           brand=brand_handle.lower().lstrip("@"), language=language)

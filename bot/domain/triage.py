@@ -24,6 +24,7 @@ from enum import StrEnum
 from bot.domain import triage_words as w
 from bot.domain.triage_judge import Reading, judge
 from bot.domain.triage_language import guess_language, language_name, normalise_lang
+from bot.domain.triage_regex import factor
 from bot.domain.triage_sentiment import Sentiment
 from bot.domain.triage_words import DEFAULT_SPAM, DEFAULT_URGENT
 
@@ -171,7 +172,7 @@ class Triage:
 def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     latin = [re.escape(k) for k in keywords if re.match(r"[\w$]", k, re.ASCII)]
     other = [re.escape(k) for k in keywords if not re.match(r"[\w$]", k, re.ASCII)]
-    parts = [r"(?<!\w)(?:" + "|".join(latin) + ")" + w.SUFFIX] if latin else []
+    parts = [r"(?<!\w)(?:" + factor("|".join(latin)) + ")" + w.SUFFIX] if latin else []
     parts += ["|".join(other)] if other else []
     return re.compile("|".join(parts)) if parts else None  # matched on lowercased text
 
@@ -208,10 +209,11 @@ class Triager:
         """
         rules = self.rules
         raw = text or ""
-        urls = w.URL.findall(raw)
-        no_urls = w.URL.sub(" ", raw)
+        urls = w.URL.findall(raw) if "://" in raw or "www." in raw.lower() else []
+        no_urls = w.URL.sub(" ", raw) if urls else raw
         mentions = w.MENTION.findall(no_urls)
-        clean = w.SPACES.sub(" ", w.MENTION.sub(" ", no_urls)).strip()
+        # str.split() and re's \s agree on what whitespace is: one space between words
+        clean = " ".join((w.MENTION.sub(" ", no_urls) if mentions else no_urls).split())
         low = clean.lower()
         language = normalise_lang(lang) or guess_language(low)
         if language == "en":
@@ -221,8 +223,8 @@ class Triager:
         if clean and not foreign:
             sentiment = self._sentiment.compound(clean)
         urgent: list[str] = []
-        if self._urgent is not None:
-            urgent = list(dict.fromkeys(m.group(0).lower() for m in self._urgent.finditer(low)))
+        if self._urgent is not None and (found := self._urgent.findall(low)):
+            urgent = list(dict.fromkeys(x.lower() for x in found))  # the pattern has no groups
         reading = Reading(raw=raw, clean=clean, low=low, sentiment=sentiment, foreign=foreign,
                           urls=tuple(urls), mentions=tuple(mentions),
                           brand=brand_handle.lower().lstrip("@"), language=language)

@@ -56,7 +56,7 @@ def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | N
         return "spam", f"promo/scam wording {q(m, 3)}"
     if w.SCAM_HANDLE.search(post.raw):
         return "spam", "points to an account-recovery handle"
-    words = w.WORD.findall(w.HASHTAG.sub(" ", low))
+    words = w.WORD.findall(w.HASHTAG.sub(" ", low) if "#" in low else low)
     if post.urls and not words:
         return "spam", "link only"
     distinct = len(set(words))
@@ -70,77 +70,134 @@ def _spam(post: Reading, spam: re.Pattern[str] | None, q) -> tuple[str, str] | N
     return None
 
 
-@dataclass(slots=True)
+class _found_once:  # noqa: N801 (used as a decorator, like functools.cached_property)
+    """A property computed on first read and then kept on the instance (functools'
+    ``cached_property`` takes a lock on each first read in Python 3.11)."""
+
+    def __init__(self, compute) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 class _Signals:
-    """What the lexicons found in one post, and to whom it speaks."""
+    """What the lexicons find in one post, and to whom it speaks. Each lexicon is searched
+    when a rule first reads its signal (the rules stop at the first that fits)."""
 
-    directed: bool  # the brand leads the post's mentions
-    to_others: bool  # another account leads too
-    named: bool  # the brand is mentioned anywhere
-    first: bool  # the brand is the first account addressed
-    issue: re.Match[str] | None
-    judged: re.Match[str] | None
-    sarcasm: re.Match[str] | None
-    troll: re.Match[str] | None
-    opener: re.Match[str] | None
-    request: re.Match[str] | None
-    qmark: re.Match[str] | None
-    resolved: re.Match[str] | None
-    praise: re.Match[str] | None
-    service: re.Match[str] | None
-    problem: re.Match[str] | None
-    strong_q: re.Match[str] | None
-    positive: bool
-    negative: bool
-    trouble: bool  # trouble with what the brand sells, or the author's own, to the brand
-    mine: bool  # the author's own trouble, the brand named
-    words: int
+    def __init__(self, post: Reading, negative_threshold: float, *,
+                 warm: re.Match[str] | None = None) -> None:
+        """``warm`` is a warm phrase found before it was blanked out ("can't wait for the
+        sale"), counted as praise."""
+        self._low, self._clean, self._warm = post.low, post.clean, warm
+        self._sentiment, self._threshold = post.sentiment, negative_threshold
+        brand_at = "@" + post.brand
+        lead = w.LEADING.match(post.raw)
+        handles = w.MENTION.findall(lead.group(1).lower()) if lead else []
+        self.directed = brand_at in handles  # the brand leads the post's mentions
+        self.to_others = any(h != brand_at for h in handles)  # another account leads too
+        # the brand is mentioned anywhere; the brand is the first account addressed
+        self.named = self.directed or brand_at in {m.lower() for m in post.mentions}
+        self.first = handles[:1] == [brand_at]
+        self._mentioned_ok = self.named or not post.mentions
+        self.negative = post.sentiment <= negative_threshold
 
+    @_found_once
+    def issue(self) -> re.Match[str] | None:
+        return w.ISSUE.search(self._low)
 
-def _signals(post: Reading, negative_threshold: float, *,
-             warm: re.Match[str] | None = None) -> _Signals:
-    """What the lexicons find in ``post``; ``warm`` is a warm phrase found before it was
-    blanked out ("can't wait for the sale"), counted as praise."""
-    low, sentiment, brand_at = post.low, post.sentiment, "@" + post.brand
-    lead = w.LEADING.match(post.raw)
-    handles = w.MENTION.findall(lead.group(1).lower()) if lead else []
-    directed = brand_at in handles
-    to_others = any(h != brand_at for h in handles)
-    named = directed or brand_at in {m.lower() for m in post.mentions}
-    first = handles[:1] == [brand_at]
-    request, qmark = w.REQUEST.search(low), w.QMARK.search(post.clean)
-    praise, service = w.PRAISE.search(low) or warm, w.SERVICE.search(low)
-    positive = (sentiment >= 0.5 or bool(praise and sentiment >= 0.0)
-                or bool(warm and sentiment > negative_threshold))
-    problem = w.PROBLEM.search(low) or (None if positive else w.DELAY.search(low))
-    if request and praise and praise.start() < request.start():
-        if w.HELP_WORD.fullmatch(request.group(0)):
-            request = None  # "thanks for the quick help"
-    opener = w.OPENER.search(low)
-    if opener and not qmark and w.STATEMENT_OPENER.match(low, opener.start()):
-        opener = None
-    ask = w.ASK.search(low) if service or named else None
-    asked = _QUESTION_SENTENCE.search(low) if qmark else None
-    about = named and not directed  # names the brand inside the sentence
-    mentioned_ok = named or not post.mentions
-    trouble = bool(problem) and bool(
-        service and mentioned_ok and (first or not to_others)
-        or about and (service or w.FIRST_PERSON.search(low)))
-    if named and not to_others and not trouble and (broken := w.BROKEN.search(low)):
-        # In praise, "in 6 hours" is speed ("got my bag to me in 6 hours, legends").
-        speed = positive and not problem and w.SPEED.search(low)
-        if not (speed and speed.start() < broken.start() < speed.end()):
-            problem, trouble = problem or broken, True
-    return _Signals(
-        directed=directed, to_others=to_others, named=named, first=first,
-        issue=w.ISSUE.search(low), judged=w.JUDGE.search(low), sarcasm=w.SARCASM.search(low),
-        troll=w.TROLL.search(low), opener=opener, request=request, qmark=qmark,
-        resolved=w.RESOLVED.search(low), praise=praise, service=service, problem=problem,
-        strong_q=opener or request or ask or asked, positive=positive,
-        negative=sentiment <= negative_threshold, trouble=trouble,
-        mine=bool(named and problem and w.FIRST_PERSON.search(low)),
-        words=len(w.WORD.findall(low)),
-    )
+    @_found_once
+    def judged(self) -> re.Match[str] | None:
+        return w.JUDGE.search(self._low)
+
+    @_found_once
+    def sarcasm(self) -> re.Match[str] | None:
+        return w.SARCASM.search(self._low)
+
+    @_found_once
+    def troll(self) -> re.Match[str] | None:
+        return w.TROLL.search(self._low)
+
+    @_found_once
+    def resolved(self) -> re.Match[str] | None:
+        return w.RESOLVED.search(self._low)
+
+    @_found_once
+    def qmark(self) -> re.Match[str] | None:
+        return w.QMARK.search(self._clean)
+
+    @_found_once
+    def praise(self) -> re.Match[str] | None:
+        return w.PRAISE.search(self._low) or self._warm
+
+    @_found_once
+    def service(self) -> re.Match[str] | None:
+        return w.SERVICE.search(self._low)
+
+    @_found_once
+    def positive(self) -> bool:
+        sentiment = self._sentiment
+        return (sentiment >= 0.5 or bool(self.praise and sentiment >= 0.0)
+                or bool(self._warm and sentiment > self._threshold))
+
+    @_found_once
+    def request(self) -> re.Match[str] | None:
+        request = w.REQUEST.search(self._low)
+        if request and (praise := self.praise) and praise.start() < request.start():
+            if w.HELP_WORD.fullmatch(request.group(0)):
+                return None  # "thanks for the quick help"
+        return request
+
+    @_found_once
+    def opener(self) -> re.Match[str] | None:
+        opener = w.OPENER.search(self._low)
+        if opener and not self.qmark and w.STATEMENT_OPENER.match(self._low, opener.start()):
+            return None
+        return opener
+
+    @_found_once
+    def strong_q(self) -> re.Match[str] | None:
+        return (self.opener or self.request
+                or (w.ASK.search(self._low) if self.service or self.named else None)
+                or (_QUESTION_SENTENCE.search(self._low) if self.qmark else None))
+
+    @_found_once
+    def _problem_and_trouble(self) -> tuple[re.Match[str] | None, bool]:
+        """(problem, trouble): trouble with what the brand sells, or the author's own, to
+        the brand."""
+        low = self._low
+        problem = w.PROBLEM.search(low) or (None if self.positive else w.DELAY.search(low))
+        about = self.named and not self.directed  # names the brand inside the sentence
+        trouble = bool(problem) and bool(
+            self.service and self._mentioned_ok and (self.first or not self.to_others)
+            or about and (self.service or w.FIRST_PERSON.search(low)))
+        if self.named and not self.to_others and not trouble and (
+                broken := w.BROKEN.search(low)):
+            # In praise, "in 6 hours" is speed ("got my bag to me in 6 hours, legends").
+            speed = self.positive and not problem and w.SPEED.search(low)
+            if not (speed and speed.start() < broken.start() < speed.end()):
+                problem, trouble = problem or broken, True
+        return problem, trouble
+
+    @property
+    def problem(self) -> re.Match[str] | None:
+        return self._problem_and_trouble[0]
+
+    @property
+    def trouble(self) -> bool:
+        return self._problem_and_trouble[1]
+
+    @_found_once
+    def mine(self) -> bool:
+        """The author's own trouble, the brand named."""
+        return bool(self.named and self.problem and w.FIRST_PERSON.search(self._low))
+
+    @_found_once
+    def words(self) -> int:
+        return len(w.WORD.findall(self._low))
 
 
 def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: float,
@@ -170,7 +227,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     warm = w.WARM.search(low)
     if warm or w.HARMLESS.search(low):
         post = replace(post, low=_blank_harmless(low))  # same length: quotes stay aligned
-    s = _signals(post, negative_threshold, warm=warm)
+    s = _Signals(post, negative_threshold, warm=warm)
     found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
     if found[0] in ("complaint", "question"):
         if _about_other_people(post, s):

@@ -195,7 +195,9 @@ def run(args) -> list[Figure]:
                                    postgres=bool(args.database_url))
             settle(desk)  # the claims' 1,000 Slack messages delivered first
             figures.append(health_figure(desk, args))
-            figures += drain_figures(desk, cases, assignee)
+            # Delivered as in production: the test harness turns the desk's pacers off.
+            with outbox_paced(desk, paced=True):
+                figures += drain_figures(desk, cases, assignee)
         finally:
             bare.stop()
             desk.stop()
@@ -242,9 +244,6 @@ def health_figure(desk: Desk, args) -> Figure:
 
 
 def drain_figures(desk: Desk, cases, assignee) -> list[Figure]:
-    # Delivered as in production: the test harness turns the desk's pacer off.
-    desk.runtime.slack.pacer = PACED
-    desk.runtime.slack.edit_pacer = PACED_EDITS
     watch = UpdateWatch(desk.slack)
     try:
         idle = []

@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 REASON_MAX = 200
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
 class Kind(StrEnum):
@@ -214,6 +215,8 @@ class Triager:
         mentions = w.MENTION.findall(no_urls)
         # str.split() and re's \s agree on what whitespace is: one space between words
         clean = " ".join((w.MENTION.sub(" ", no_urls) if mentions else no_urls).split())
+        if "\u2019" in clean or "\u2018" in clean:  # typographic apostrophes: "don’t" as "don't"
+            clean = clean.translate(_APOSTROPHES)
         low = clean.lower()
         language = normalise_lang(lang) or guess_language(low)
         if language == "en":

@@ -232,6 +232,10 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     if found[0] in ("complaint", "question"):
         if _about_other_people(post, s):
             return "other", "about other people, nothing the brand sells: not for the desk"
+        if (politics := w.POLITICS.search(post.low)) and not (
+                s.request or w.POSSESSIVE.search(post.low)):
+            return "other", f"about politics {q(politics, 2)}, nothing the brand sells: " \
+                            "not for the desk"
         if elsewhere := _about_something_else(post, s):
             return "other", f"about {q(elsewhere, 2)}, nothing the brand sells: not for the desk"
     return found

@@ -59,6 +59,7 @@ SPAM_EXTRA = lex(
 FOREIGN = lex(
     r"(?:und|für|nicht|ist|ich|mit|der|das|den|dem|ein|eine|keine|seit|mein|meine|wurde|sind|auf"
     r"|les|sur|tout|pour|avec|pas|une|du|au|je|vous|tr[eè]s|por|para|una|pero|llev[oa]|não|você"
+    r"|j'ai|c'est|n'est|qu'il|qu'on|d'un|d'une"
     r"|vocês|muito|uma|meu|minha|está|até)\b",
     r"[\u3040-\u30ff\u4e00-\u9fffáíóúñçãõäöüßèêàâîôûëœ]",
 )
@@ -132,6 +133,14 @@ ISSUE = lex(
     r"|f(?:ou|i)nd (?:a |an |some )?\w+ in (?:my|our|the)\b|(?:piece of |bits? of |a |an )"
     r"(?:plastic|glass|metal|hair|bug|insect|worm|bone|stone|wire|string) in (?:my|our|the|your"
     r"|\w+ of (?:my|the|your))\b"
+    r"|(?:prices?|rates?|fees?|fares?|bills?) (?:went|go(?:ne)?|going|keeps? going) up\b"
+    r"|(?:bump|jack|hike|put)(?:s|ed|ing)? (?:up )?(?:the |your |my |our )?(?:prices?|rates?"
+    r"|fees?|fares?|bills?)(?: up)?\b|\d+ ?% (?:price |rate )?(?:increase|hike|rise)\b"
+    r"|(?:sent|emailed|called|rang|messaged|contacted|tweeted|dm'?d) (?:you |them |\w+ )?"
+    r"(?:multiple|several|many|numerous|countless|\d+|three|four|five|six) (?:times|emails"
+    r"|messages|dms)\b"
+    r"|(?:i'?ll|i will|gonna|going to|time to) (?:just )?stop (?:eating|shopping|buying|using"
+    r"|flying|ordering|going)\b"
     r"|in a row\b|promised\b|it'?s been \d+ (?:days|weeks|hours)|too (?:small|big"
     r"|late)\b|quality control\b|yelled\b|aggressive\b|unprofessional\b|laughed at\b|tear\b|torn\b"
     r"|ripped\b|faulty\b|defective\b|unusable\b|bent\b|retras|nunca lleg|todav[ií]a\b|a[uú]n no\b"
@@ -141,7 +150,9 @@ ISSUE = lex(
     r"|verloren\b|warte|immer noch\b|schon wieder\b|keine antwort\b|reagiert nicht\b|niemand\b"
     r"|kaputt|besch[äa]digt|storniert|keiner\b|ningu[ée]m\b|atras|nunca chegou\b|err?ad[oa]\b"
     r"|perderam\b|quebrad|danificad|sem resposta\b|at[ée] agora\b|nenhuma\b|ainda n[ãa]o\b",
-    r"遅延|遅れ|届きません|間に合いません|紛失|届かない|まだ|壊れ|破損|ません(?!か)|ない[。！!]?$",
+    r"遅延|遅れ|届きません|間に合いません|紛失|届かない|まだ|壊れ|破損|ません(?!か)|ない[。！!]?$"
+    r"|#\w*(?:fail|sucks|worst|neveragain|nothappy|notimpressed|unhappy|disappoint|frustrat"
+    r"|annoy|ripoff|badservice|poorservice|notcool|fml)",
 )
 JUDGE = lex(
     r"worst\b|terrible\b|awful\b|horrible\b|useless\b|ridiculous\b|unacceptable\b|disappoint"
@@ -150,9 +161,19 @@ JUDGE = lex(
     r"|lamentable\b|d[ée]çu|inadmissible\b|scandal|schlechteste|unm[öo]glich\b|unfassbar\b"
     r"|entt[äa]usch|unversch[äa]mt|frechheit\b|vergonzoso\b|vergonha\b|horr[ií]vel\b|decepcionad"
     r"|pathetic\b|you (?:really )?(?:need|have) to (?:train|fix|sort|do)\b|do better\b"
+    r"|how (?:is|'?s) (?:that|this|it) (?:fair|ok|okay|acceptable|right|legal|allowed)\b"
+    r"|how (?:does|did|could|can|do) (?:this|that|something like this) (?:even )?happen\b"
+    r"|what are (?:you|u|y'?all) playing at\b|shocking\b|outrageous\b|inedible\b"
+    r"|soggy\b|stale\b|undercooked\b|chewy\b|tasteless\b|burnt\b"
+    r"|why (?:do|did|would) (?:they|you|u) (?:even )?bother\b|chalky\b|dissatisf"
+    r"|(?:almost|nearly) (?:died|die|killed|crashed|choked)\b"
+    r"|(?:very|so|really|extremely) (?:unhappy|annoyed|frustrated|upset|angry)\b"
+    r"|(?:don'?t|do not) (?:\w+ )?believe (?:that|this|you)\b"
+    r"|are (?:you|u|y'?all) (?:serious|kidding|joking|out of)\b"
+    r"|what'?s (?:going on|happening|up) with (?:the|your|my|this|our)\b"
     r"|let(?:s|ting)? (?:me|us|(?:yet )?another customer) down\b|(?:feel|felt|feeling|so|very"
     r"|really|totally|been|being|again) let down\b|let down (?:again|by)\b",
-    r"最悪|ひどい|残念|😡|🤬|😤",
+    r"最悪|ひどい|残念|😡|🤬|😤|^\W*really\W*\?",
 )
 SARCASM = lex(
     r"thanks?(?: you)?(?: so much| a lot)? for (?:nothing|leaving|losing|ignoring|cancell?ing"
@@ -229,7 +250,8 @@ SERVICE = lex(
     r"|review|reviews|rating|listing|digest|subscri\w*|membership|renew\w*|security"
     r"|verification|sim card|timeline|journey|route|schedule|platform|seat"
     r"|delay\w*|fare|fares|flyer|jackets?|coats?|hoodies?|sweaters?|boots|trainers|sneakers"
-    r"|clothes|clothing|apparel)\b",
+    r"|clothes|clothing|apparel|compatib\w*|catalog(?:ue)?s?|postpaid|prepaid|gasoline"
+    r"|fuel|deals?|offers?|offline|storage|backups?|tariffs?|mobiles?|vouchers|discounts)\b",
 )
 # Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
 PROBLEM = lex(
@@ -283,6 +305,7 @@ ASK = lex(
     r"(?:do you know|can (?:you|u|i|we|someone)|could (?:you|u|i|we|someone)|will (?:you|i|it)"
     r"|would you|when (?:will|is|are|do|does|can|should)|is there|are there|is it|are you"
     r"|how (?:do|can|long|much|many|come)|what (?:is|are|do|does|about|happened)|let (?:me|us)"
+    r" know|wonder(?:ed|ing)? (?:why|if|whether|how|what)|let (?:me|us)"
     r" know|please (?:advise|help|check|fix|assist|look|reply|respond|dm|send|give|take|explain"
     r"|confirm|update|call|contact|restock|sort|get|tell|let)|kindly|pls|plz|need (?:to|a|an|help"
     r"|some|my)|i want|we want|i'?d like|give me|send me|where (?:is|are|do|can)|who (?:do|can"
@@ -320,7 +343,8 @@ WARM = lex(
     r"|(?:fastest|quickest|smoothest|easiest) \w+(?: \w+)? ever\b|second to none\b"
     r"|game ?changer\b|life ?saver\b|top[- ]notch\b|spot on\b|blown away\b|chef'?s kiss\b"
     r"|(?:5|five) stars?\b|never had a bad\b|not bad at all\b|slaps\b|hits different\b"
-    r"|goated\b|no notes\b|unmatched\b|bussin\b",
+    r"|goated\b|no notes\b|unmatched\b|bussin\b|set(?:s|ting)? the bar\b|a real one\b"
+    r"|(?:stress|hassle|worry)[- ]free\b",
 )
 # Phrases that only look like trouble: "no joke", "never thought I'd say", "you're not
 # wrong", "stuck in my head", "20 min early". Blanked out, with the warm ones, before the
@@ -349,4 +373,13 @@ MOMENT = lex(
     r"on my way\b|see (?:you|u|y'?all) (?:soon|there|tomorrow|next|later)\b"
     r"|i'?ll be (?:at|there)\b|heading (?:to|out|home)\b|grabbing (?:a|my|some)\b"
     r"|(?:my )?view from\b|new \w+ day\b|lunch break\b|my first \w+ (?:was|is)\b",
+)
+# The author's own things: "my order", "our flight".
+POSSESSIVE = lex(r"(?:my|our|mine)\b")
+# Politics: elections, lawmakers, bills and parties. No brand's care desk answers for them.
+POLITICS = lex(
+    r"(?:senators?|senate|congress\w*|gop|democrats?|republicans?|dems|potus|president"
+    r"|white house|tax (?:bill|scam|plan|reform|cuts?)|taxscam\w*|amnesty|elections?"
+    r"|impeach\w*|constituents?|legislat\w*|governor|partisan|liberals?|conservatives?|maga"
+    r"|gun control|immigration|daca|politic\w*|voters?|ballots?)\b",
 )

@@ -537,3 +537,42 @@ def test_sharing_a_moment_with_the_brand_is_not_a_case(triager: Triager) -> None
     assert verdict.lane is Lane.CASE
     verdict = triager.classify(text="@acme heading to the store with my refund receipt")
     assert verdict.kind is Kind.QUESTION and "shares a moment" not in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme you raised the prices again. how is that fair",
+        "@acme prices went up 40% and the service got worse",
+        "@acme emailed you five times about my seat, nothing",
+        "thanks @acme for the brilliant brakes locking up, I nearly crashed",
+        "@acme the fries were soggy and the bun was stale",
+        "@acme how does this even happen? a whole bag of wrong sizes",
+        "@acme what are you playing at",
+        "@acme I've always wondered why the app logs me out on two devices",
+        "@acme think I'll just stop shopping with you",
+        "@acme - really? three boxes for one pair of socks?",
+        "@acme the meal was cold. very dissatisfied",
+        "@acme #customerservicefail",
+    ],
+)
+def test_complaints_in_everyday_wording_are_cases(triager: Triager, text: str) -> None:
+    assert triager.classify(text=text).lane is Lane.CASE, triager.classify(text=text).reason
+
+
+def test_typographic_apostrophes_read_like_plain_ones(triager: Triager) -> None:
+    for plain in ("@acme my card doesn't work at the till", "@acme the app won't load",
+                  "@acme can't wait for the summer sale"):
+        typographic = triager.classify(text=plain.replace("'", "\u2019"))
+        assert typographic == triager.classify(text=plain), plain
+
+
+def test_politics_is_not_for_the_desk_unless_it_is_the_authors_own_dealings(
+        triager: Triager) -> None:
+    for text in ("the senate tax bill is a disgrace, call your senator",
+                 "@acme oppose the amnesty bill, it does not fix anything"):
+        verdict = triager.classify(text=text)
+        assert verdict.lane is Lane.FILTERED and "politics" in verdict.reason, text
+    for text in ("@acme my election day shuttle never came, I missed my vote",
+                 "@acme can you help, the congress hotel booking is wrong"):
+        assert triager.classify(text=text).lane is Lane.CASE, text

@@ -177,7 +177,8 @@ def triage_rules_from_env(env: Mapping[str, str]) -> TriageRules:
         urgent_keywords=env.get("CARE_URGENT_KEYWORDS"),
         spam_keywords=env.get("CARE_SPAM_KEYWORDS"),
         respond_kinds=env.get("CARE_RESPOND_KINDS"),
-        high_reach_followers=env.get("CARE_HIGH_REACH_FOLLOWERS"))
+        high_reach_followers=env.get("CARE_HIGH_REACH_FOLLOWERS"),
+        support_account=env.get("CARE_SUPPORT_ACCOUNT"))
 
 
 def _triage_rules(env: Mapping[str, str]) -> TriageRules:

@@ -288,6 +288,9 @@ TABLE: tuple[Setting, ...] = (
        default="question,complaint", field=None),
     _s("CARE_HIGH_REACH_FOLLOWERS", TRIAGE, "a complaint from this many followers is high "
        "priority", default="10000", field=None),
+    _s("CARE_SUPPORT_ACCOUNT", TRIAGE, "the handle is a support account: a post to it that no "
+       "rule explains is a case. auto (its name says help, support, care or service), true, false",
+       default="auto", field=None),
     _s("CARE_CRISIS_MIN_POSTS", TRIAGE, "crisis: at least this many posts in the window",
        default="20", field=None),
     _s("CARE_CRISIS_WINDOW_MINUTES", TRIAGE, "crisis: the window compared with the usual "

@@ -106,6 +106,9 @@ class TriageRules:
         default_factory=lambda: frozenset({Kind.QUESTION, Kind.COMPLAINT})
     )
     respond_to_high_priority: bool = True
+    # The watched handle is a support account (everything said to it is for the care team);
+    # None: decided by its name ("AcmeHelp", "acme_support", "AcmeCares", "AskAcme").
+    support_account: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "urgent_keywords", _keywords(self.urgent_keywords))
@@ -126,6 +129,7 @@ class TriageRules:
         high_reach_followers: int | str | None = None,
         negative_threshold: float | str | None = None,
         respond_to_high_priority: bool | str | None = None,
+        support_account: bool | str | None = None,
     ) -> TriageRules:
         """Build rules from environment strings; None or blank keeps the default.
 
@@ -150,6 +154,14 @@ class TriageRules:
             kw["respond_to_high_priority"] = flag.strip().lower() in _TRUE
         elif isinstance(flag, bool):
             kw["respond_to_high_priority"] = flag
+        if isinstance(support_account, bool):
+            kw["support_account"] = support_account
+        elif support_account and support_account.strip().lower() != "auto":
+            value = support_account.strip().lower()
+            if value not in _TRUE | _FALSE:
+                raise ValueError("support_account: expected auto, true or false, got "
+                                 f"{support_account!r}")
+            kw["support_account"] = value in _TRUE
         return cls(**kw)  # type: ignore[arg-type]
 
 
@@ -195,6 +207,11 @@ class Triager:
         self._urgent = _keyword_pattern(rules.urgent_keywords)
         self._spam = _keyword_pattern(rules.spam_keywords)
 
+    def _support_account(self, brand: str) -> bool:
+        if self.rules.support_account is not None:
+            return self.rules.support_account
+        return w.SUPPORT_HANDLE.search(brand) is not None
+
     def classify(
         self, *, text: str, author_followers: int = 0, brand_handle: str = "acme",
         lang: str | None = None,
@@ -232,7 +249,8 @@ class Triager:
                           urls=tuple(urls), mentions=tuple(mentions),
                           brand=brand_handle.lower().lstrip("@"), language=language)
         kind_name, why = judge(reading, spam=self._spam, urgent=bool(urgent),
-                               negative_threshold=rules.negative_threshold)
+                               negative_threshold=rules.negative_threshold,
+                               support=self._support_account(reading.brand))
         kind = Kind(kind_name)
 
         strongly_negative = sentiment <= rules.negative_threshold

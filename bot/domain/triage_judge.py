@@ -89,7 +89,7 @@ class _Signals:
     when a rule first reads its signal (the rules stop at the first that fits)."""
 
     def __init__(self, post: Reading, negative_threshold: float, *,
-                 warm: re.Match[str] | None = None) -> None:
+                 warm: re.Match[str] | None = None, support: bool = False) -> None:
         """``warm`` is a warm phrase found before it was blanked out ("can't wait for the
         sale"), counted as praise."""
         self._low, self._clean, self._warm = post.low, post.clean, warm
@@ -101,9 +101,11 @@ class _Signals:
         self.to_others = any(h != brand_at for h in handles)  # another account leads too
         # the brand is mentioned anywhere; the brand is the first account addressed
         self.named = self.directed or brand_at in {m.lower() for m in post.mentions}
-        self.first = handles[:1] == [brand_at]
         self._mentioned_ok = self.named or not post.mentions
         self.negative = post.sentiment <= negative_threshold
+        self.first = handles[:1] == [brand_at]
+        # spoken to a support account: whatever a customer says to it is for the care team
+        self.to_support = support and self.first
 
     @_found_once
     def issue(self) -> re.Match[str] | None:
@@ -201,7 +203,7 @@ class _Signals:
 
 
 def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: float,
-          urgent: bool = False) -> tuple[str, str]:
+          urgent: bool = False, support: bool = False) -> tuple[str, str]:
     """(kind value, why) for one post. The rules run in order and the first that fits
     decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
     praise, complaints, trouble, questions, negative wording, shared moments, the fallbacks;
@@ -227,7 +229,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     warm = w.WARM.search(low)
     if warm or w.HARMLESS.search(low):
         post = replace(post, low=_blank_harmless(low))  # same length: quotes stay aligned
-    s = _Signals(post, negative_threshold, warm=warm)
+    s = _Signals(post, negative_threshold, warm=warm, support=support)
     found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
     if found[0] in ("complaint", "question"):
         if _about_other_people(post, s):
@@ -289,7 +291,10 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     complaint = s.issue or s.judged
     if post.clean.isupper() and s.words >= 3 and s.service and s.named and not s.praise:
         return "complaint", f"all-caps about {q(s.service, 3)}"
-    if s.positive and not complaint and not s.strong_q and not s.trouble and not s.mine:
+    # to a support account, only thanks or praise in words is praise: "yes, that would be
+    # great" answers the care team
+    if (s.positive and not complaint and not s.strong_q and not s.trouble and not s.mine
+            and (s.praise or not s.to_support)):
         if not s.qmark or sentiment >= 0.5:
             return "praise", f"praise {q(s.praise)}" if s.praise else "positive words"
     if s.positive and s.praise and s.issue and not s.judged and not s.qmark and not s.request:
@@ -308,17 +313,17 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "complaint", why
     if s.strong_q or (s.qmark and not s.to_others):
         asks = q(s.strong_q or s.qmark)
-        if s.service or post.foreign or not s.words or s.named and (
+        if s.service or post.foreign or not s.words or s.to_support or s.named and (
                 s.request or s.problem or s.negative or w.PLEA.search(low)):
             return "question", f"asks {asks}"
         return "other", f"a question with nothing for the brand {asks}"
     if s.negative:
-        if s.service or w.INSULT.search(low):
+        if s.service or s.to_support or w.INSULT.search(low):
             return "complaint", "strongly negative wording"
         if s.named and not s.directed and not s.to_others and not s.praise:
             return "complaint", "strongly negative words about the brand"
         return "other", "negative wording about nothing the brand offers"
-    if s.positive:
+    if s.positive and (s.praise or not s.to_support):
         return "praise", "positive words"
     if post.clean.isupper() and s.words >= 3:
         return "complaint", "all-caps rant"
@@ -336,7 +341,7 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
     if post.language and (s.named or not post.mentions):
         name = language_name(post.language)
         return "question", f"in {name}: nothing the rules recognise, a human looks"
-    if s.named and sentiment >= 0.2 and not s.to_others and not s.problem:
+    if s.named and sentiment >= 0.2 and not s.to_others and not s.problem and not s.to_support:
         return "praise", "a warm mention of the brand"
     # A post to the brand alone about something it sells, that nothing above explains.
     if (s.directed and not s.to_others and s.service and sentiment <= 0
@@ -346,4 +351,6 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
     if (s.named and not s.directed and not s.to_others and not s.negative and not urgent
             and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
+    if s.to_support:
+        return "question", "said to the support account, nothing else explains it: a human looks"
     return "other", "no request, complaint or praise detected"

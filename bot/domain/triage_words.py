@@ -89,6 +89,7 @@ REQUEST = lex(
     r"|anyone (?:there|from|around)\b|sent you a dm\b|(?:quick )?question (?:for|about)\b"
     r"|just (?:to confirm|checking)\b|allowed\b|who do i\b"
     r"|need (?:your |some |urgent )?(?:assistance|support)\b|need your help\b"
+    r"|(?:would|'d) like (?:some |your )?(?:assistance|support)\b|please process\b"
     r"|(?:i|we) (?:have|got) (?:a|one|two|some|a few|a couple of) (?:quick )?(?:questions?|queries"
     r"|query)\b|(?:ay[uú]d(?:ar|en|ame|enme)|aidez|helfen)\b|(?:it|this|that|there|you"
     r"|your \w+) (?:really |seriously |desperately |badly )?needs? (?:to|\w+ing)\b",
@@ -383,3 +384,6 @@ POLITICS = lex(
     r"|impeach\w*|constituents?|legislat\w*|governor|partisan|liberals?|conservatives?|maga"
     r"|gun control|immigration|daca|politic\w*|voters?|ballots?)\b",
 )
+# A handle that names itself a care account: "AcmeHelp", "acme_support", "AcmeCares", "AskAcme".
+SUPPORT_HANDLE = re.compile(r"(?:help|helps|helpers|support|care|cares|service|svc|assist)"
+                            r"(?:_?(?:uk|us|ie|ca|au|in))?$|^ask")

@@ -576,3 +576,49 @@ def test_politics_is_not_for_the_desk_unless_it_is_the_authors_own_dealings(
     for text in ("@acme my election day shuttle never came, I missed my vote",
                  "@acme can you help, the congress hotel booking is wrong"):
         assert triager.classify(text=text).lane is Lane.CASE, text
+
+
+@pytest.mark.parametrize("handle", ["AcmeHelp", "acme_support", "AcmeCares", "AskAcme",
+                                    "AcmeService_UK"])
+def test_a_reply_to_a_support_account_is_a_case_even_when_no_rule_explains_it(
+        triager: Triager, handle: str) -> None:
+    text = f"@{handle} No, the blue one from last spring"
+    verdict = triager.classify(text=text, brand_handle=handle)
+    assert verdict.lane is Lane.CASE and "support account" in verdict.reason, verdict.reason
+    # the same words to a brand's main handle explain nothing: the filtered log
+    assert triager.classify(text="@acme No, the blue one from last spring").lane is Lane.FILTERED
+
+
+def test_a_support_account_still_gets_praise_spam_and_chatter_sorted(triager: Triager) -> None:
+    def lane(text: str) -> Lane:
+        return triager.classify(text=text, brand_handle="AcmeHelp").lane
+    assert lane("@AcmeHelp thank you, that sorted it!") is Lane.PRAISE
+    assert lane("@AcmeHelp follow back f4f crypto giveaway") is Lane.FILTERED
+    assert lane("@AcmeHelp hi") is Lane.FILTERED
+    # spoken to someone else, the support account only copied in: the rules decide
+    assert triager.classify(text="@jo_k @AcmeHelp we went to the game on Sunday",
+                            brand_handle="AcmeHelp").lane is Lane.FILTERED
+
+
+def test_the_support_account_setting_overrides_the_handles_name() -> None:
+    text = "@acme It was Leeds, by the bridge"
+    assert Triager().classify(text=text).lane is Lane.FILTERED
+    assert Triager(rules=TriageRules(support_account=True)).classify(
+        text=text).lane is Lane.CASE
+    off = Triager(rules=TriageRules.from_settings(support_account="false"))
+    assert off.classify(text="@AcmeHelp It was Leeds, by the bridge",
+                        brand_handle="AcmeHelp").lane is Lane.FILTERED
+    assert TriageRules.from_settings(support_account=" Auto ").support_account is None
+    assert TriageRules.from_settings(support_account="yes").support_account is True
+    with pytest.raises(ValueError, match="support_account: expected auto, true or false"):
+        TriageRules.from_settings(support_account="sometimes")
+
+
+def test_to_a_support_account_only_thanks_in_words_is_praise(triager: Triager) -> None:
+    def verdict(text: str, handle: str = "AcmeHelp"):
+        return triager.classify(text=text, brand_handle=handle)
+    assert verdict("@AcmeHelp Yes - that would be great").lane is Lane.CASE
+    assert verdict("@acme Yes - that would be great", "acme").lane is Lane.PRAISE
+    assert verdict("@AcmeHelp thanks, all sorted now").lane is Lane.PRAISE
+    # asking for assistance is a request to any account
+    assert verdict("@acme i would like assistance", "acme").lane is Lane.CASE

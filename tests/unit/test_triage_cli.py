@@ -94,6 +94,9 @@ def test_unreadable_file_and_bad_setting_exit_2(tmp_path: Path) -> None:
               env={"CARE_RESPOND_KINDS": "question,complains"}, cwd=tmp_path)
     assert bad.returncode == 2
     assert "complains" in bad.stderr and "valid kinds" in bad.stderr
+    unsure = run([], stdin=jsonl({"text": "@brand hi"}),
+                 env={"CARE_SUPPORT_ACCOUNT": "sometimes"}, cwd=tmp_path)
+    assert unsure.returncode == 2 and "sometimes" in unsure.stderr and unsure.stdout == ""
 
 
 def test_triage_settings_are_used(tmp_path: Path) -> None:

@@ -106,6 +106,7 @@ class _Signals:
         self.first = handles[:1] == [brand_at]
         # spoken to a support account: whatever a customer says to it is for the care team
         self.to_support = support and self.first
+        self.tags_support = support and self.named  # the support account tagged anywhere
 
     @_found_once
     def issue(self) -> re.Match[str] | None:
@@ -313,12 +314,12 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "complaint", why
     if s.strong_q or (s.qmark and not s.to_others):
         asks = q(s.strong_q or s.qmark)
-        if s.service or post.foreign or not s.words or s.to_support or s.named and (
+        if s.service or post.foreign or not s.words or s.tags_support or s.named and (
                 s.request or s.problem or s.negative or w.PLEA.search(low)):
             return "question", f"asks {asks}"
         return "other", f"a question with nothing for the brand {asks}"
     if s.negative:
-        if s.service or s.to_support or w.INSULT.search(low):
+        if s.service or s.tags_support or w.INSULT.search(low):
             return "complaint", "strongly negative wording"
         if s.named and not s.directed and not s.to_others and not s.praise:
             return "complaint", "strongly negative words about the brand"
@@ -351,6 +352,6 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
     if (s.named and not s.directed and not s.to_others and not s.negative and not urgent
             and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
-    if s.to_support:
+    if s.tags_support:
         return "question", "said to the support account, nothing else explains it: a human looks"
     return "other", "no request, complaint or praise detected"

@@ -595,9 +595,12 @@ def test_a_support_account_still_gets_praise_spam_and_chatter_sorted(triager: Tr
     assert lane("@AcmeHelp thank you, that sorted it!") is Lane.PRAISE
     assert lane("@AcmeHelp follow back f4f crypto giveaway") is Lane.FILTERED
     assert lane("@AcmeHelp hi") is Lane.FILTERED
-    # spoken to someone else, the support account only copied in: the rules decide
-    assert triager.classify(text="@jo_k @AcmeHelp we went to the game on Sunday",
-                            brand_handle="AcmeHelp").lane is Lane.FILTERED
+    # a support account tagged after someone else is summoned all the same
+    tagged = triager.classify(text="@jo_k after the update, the one in the drawer @AcmeHelp",
+                              brand_handle="AcmeHelp")
+    assert tagged.lane is Lane.CASE and "support account" in tagged.reason
+    assert triager.classify(text="@jo_k after the update, the one in the drawer @acme"
+                            ).lane is Lane.FILTERED
 
 
 def test_the_support_account_setting_overrides_the_handles_name() -> None:

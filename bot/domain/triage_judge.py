@@ -350,7 +350,7 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
         return "question", f"to the brand about {q(s.service, 2)}: a human looks"
     # The brand named in passing, nothing asked: the praise lane (a like or a thank-you).
     if (s.named and not s.directed and not s.to_others and not s.negative and not urgent
-            and not w.PROBLEM.search(low) and not w.CREDIT.search(post.raw)):
+            and not (sentiment < 0 and w.PROBLEM.search(low)) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
     if s.tags_support:
         return "question", "said to the support account, nothing else explains it: a human looks"

@@ -252,7 +252,7 @@ SERVICE = lex(
     r"|verification|sim card|timeline|journey|route|schedule|platform|seat"
     r"|delay\w*|fare|fares|flyer|jackets?|coats?|hoodies?|sweaters?|boots|trainers|sneakers"
     r"|clothes|clothing|apparel|compatib\w*|catalog(?:ue)?s?|postpaid|prepaid|gasoline"
-    r"|fuel|deals?|offers?|offline|storage|backups?|tariffs?|mobiles?|vouchers|discounts)\b",
+    r"|fuel|offers?|offline|storage|backups?|tariffs?|mobiles?|vouchers|discounts)\b",
 )
 # Trouble without the complaint lexicon's exact phrases: negations, repeats, waits, money.
 PROBLEM = lex(

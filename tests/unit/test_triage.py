@@ -486,6 +486,8 @@ def test_lane_follows_the_verdict(text: str, lang: str | None) -> None:
         "@acme the app redesign is goated",
         "@acme train got in 10 minutes early, lovely ride",
         "@acme my parcel came in 2 days, legends",
+        "Couldn't resist the lunch deal at @acme today",
+        "once again @acme you set the bar for what an airline should be",
     ],
 )
 def test_praise_in_words_that_look_like_trouble_goes_to_the_praise_lane(

@@ -111,6 +111,21 @@ def test_triage_settings_are_used(tmp_path: Path) -> None:
     assert tuned[1]["priority"] == "high" and "urgent: recall" in tuned[1]["reason"]
 
 
+def test_the_support_account_setting_is_used(tmp_path: Path) -> None:
+    post = jsonl({"id": 1, "text": "@brand It was Leeds, by the bridge"},
+                 {"id": 2, "text": "@BrandHelp It was Leeds, by the bridge",
+                  "brand_handle": "BrandHelp"})
+    default = lines(run([], stdin=post, cwd=tmp_path).stdout)
+    assert [row["case"] for row in default] == [False, True]
+    assert "support account" in default[1]["reason"]
+    turned_on = lines(run([], stdin=post, cwd=tmp_path,
+                          env={"CARE_SUPPORT_ACCOUNT": "true"}).stdout)
+    turned_off = lines(run([], stdin=post, cwd=tmp_path,
+                           env={"CARE_SUPPORT_ACCOUNT": "false"}).stdout)
+    assert [row["case"] for row in turned_on] == [True, True]
+    assert [row["case"] for row in turned_off] == [False, False]
+
+
 def test_a_post_in_a_language_the_rules_cannot_read_becomes_a_marked_case(
         tmp_path: Path) -> None:
     posts = jsonl({"id": 1, "text": "@brand طلبي لم يصل بعد"},

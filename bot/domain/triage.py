@@ -207,18 +207,25 @@ class Triager:
         self._urgent = _keyword_pattern(rules.urgent_keywords)
         self._spam = _keyword_pattern(rules.spam_keywords)
 
-    def _support_account(self, brand: str) -> bool:
-        if self.rules.support_account is not None:
-            return self.rules.support_account
-        return w.SUPPORT_HANDLE.search(brand) is not None
+    def _answering(self, brand: str, replying_to_brand: bool) -> str | None:
+        """How a post to the brand answers its care team, for the reason line; None when
+        the handle is not a support account and the post replies to no post of the brand's."""
+        if replying_to_brand:
+            return "a reply to the brand's own post"
+        support = self.rules.support_account
+        if support if support is not None else w.SUPPORT_HANDLE.search(brand):
+            return "said to the support account"
+        return None
 
     def classify(
         self, *, text: str, author_followers: int = 0, brand_handle: str = "acme",
-        lang: str | None = None,
+        lang: str | None = None, replying_to_brand: bool = False,
     ) -> Triage:
         """Classify one post. ``brand_handle`` (no @) tells a post *to* the brand from a post
         that only mentions it or talks to someone else. ``lang`` is X's language code for the
         post (BCP 47, ``und`` when unknown); without it the language is guessed.
+        ``replying_to_brand``: the post replies to one of the brand's own posts, so it answers
+        the brand as a post to a support account does.
 
         Example::
 
@@ -250,7 +257,7 @@ class Triager:
                           brand=brand_handle.lower().lstrip("@"), language=language)
         kind_name, why = judge(reading, spam=self._spam, urgent=bool(urgent),
                                negative_threshold=rules.negative_threshold,
-                               support=self._support_account(reading.brand))
+                               support=self._answering(reading.brand, replying_to_brand))
         kind = Kind(kind_name)
 
         strongly_negative = sentiment <= rules.negative_threshold

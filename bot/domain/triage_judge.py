@@ -89,7 +89,7 @@ class _Signals:
     when a rule first reads its signal (the rules stop at the first that fits)."""
 
     def __init__(self, post: Reading, negative_threshold: float, *,
-                 warm: re.Match[str] | None = None, support: bool = False) -> None:
+                 warm: re.Match[str] | None = None, support: str | None = None) -> None:
         """``warm`` is a warm phrase found before it was blanked out ("can't wait for the
         sale"), counted as praise."""
         self._low, self._clean, self._warm = post.low, post.clean, warm
@@ -105,8 +105,8 @@ class _Signals:
         self.negative = post.sentiment <= negative_threshold
         self.first = handles[:1] == [brand_at]
         # spoken to a support account: whatever a customer says to it is for the care team
-        self.to_support = support and self.first
-        self.tags_support = support and self.named  # the support account tagged anywhere
+        self.to_support = bool(support) and self.first
+        self.tags_support = bool(support) and self.named  # the support account tagged anywhere
 
     @_found_once
     def issue(self) -> re.Match[str] | None:
@@ -204,14 +204,16 @@ class _Signals:
 
 
 def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: float,
-          urgent: bool = False, support: bool = False) -> tuple[str, str]:
+          urgent: bool = False, support: str | None = None) -> tuple[str, str]:
     """(kind value, why) for one post. The rules run in order and the first that fits
     decides: spam, other languages, resolved, trolls and insults, chit-chat, sarcasm,
     praise, complaints, trouble, questions, negative wording, shared moments, the fallbacks;
     warm and harmless phrases ("can't wait for", "no joke") are blanked out first, and a
     complaint or question about other people or about something no brand sells is not for
     the desk. ``urgent``: an urgent keyword was found (a neutral mention with one is not
-    taken as praise)."""
+    taken as praise). ``support``: how a post to the brand answers its care team ("said to
+    the support account"), or None: such a post is a case even when no rule explains it, and
+    only thanks or praise in words is praise there."""
     clean, low = post.clean, post.low
     src = clean if len(clean) == len(low) else low  # quote original case when aligned
 
@@ -231,7 +233,7 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     if warm or w.HARMLESS.search(low):
         post = replace(post, low=_blank_harmless(low))  # same length: quotes stay aligned
     s = _Signals(post, negative_threshold, warm=warm, support=support)
-    found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
+    found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent, support=support)
     if found[0] in ("complaint", "question"):
         if _about_other_people(post, s):
             return "other", "about other people, nothing the brand sells: not for the desk"
@@ -306,7 +308,8 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     return None
 
 
-def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, str]:
+def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool,
+                support: str | None) -> tuple[str, str]:
     """Trouble, questions, negative wording and the fallbacks."""
     low, sentiment = post.low, post.sentiment
     if s.trouble and not (s.strong_q and not s.negative):
@@ -353,5 +356,5 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, st
             and not (sentiment < 0 and w.PROBLEM.search(low)) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
     if s.tags_support:
-        return "question", "said to the support account, nothing else explains it: a human looks"
+        return "question", f"{support}, nothing else explains it: a human looks"
     return "other", "no request, complaint or praise detected"

@@ -57,9 +57,10 @@ class Screening:
 
     def screen(self, post: InboundPost, *, origin: str) -> Verdict:
         """Triage a post that passed :meth:`gate` (or that an agent chose to answer)."""
-        _, handle = self.brand()
+        brand_id, handle = self.brand()
         triage = self.triager.classify(text=post.text, author_followers=post.author.followers,
-                                       brand_handle=handle, lang=post.lang)
+                                       brand_handle=handle, lang=post.lang,
+                                       replying_to_brand=post.in_reply_to_user_id == brand_id)
         if post.kind == "dm":  # a DM is addressed to us: always a case
             return Verdict(True, triage.reason, triage)
         return Verdict(triage.needs_response, triage.reason, triage)

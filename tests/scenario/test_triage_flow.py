@@ -106,6 +106,19 @@ def test_hide_reply_on_a_brand_post(desk):
     assert reply not in desk.x.hidden_post_ids()
 
 
+def test_an_answer_to_the_brands_own_post_becomes_a_case_the_same_words_alone_do_not(desk):
+    brand_post = desk.x.store.create_tweet(author_id=desk.x.brand_id,
+                                           text="Where did you spot our pop-up store?")
+    answer = desk.x.post_as_customer(username="jo", text="@acme It was Leeds, by the bridge",
+                                     in_reply_to_post_id=brand_post)
+    alone = desk.x.post_as_customer(username="kim", text="@acme It was Leeds, by the bridge")
+    desk.poll()
+    parent = desk.parent_for(answer)
+    assert "a reply to the brand" in str(parent["blocks"])
+    wait_until(lambda: filtered_ids(desk) == {alone}, message="the lone post filtered")
+    assert len(desk.parents()) == 1
+
+
 def test_sla_lists_high_priority_first_within_the_same_deadline_band(desk):
     calm = desk.parent_for(desk.mention("@acme how do I change my seat?", username="calm"))
     urgent = desk.parent_for(desk.mention("@acme I was charged twice, fraud! refund now",

@@ -627,3 +627,12 @@ def test_to_a_support_account_only_thanks_in_words_is_praise(triager: Triager) -
     assert verdict("@AcmeHelp thanks, all sorted now").lane is Lane.PRAISE
     # asking for assistance is a request to any account
     assert verdict("@acme i would like assistance", "acme").lane is Lane.CASE
+
+
+def test_a_reply_to_the_brands_own_post_is_read_like_one_to_a_support_account(
+        triager: Triager) -> None:
+    text = "@acme It was Leeds, by the bridge"
+    assert triager.classify(text=text).lane is Lane.FILTERED
+    assert triager.classify(text=text, replying_to_brand=True).lane is Lane.CASE
+    off = Triager(rules=TriageRules(support_account=False))
+    assert off.classify(text=text, replying_to_brand=True).lane is Lane.CASE

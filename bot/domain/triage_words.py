@@ -201,7 +201,7 @@ PRAISE = lex(
     r"|excellent\b|incredible\b|impeccable\b|superb\b|outstanding\b|made my day\b|happy with\b"
     r"|legends?\b|absolute star\b|so kind\b|customer for life\b|gracias\b|excelente\b|genial\b"
     r"|merci\b|parfait\b|danke?\b|super\b|toll\b|klasse\b|obrigad[oa]\b|adorei\b|parab[ée]ns\b"
-    r"|[óo]timo\b|meilleur\b|goat\b",
+    r"|[óo]timo\b|meilleur\b|goat\b|(?:i|we|really|so|just) love (?:you|u|ya|it|this|my|our|the)\b",
     r"ありがとう|素晴らしい|最高|助かりました|❤|🙏|🙌|😍|👏",
 )
 RESOLVED = lex(

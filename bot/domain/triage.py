@@ -72,6 +72,16 @@ def _keywords(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
 
 
+def _flag(name: str, value: bool | str, *, expected: str = "true/false") -> bool:
+    """A yes/no setting: a bool as it is, a string from ``_TRUE`` or ``_FALSE``; ValueError
+    names the setting and what it expects."""
+    if isinstance(value, bool):
+        return value
+    if (word := value.strip().lower()) not in _TRUE | _FALSE:
+        raise ValueError(f"{name}: expected {expected}, got {value!r}")
+    return word in _TRUE
+
+
 def _csv(value: str | None) -> tuple[str, ...] | None:
     """Comma-separated setting -> tuple; None or blank -> None (keep the default)."""
     return _keywords(value.split(",")) if value and value.strip() else None
@@ -148,20 +158,12 @@ class TriageRules:
         if negative_threshold is not None and str(negative_threshold).strip():
             kw["negative_threshold"] = float(negative_threshold)
         flag = respond_to_high_priority
-        if isinstance(flag, str) and flag.strip():
-            if flag.strip().lower() not in _TRUE | _FALSE:
-                raise ValueError(f"respond_to_high_priority: expected true/false, got {flag!r}")
-            kw["respond_to_high_priority"] = flag.strip().lower() in _TRUE
-        elif isinstance(flag, bool):
-            kw["respond_to_high_priority"] = flag
-        if isinstance(support_account, bool):
-            kw["support_account"] = support_account
-        elif support_account and support_account.strip().lower() != "auto":
-            value = support_account.strip().lower()
-            if value not in _TRUE | _FALSE:
-                raise ValueError("support_account: expected auto, true or false, got "
-                                 f"{support_account!r}")
-            kw["support_account"] = value in _TRUE
+        if isinstance(flag, bool) or (flag or "").strip():
+            kw["respond_to_high_priority"] = _flag("respond_to_high_priority", flag)
+        support = support_account
+        if isinstance(support, bool) or (support or "").strip().lower() not in ("", "auto"):
+            kw["support_account"] = _flag("support_account", support,
+                                          expected="auto, true or false")
         return cls(**kw)  # type: ignore[arg-type]
 
 
@@ -213,9 +215,9 @@ class Triager:
         if replying_to_brand:
             return "a reply to the brand's own post"
         support = self.rules.support_account
-        if support if support is not None else w.SUPPORT_HANDLE.search(brand):
-            return "said to the support account"
-        return None
+        if support is None:  # decided by the handle's name
+            support = w.SUPPORT_HANDLE.search(brand) is not None
+        return "said to the support account" if support else None
 
     def classify(
         self, *, text: str, author_followers: int = 0, brand_handle: str = "acme",

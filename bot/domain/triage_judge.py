@@ -105,6 +105,7 @@ class _Signals:
         self.negative = post.sentiment <= negative_threshold
         self.first = handles[:1] == [brand_at]
         # spoken to a support account: whatever a customer says to it is for the care team
+        self.support = support  # how a post to the brand answers its care team, or None
         self.to_support = bool(support) and self.first
         self.tags_support = bool(support) and self.named  # the support account tagged anywhere
 
@@ -233,12 +234,11 @@ def judge(post: Reading, *, spam: re.Pattern[str] | None, negative_threshold: fl
     if warm or w.HARMLESS.search(low):
         post = replace(post, low=_blank_harmless(low))  # same length: quotes stay aligned
     s = _Signals(post, negative_threshold, warm=warm, support=support)
-    found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent, support=support)
+    found = _first_rules(post, s, q) or _last_rules(post, s, q, urgent=urgent)
     if found[0] in ("complaint", "question"):
         if _about_other_people(post, s):
             return "other", "about other people, nothing the brand sells: not for the desk"
-        if (politics := w.POLITICS.search(post.low)) and not (
-                s.request or w.POSSESSIVE.search(post.low)):
+        if politics := _about_politics(post, s):
             return "other", f"about politics {q(politics, 2)}, nothing the brand sells: " \
                             "not for the desk"
         if elsewhere := _about_something_else(post, s):
@@ -262,6 +262,14 @@ def _about_something_else(post: Reading, s: _Signals) -> re.Match[str] | None:
         return None
     rest = post.low[:found.start()] + " " + post.low[found.end():]
     return None if w.YOU.search(rest) else found
+
+
+def _about_politics(post: Reading, s: _Signals) -> re.Match[str] | None:
+    """Politics (lawmakers, bills, parties) with nothing asked of the brand and none of the
+    author's own things named."""
+    if s.request or w.POSSESSIVE.search(post.low):
+        return None
+    return w.POLITICS.search(post.low)
 
 
 def _about_other_people(post: Reading, s: _Signals) -> bool:
@@ -308,8 +316,7 @@ def _first_rules(post: Reading, s: _Signals, q) -> tuple[str, str] | None:
     return None
 
 
-def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool,
-                support: str | None) -> tuple[str, str]:
+def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool) -> tuple[str, str]:
     """Trouble, questions, negative wording and the fallbacks."""
     low, sentiment = post.low, post.sentiment
     if s.trouble and not (s.strong_q and not s.negative):
@@ -356,5 +363,5 @@ def _last_rules(post: Reading, s: _Signals, q, *, urgent: bool,
             and not (sentiment < 0 and w.PROBLEM.search(low)) and not w.CREDIT.search(post.raw)):
         return "praise", "talks about the brand, asks nothing: a chance to thank"
     if s.tags_support:
-        return "question", f"{support}, nothing else explains it: a human looks"
+        return "question", f"{s.support}, nothing else explains it: a human looks"
     return "other", "no request, complaint or praise detected"

@@ -306,8 +306,8 @@ ASK = lex(
     r"(?:do you know|can (?:you|u|i|we|someone)|could (?:you|u|i|we|someone)|will (?:you|i|it)"
     r"|would you|when (?:will|is|are|do|does|can|should)|is there|are there|is it|are you"
     r"|how (?:do|can|long|much|many|come)|what (?:is|are|do|does|about|happened)|let (?:me|us)"
-    r" know|wonder(?:ed|ing)? (?:why|if|whether|how|what)|let (?:me|us)"
-    r" know|please (?:advise|help|check|fix|assist|look|reply|respond|dm|send|give|take|explain"
+    r" know|wonder(?:ed|ing)? (?:why|if|whether|how|what)"
+    r"|please (?:advise|help|check|fix|assist|look|reply|respond|dm|send|give|take|explain"
     r"|confirm|update|call|contact|restock|sort|get|tell|let)|kindly|pls|plz|need (?:to|a|an|help"
     r"|some|my)|i want|we want|i'?d like|give me|send me|where (?:is|are|do|can)|who (?:do|can"
     r"|is)|any (?:idea|ideas|way|news|eta)|wondering|explain)\b",

@@ -614,6 +614,7 @@ def test_the_support_account_setting_overrides_the_handles_name() -> None:
     assert off.classify(text="@AcmeHelp It was Leeds, by the bridge",
                         brand_handle="AcmeHelp").lane is Lane.FILTERED
     assert TriageRules.from_settings(support_account=" Auto ").support_account is None
+    assert TriageRules.from_settings(support_account="  ").support_account is None
     assert TriageRules.from_settings(support_account="yes").support_account is True
     with pytest.raises(ValueError, match="support_account: expected auto, true or false"):
         TriageRules.from_settings(support_account="sometimes")
